@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/** Adds one sub-command (with its options and action) to the `rollcall` program. */
+export type RegisterCommand = (program: Command) => void;
+
+/** Every `rollcall` sub-command. Each lives in its own file beside this one; add new ones here. */
+export const commands: RegisterCommand[] = [];
