@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+/** `ROLLCALL_PRIVACY`: what Rollcall keeps of participants' and users' names and e-mails. */
+export const privacyModes = ["store", "hash", "drop"] as const;
+export type PrivacyMode = (typeof privacyModes)[number];
+
+/** Default display-name token: `[rc:TOKEN]` anywhere in the name, e.g. "Dana [rc:7f3k]". */
+export const defaultNamePattern = String.raw`\[rc:(?<token>[A-Za-z0-9_-]+)\]`;
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** One Zoom app (or account) whose webhooks Rollcall accepts, with its own secret tokens. */
+export const zoomAppSchema = z.object({
+  name: z.string().min(1),
+  /** Event Subscription secret tokens; several at once while rotating. */
+  secretTokens: z.array(z.string().min(1)).min(1),
+  /** Accounts (`payload.account_id`) this app's events may come from; empty = any. */
+  accountIds: z.array(z.string().min(1)).default([]),
+});
+export type ZoomApp = z.infer<typeof zoomAppSchema>;
+
+/**
+ * Everything Rollcall can be told, after defaults. Environment variables (design.md "Contract")
+ * map onto these keys in `load-config.ts`; flags and a config file override them.
+ */
+export const configSchema = z.object({
+  port: port.default(3000),
+  host: z.string().min(1).default("0.0.0.0"),
+  /** Public base URL, only used to print the endpoint to paste into Zoom. */
+  publicUrl: z.url().optional(),
+  dataDir: z.string().min(1).default("./data"),
+  /** `sqlite:<path>` or `postgres://…`; defaults to `sqlite:<dataDir>/rollcall.db`. */
+  databaseUrl: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, "expected sqlite:<path> or postgres://…")
+    .optional(),
+  /** Secret tokens of the default Zoom app (comma-separated in the environment, for rotation). */
+  webhookSecrets: z.array(z.string().min(1)).default([]),
+  /** Further Zoom apps/accounts, each with its own secrets (multi-account). */
+  zoomApps: z.array(zoomAppSchema).default([]),
+  /** Accepted distance between `x-zm-request-timestamp` and now. */
+  webhookToleranceSeconds: positiveInt.default(300),
+  bodyLimitBytes: positiveInt.default(1024 * 1024),
+  privacy: z.enum(privacyModes).default("store"),
+  /** Key for the `hash` privacy mode; generated into the data directory when absent. */
+  privacyHashKey: z.string().min(16).optional(),
+  namePattern: z
+    .string()
+    .default(defaultNamePattern)
+    .refine(isTokenPattern, "expected a regular expression with a named group (?<token>…)"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  zoom: z
+    .object({
+      accountId: z.string().min(1).optional(),
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      sdkKey: z.string().min(1).optional(),
+      sdkSecret: z.string().min(1).optional(),
+      apiBaseUrl: z.url().default("https://api.zoom.us/v2"),
+      oauthUrl: z.url().default("https://zoom.us"),
+    })
+    .default({ apiBaseUrl: "https://api.zoom.us/v2", oauthUrl: "https://zoom.us" }),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+
+function isTokenPattern(source: string): boolean {
+  try {
+    return /\(\?<token>/.test(source) && new RegExp(source) instanceof RegExp;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,67 @@
+import type { ConfigInput } from "./config-schema.js";
+
+/**
+ * The environment variables Rollcall reads, and the config key each one sets. Kept in one table so
+ * an error can name the variable the user actually typed.
+ */
+export const environmentVariables = {
+  PORT: "port",
+  HOST: "host",
+  ROLLCALL_PUBLIC_URL: "publicUrl",
+  ROLLCALL_DATA_DIR: "dataDir",
+  DATABASE_URL: "databaseUrl",
+  ZOOM_WEBHOOK_SECRET_TOKEN: "webhookSecrets",
+  ROLLCALL_ZOOM_APPS: "zoomApps",
+  ROLLCALL_WEBHOOK_TOLERANCE_SECONDS: "webhookToleranceSeconds",
+  ROLLCALL_BODY_LIMIT_BYTES: "bodyLimitBytes",
+  ROLLCALL_PRIVACY: "privacy",
+  ROLLCALL_HASH_KEY: "privacyHashKey",
+  ROLLCALL_NAME_PATTERN: "namePattern",
+  LOG_LEVEL: "logLevel",
+  ZOOM_ACCOUNT_ID: "zoom.accountId",
+  ZOOM_CLIENT_ID: "zoom.clientId",
+  ZOOM_CLIENT_SECRET: "zoom.clientSecret",
+  ZOOM_SDK_KEY: "zoom.sdkKey",
+  ZOOM_SDK_SECRET: "zoom.sdkSecret",
+  ZOOM_API_BASE_URL: "zoom.apiBaseUrl",
+  ZOOM_OAUTH_URL: "zoom.oauthUrl",
+} as const;
+
+export type EnvironmentVariable = keyof typeof environmentVariables;
+
+/** Thrown for a value that cannot even be read (e.g. malformed JSON in ROLLCALL_ZOOM_APPS). */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Turns the process environment into raw config input (not yet validated). Empty variables count
+ * as unset, so `PORT= npm start` behaves like no PORT at all.
+ */
+export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigInput {
+  const input: Record<string, unknown> = {};
+  const zoom: Record<string, unknown> = {};
+  for (const [variable, key] of Object.entries(environmentVariables)) {
+    const raw = env[variable]?.trim();
+    if (raw === undefined || raw === "") continue;
+    const value = readValue(variable as EnvironmentVariable, raw);
+    if (key.startsWith("zoom.")) zoom[key.slice(5)] = value;
+    else input[key] = value;
+  }
+  if (Object.keys(zoom).length > 0) input["zoom"] = zoom;
+  return input as ConfigInput;
+}
+
+function readValue(variable: EnvironmentVariable, raw: string): unknown {
+  if (variable === "ZOOM_WEBHOOK_SECRET_TOKEN") {
+    return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  }
+  if (variable === "ROLLCALL_ZOOM_APPS") {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new ConfigError(`ROLLCALL_ZOOM_APPS: expected JSON like [{"name":"app","secretTokens":["…"]}]`);
+    }
+  }
+  return raw;
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { dialectOf, type DialectName } from "./dialect.js";
+import type { Database } from "./schema.js";
+
+/** An open database: the Kysely handle every repository uses, and which database it is. */
+export interface RollcallDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The URL it was opened with, for messages (never contains a password here: see `redactUrl`). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /**
+   * SQLite `synchronous` pragma. `FULL` (default) makes every commit survive power loss; `NORMAL`
+   * in WAL mode survives a process crash but may lose the last commits on power loss.
+   */
+  sqliteSynchronous?: "FULL" | "NORMAL";
+}
+
+/**
+ * Opens `sqlite:<path>` (creating the folder; WAL journal) or `postgres://…` (a pool).
+ * Does not migrate: call `migrateToLatest` for that.
+ *
+ * @example
+ * const store = await openDatabase("sqlite:./data/rollcall.db");
+ * await migrateToLatest(store);
+ */
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<RollcallDatabase> {
+  const dialect = dialectOf(url);
+  return dialect === "sqlite" ? openSqlite(url, options) : openPostgres(url, options);
+}
+
+function openSqlite(url: string, options: OpenDatabaseOptions): RollcallDatabase {
+  const location = url.slice("sqlite:".length);
+  const path = location === ":memory:" ? location : resolve(location);
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BetterSqlite3(path);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "FULL"}`);
+  sqlite.pragma("foreign_keys = ON");
+  // Another process (a CLI command next to the server) may hold the write lock for a moment.
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", url: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, options: OpenDatabaseOptions): RollcallDatabase {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // int8 (epoch ms, counts) as numbers: every value Rollcall stores there is far below 2^53.
+    types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) },
+  });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", url: redactUrl(url), close: () => db.destroy() };
+}
+
+/** The URL without its password, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.split("@").pop() ?? url;
+  }
+}

@@ -1,0 +1,4 @@
+export { openDatabase, redactUrl, type OpenDatabaseOptions, type RollcallDatabase } from "./database.js";
+export { dialectOf, type DialectName } from "./dialect.js";
+export { migrateToLatest } from "./migrate.js";
+export type { Database, InboxEventTable } from "./schema.js";

@@ -1,0 +1,10 @@
+import { inboxMigration } from "./0001-inbox.js";
+import type { RollcallMigration } from "./migration.js";
+
+/**
+ * Every migration, by name, in the order they apply. Names sort in that order; never rename or
+ * edit one that has shipped: add a new one.
+ */
+export const migrations: Record<string, RollcallMigration> = {
+  "0001-inbox": inboxMigration,
+};
