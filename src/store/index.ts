@@ -1,4 +1,5 @@
 export { openDatabase, redactUrl, type OpenDatabaseOptions, type RollcallDatabase } from "./database.js";
 export { dialectOf, type DialectName } from "./dialect.js";
 export { migrateToLatest } from "./migrate.js";
-export type { Database, InboxEventTable } from "./schema.js";
+export type { Database } from "./schema.js";
+export type { InboxEventTable } from "./tables/inbox.js";
