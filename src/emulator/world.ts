@@ -217,6 +217,11 @@ export class ZoomWorld {
     throw new ZoomWorldError(404, 1001, `User does not exist: ${userIdOrEmail}.`);
   }
 
+  /** Every user on the account, the owner first. */
+  listUsers(): ZoomUser[] {
+    return [...this.users.values()];
+  }
+
   // ── meetings ─────────────────────────────────────────────────────────────────────────────
 
   /** Creates a meeting hosted by `hostIdOrEmail` (or `me`). Registration is on iff approval_type is 0 or 1. */

@@ -1,7 +1,10 @@
 import type { Command } from "commander";
+import { registerEmulatorCommand } from "./emulator.js";
 
 /** Adds one sub-command (with its options and action) to the `rollcall` program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every `rollcall` sub-command. Each lives in its own file beside this one; add new ones here. */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerEmulatorCommand,
+];

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { ZoomWorld } from "../world.js";
+import type { AccessTokens } from "./access-tokens.js";
+import type { EmulatorControls, RetryAfterForm } from "./controls.js";
+
+const faultSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("rate_limit"),
+    count: z.number().int().min(1).default(1),
+    retry_after_seconds: z.number().int().nonnegative().optional(),
+    retry_after_date: z.iso.datetime().optional(),
+    type: z.enum(["QPS", "Daily"]).default("QPS"),
+  }),
+  z.object({ kind: z.literal("server_error"), count: z.number().int().min(1).default(1), status: z.number().int().min(500).max(599).default(503) }),
+]);
+
+/**
+ * The emulator's own control panel (not part of Zoom): queue faults, read counters, revoke tokens.
+ * Lets someone driving `rollcall emulator` from outside do what tests do through {@link EmulatorControls}.
+ */
+export function registerControlRoutes(app: FastifyInstance, deps: { world: ZoomWorld; controls: EmulatorControls; tokens: AccessTokens }): void {
+  const { controls } = deps;
+
+  app.post("/_emulator/faults", async (req, reply) => {
+    const parsed = faultSchema.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send({ error: "invalid fault", issues: parsed.error.issues });
+    const fault = parsed.data;
+    if (fault.kind === "server_error") controls.failNext(fault.count, fault.status);
+    else {
+      const form: RetryAfterForm =
+        fault.retry_after_date !== undefined
+          ? { date: new Date(fault.retry_after_date) }
+          : fault.retry_after_seconds !== undefined
+            ? { seconds: fault.retry_after_seconds }
+            : { none: true };
+      controls.rateLimitNext(fault.count, form, fault.type);
+    }
+    return reply.code(201).send({ pending_faults: controls.pendingFaults });
+  });
+
+  app.delete("/_emulator/faults", async () => {
+    controls.clearFaults();
+    return { pending_faults: 0 };
+  });
+
+  app.get("/_emulator/stats", async () => ({
+    account_id: deps.world.accountId,
+    token_requests: controls.tokenRequests,
+    api_requests: controls.apiRequests,
+    unauthorized: controls.unauthorized,
+    pending_faults: controls.pendingFaults,
+  }));
+
+  app.post("/_emulator/tokens/revoke", async () => {
+    deps.tokens.revokeAll();
+    return { revoked: true };
+  });
+}
