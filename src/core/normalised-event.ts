@@ -101,7 +101,10 @@ export interface ReportRowEvent extends EventBase {
   type: "report_row";
   participant: ParticipantIdentifiers;
   leaveAt: number;
+  /** `in_meeting` or `in_waiting_room`; waiting-room rows are never attendance. */
   status?: string;
+  /** `bo_mtg_id`: the breakout room the row is about, if any. */
+  breakoutRoomId?: string;
 }
 
 export type NormalisedEvent = ParticipantEvent | InstanceEvent | RegistrationEvent | ReportRowEvent;

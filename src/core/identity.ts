@@ -1,0 +1,124 @@
+import { CONFLICT_PENALTY, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
+import type { Conflict, Evidence, IdentifierField, Resolution, Session, UnresolvedReason } from "./instance-result.js";
+import type { IdentifierLinkMethod } from "./link.js";
+import { manualKey, type LinkIndex } from "./link-index.js";
+
+/** Which identifier field each identifier method reads. */
+const FIELD_OF: Readonly<Record<Exclude<IdentifierLinkMethod, "name_token">, IdentifierField>> = {
+  customer_key: "customer_key",
+  registrant_id: "registrant_id",
+  zoom_user_id: "participant_user_id",
+  email: "email",
+};
+
+/** What identity resolution needs from the instance. */
+export interface IdentityContext {
+  instanceUuid: string;
+  meetingId: string;
+  links: LinkIndex;
+  options: ResolvedEngineOptions;
+  /** Per-result cache: display name → token (or null), so the name pattern runs once per name. */
+  tokenCache: Map<string, string | null>;
+}
+
+/**
+ * Resolves one session to a user. Every enabled method looks at every identifier the session's
+ * events carried (late binding: a `registrant_id` only on the leave resolves the whole session).
+ * The strongest method with a match wins; evidence pointing at other users is kept as conflicts and
+ * lowers the confidence. Without a match the session says why.
+ *
+ * @example
+ * resolveSession(session, ctx) // { sessionKey, userId: "u1", method: "registrant_id", confidence: 0.95, ... }
+ */
+export function resolveSession(session: Session, ctx: IdentityContext): Resolution {
+  // userId → evidence, kept in method order so the strongest method per user comes first.
+  const candidates = new Map<string, Evidence[]>();
+  let usableIdentifier = false;
+  const add = (userId: string, evidence: Evidence) => {
+    const list = candidates.get(userId);
+    if (list === undefined) candidates.set(userId, [evidence]);
+    else list.push(evidence);
+  };
+  for (const method of ctx.options.methods) {
+    if (method === "manual") {
+      const users = ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
+      if (users !== undefined) {
+        for (const userId of users) add(userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
+      }
+      continue;
+    }
+    const values = ctx.links.byMethod.get(method);
+    const field: IdentifierField = method === "name_token" ? "user_name" : FIELD_OF[method];
+    for (const seen of session.identifiers) {
+      if (seen.field !== field) continue;
+      let value = seen.value;
+      if (method === "name_token") {
+        const token = tokenOf(value, ctx);
+        if (token === null) continue;
+        value = token;
+      }
+      usableIdentifier = true;
+      const targets = values?.get(value);
+      if (targets === undefined) continue;
+      for (const target of targets) {
+        // A registrant id belongs to one meeting number; a link for another meeting does not apply.
+        if (target.meetingId !== undefined && ctx.meetingId !== "" && target.meetingId !== ctx.meetingId) continue;
+        add(target.userId, { method, field, value, eventKey: seen.eventKey, source: seen.source });
+      }
+    }
+  }
+  if (candidates.size === 0) {
+    return { sessionKey: session.sessionKey, confidence: 0, evidence: [], conflicts: [], unresolvedReason: unresolvedReason(session, usableIdentifier, ctx) };
+  }
+  const rank = (m: ResolutionMethod) => ctx.options.methods.indexOf(m);
+  let winner: string | undefined;
+  let winnerRank = Infinity;
+  for (const [userId, evidence] of candidates) {
+    const r = rank(evidence[0]!.method);
+    // Same strongest method for two users: the smaller id, so the choice never depends on order.
+    if (r < winnerRank || (r === winnerRank && userId < winner!)) {
+      winner = userId;
+      winnerRank = r;
+    }
+  }
+  const conflicts: Conflict[] = [];
+  for (const [userId, evidence] of candidates) {
+    if (userId !== winner) conflicts.push({ userId, method: evidence[0]!.method, evidence: evidence.sort(compareEvidence(rank)) });
+  }
+  conflicts.sort((a, b) => rank(a.method) - rank(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const evidence = candidates.get(winner!)!.sort(compareEvidence(rank));
+  const method = evidence[0]!.method;
+  const confidence = METHOD_CONFIDENCE[method] * (conflicts.length > 0 ? CONFLICT_PENALTY : 1);
+  return { sessionKey: session.sessionKey, userId: winner!, method, confidence, evidence, conflicts };
+}
+
+function tokenOf(name: string, ctx: IdentityContext): string | null {
+  let token = ctx.tokenCache.get(name);
+  if (token === undefined) {
+    const match = ctx.options.namePattern.exec(name);
+    token = match?.groups?.["token"] || null;
+    ctx.tokenCache.set(name, token);
+  }
+  return token;
+}
+
+/**
+ * - `identifier_unknown`: something an enabled method could use was seen, but no link matches it.
+ * - `names_hidden`: nothing usable, and names/e-mails were unavailable (privacy mode, or a blanked
+ *   HIPAA/BAA account: no name on any event), so a name or e-mail might have told.
+ * - `no_identifier`: nothing usable although names were visible (a guest without token or e-mail).
+ */
+function unresolvedReason(session: Session, usableIdentifier: boolean, ctx: IdentityContext): UnresolvedReason {
+  if (usableIdentifier) return "identifier_unknown";
+  if (ctx.options.privacy !== "store" || session.names.length === 0) return "names_hidden";
+  return "no_identifier";
+}
+
+function compareEvidence(rank: (m: ResolutionMethod) => number) {
+  return (a: Evidence, b: Evidence): number =>
+    rank(a.method) - rank(b.method) || cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source) || cmp(a.eventKey, b.eventKey);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

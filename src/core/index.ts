@@ -1,0 +1,21 @@
+/**
+ * Rollcall's pure core: normalised Zoom events + links → sessions, resolutions, attendance.
+ * No I/O, no clock, no database (see test/core/purity.test.ts).
+ */
+export type * from "./normalised-event.js";
+export type * from "./link.js";
+export type * from "./instance-result.js";
+export {
+  DEFAULT_NAME_PATTERN,
+  DEFAULT_PRECEDENCE,
+  METHOD_CONFIDENCE,
+  CONFLICT_PENALTY,
+  resolveEngineOptions,
+  type EngineOptions,
+  type PrivacyMode,
+  type ResolutionMethod,
+  type ResolvedEngineOptions,
+} from "./engine-options.js";
+export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
+export { computeInstance, createInstanceState, type InstanceState } from "./instance-state.js";
+export { unionIntervals, coveredMs } from "./intervals.js";

@@ -1,0 +1,142 @@
+/**
+ * What the engine says about one meeting instance. Every array is sorted by its natural key so two
+ * results of the same facts compare equal with deep equality, whatever order the events came in.
+ */
+import type { EventSource, Product } from "./normalised-event.js";
+import type { ResolutionMethod } from "./engine-options.js";
+
+/** The instance as far as its events tell. */
+export interface InstanceInfo {
+  uuid: string;
+  meetingId: string;
+  accountId: string;
+  product: Product;
+  topic?: string;
+  hostId?: string;
+  meetingType?: number;
+  /** Earliest `start_time` of a started/ended event (epoch ms). */
+  startTime?: number;
+  /** Latest `end_time` of an ended event (epoch ms). */
+  endTime?: number;
+  status: "live" | "ended";
+  /** Span attendance shares are measured against: [min(start, first join), max(end or now, last leave)]. */
+  spanFrom?: number;
+  spanTo?: number;
+}
+
+/**
+ * The participant fields identifiers come from. `participant_user_id` stands for the Zoom user id,
+ * read from `participant_user_id` or the deprecated `id`; report rows' `user_email`/`name` count as
+ * `email`/`user_name`.
+ */
+export type IdentifierField = "customer_key" | "registrant_id" | "participant_user_id" | "email" | "user_name";
+
+/** An identifier seen on an event of a session. */
+export interface SeenIdentifier {
+  field: IdentifierField;
+  /** As normalised (e-mails lower-cased or hashed; names as shown or hashed). */
+  value: string;
+  /** Content key of the earliest event (by its own time, then key) that carried it with this source. */
+  eventKey: string;
+  source: EventSource;
+}
+
+/** Time in the meeting proper (waiting room and join-before-host excluded, breakout rooms included). */
+export interface Interval {
+  from: number;
+  /** Undefined while still open. */
+  to?: number;
+  /** Closed by `meeting.ended`'s `end_time` because no leave is known. */
+  closedByMeetingEnd: boolean;
+  /**
+   * A leave came without any join for that connection (Rollcall started late, or the join was lost):
+   * the interval starts at the instance's start when known and earlier than the leave, else at the
+   * leave itself (zero length).
+   */
+  openedWithoutJoin: boolean;
+}
+
+/** One participant session: a connection to the instance, with its room moves and bound phone legs. */
+export interface Session {
+  sessionKey: string;
+  participantUuid?: string;
+  /** Every Zoom `user_id` of the session (one per room segment), sorted. */
+  zoomConnectionIds: string[];
+  /** Other session keys merged into this one (a bound phone leg's participant_uuid/user_id). */
+  mergedKeys: string[];
+  identifiers: SeenIdentifier[];
+  names: string[];
+  /** Union of the session's connection intervals. */
+  intervals: Interval[];
+  attendedMs: number;
+  present: boolean;
+  /** `webhook` if any webhook event made it, else `report`. */
+  source: EventSource;
+}
+
+/** One piece of evidence for a resolution. */
+export interface Evidence {
+  method: ResolutionMethod;
+  /** `manual` for manual links. */
+  field: IdentifierField | "manual";
+  value: string;
+  /** Empty for manual links (no event). */
+  eventKey: string;
+  source: EventSource | "link";
+}
+
+/** Another user some evidence points at. */
+export interface Conflict {
+  userId: string;
+  method: ResolutionMethod;
+  evidence: Evidence[];
+}
+
+export type UnresolvedReason = "no_identifier" | "identifier_unknown" | "names_hidden";
+
+export interface Resolution {
+  sessionKey: string;
+  userId?: string;
+  /** Winning method; undefined when unresolved. */
+  method?: ResolutionMethod;
+  confidence: number;
+  evidence: Evidence[];
+  conflicts: Conflict[];
+  unresolvedReason?: UnresolvedReason;
+}
+
+export interface Attendance {
+  userId: string;
+  /** Union of the user's intervals: two devices at once count once. */
+  attendedMs: number;
+  firstJoin: number;
+  /** Undefined while the user is still present. */
+  lastLeave?: number;
+  /** Number of sessions (1 + rejoins + extra devices). */
+  sessions: number;
+  shareOfInstance: number;
+  present: boolean;
+  closedByMeetingEnd: boolean;
+  /** Strongest method over the user's sessions; `report` if only report rows resolved them. */
+  resolvedBy: ResolutionMethod | "report";
+  /** The weakest of the user's session resolutions. */
+  confidence: number;
+  sessionKeys: string[];
+  intervals: Interval[];
+}
+
+export interface UnresolvedSession {
+  sessionKey: string;
+  /** The latest name shown (absent under privacy modes or on blanked accounts). */
+  userName?: string;
+  attendedMs: number;
+  reason: UnresolvedReason;
+}
+
+export interface InstanceResult {
+  instance: InstanceInfo;
+  sessions: Session[];
+  resolutions: Resolution[];
+  attendance: Attendance[];
+  unresolved: UnresolvedSession[];
+}

@@ -1,0 +1,188 @@
+import type { EventSource, ParticipantEvent, ReportRowEvent } from "./normalised-event.js";
+import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
+import { coveredMs, pairMarks, unionIntervals, type Mark } from "./intervals.js";
+
+/**
+ * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
+ * each rejoin has its own), or a `participant_uuid` when an event had no `user_id`.
+ * Filled by the incremental state in O(1) per event; read when a result is asked for.
+ */
+export interface Connection {
+  /** Node name: `u` + user_id, or `p` + participant_uuid. */
+  node: string;
+  userId: string | undefined;
+  uuids: string[];
+  /** Nodes this connection belongs with: breakout parent (`u…`), bound computer participant (`u…`/`p…`). */
+  links: string[];
+  phoneLeg: boolean;
+  breakout: boolean;
+  marks: Mark[];
+  events: Array<ParticipantEvent | ReportRowEvent>;
+  attendance: boolean;
+  webhook: boolean;
+}
+
+/** A session plus what identity resolution needs to see. */
+export interface BuiltSession {
+  session: Session;
+  /** Latest name by event time (then key), for unresolved reports. */
+  latestName: string | undefined;
+}
+
+/** Context shared by every session of one result. */
+export interface SessionContext {
+  instanceStart: number | undefined;
+  endTimes: readonly number[];
+  openEnd: number;
+}
+
+/**
+ * Groups connections into sessions: connections sharing a participant_uuid, a breakout room's
+ * `parent_user_id` or a phone bind are one session (union–find over connection, uuid and user-id
+ * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
+ * join-before-host events only add identifiers to the session they share a key with.
+ */
+export function buildSessions(connections: Iterable<Connection>, ctx: SessionContext): BuiltSession[] {
+  const conns = [...connections];
+  const index = new Map<string, number>();
+  const parent: number[] = [];
+  const nodeOf = (name: string): number => {
+    let i = index.get(name);
+    if (i === undefined) {
+      i = parent.length;
+      parent.push(i);
+      index.set(name, i);
+    }
+    return i;
+  };
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const connNodes = new Array<number>(conns.length);
+  for (let c = 0; c < conns.length; c++) connNodes[c] = nodeOf(conns[c]!.node);
+  for (let c = 0; c < conns.length; c++) {
+    const conn = conns[c]!;
+    const n = connNodes[c]!;
+    for (const uuid of conn.uuids) union(n, nodeOf(`p${uuid}`));
+    for (const link of conn.links) union(n, nodeOf(link));
+  }
+  const groups = new Map<number, Connection[]>();
+  for (let c = 0; c < conns.length; c++) {
+    const root = find(connNodes[c]!);
+    const group = groups.get(root);
+    if (group === undefined) groups.set(root, [conns[c]!]);
+    else group.push(conns[c]!);
+  }
+  const out: BuiltSession[] = [];
+  for (const group of groups.values()) {
+    let attendance = false;
+    for (const conn of group) if (conn.attendance) attendance = true;
+    if (attendance) out.push(buildSession(group, ctx));
+  }
+  out.sort((a, b) => (a.session.sessionKey < b.session.sessionKey ? -1 : a.session.sessionKey > b.session.sessionKey ? 1 : 0));
+  return out;
+}
+
+function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
+  const key = chooseKey(group);
+  const merged: string[] = [];
+  const connectionIds: string[] = [];
+  const pieces: Interval[] = [];
+  const identifiers: Array<SeenIdentifier & { at: number }> = [];
+  const names: string[] = [];
+  let webhook = false;
+  let latestName: string | undefined;
+  let latestNameAt = -Infinity;
+  let latestNameKey = "";
+  for (const conn of group) {
+    if (conn.userId !== undefined) connectionIds.push(conn.userId);
+    if (conn.webhook) webhook = true;
+    for (const uuid of conn.uuids) if (uuid !== key.value && !merged.includes(uuid)) merged.push(uuid);
+    if (conn.phoneLeg && conn.uuids.length === 0 && conn.userId !== undefined && conn.userId !== key.value) merged.push(conn.userId);
+    if (conn.marks.length > 0) pairMarks(conn.marks, ctx.instanceStart, ctx.endTimes, pieces);
+    for (const event of conn.events) {
+      const p = event.participant;
+      if (p.customerKey !== undefined) addIdentifier(identifiers, "customer_key", p.customerKey, event);
+      if (p.registrantId !== undefined) addIdentifier(identifiers, "registrant_id", p.registrantId, event);
+      if (p.zoomUserId !== undefined) addIdentifier(identifiers, "participant_user_id", p.zoomUserId, event);
+      if (p.email !== undefined) addIdentifier(identifiers, "email", p.email, event);
+      if (p.userName !== undefined) {
+        addIdentifier(identifiers, "user_name", p.userName, event);
+        if (!names.includes(p.userName)) names.push(p.userName);
+        if (event.at > latestNameAt || (event.at === latestNameAt && event.key > latestNameKey)) {
+          latestName = p.userName;
+          latestNameAt = event.at;
+          latestNameKey = event.key;
+        }
+      }
+    }
+  }
+  const intervals = unionIntervals(pieces);
+  let present = false;
+  for (const i of intervals) if (i.to === undefined) present = true;
+  const session: Session = {
+    sessionKey: key.value,
+    zoomConnectionIds: connectionIds.sort(),
+    mergedKeys: merged.sort(),
+    identifiers: identifiers.sort(compareIdentifiers).map(({ at: _at, ...rest }) => rest),
+    names: names.sort(),
+    intervals,
+    attendedMs: coveredMs(intervals, ctx.openEnd),
+    present,
+    source: webhook ? "webhook" : "report",
+  };
+  if (key.isUuid) session.participantUuid = key.value;
+  return { session, latestName };
+}
+
+/**
+ * participant_uuid where present (the computer side's when a phone leg is bound), else the main-room
+ * user_id; the smallest value when several qualify, so the choice does not depend on arrival.
+ */
+function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
+  let best: string | undefined;
+  for (const pass of [0, 1] as const) {
+    for (const conn of group) if (conn.phoneLeg === (pass === 1)) for (const u of conn.uuids) if (best === undefined || u < best) best = u;
+    if (best !== undefined) return { value: best, isUuid: true };
+  }
+  for (const pass of [0, 1, 2] as const) {
+    for (const conn of group) {
+      const eligible = pass === 0 ? !conn.phoneLeg && !conn.breakout : pass === 1 ? !conn.phoneLeg : true;
+      if (eligible && conn.userId !== undefined && (best === undefined || conn.userId < best)) best = conn.userId;
+    }
+    if (best !== undefined) return { value: best, isUuid: false };
+  }
+  return { value: group[0]!.node.slice(1), isUuid: false };
+}
+
+function addIdentifier(list: Array<SeenIdentifier & { at: number }>, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): void {
+  const source: EventSource = event.source;
+  // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
+  for (const seen of list) {
+    if (seen.field === field && seen.value === value && seen.source === source) {
+      if (event.at < seen.at || (event.at === seen.at && event.key < seen.eventKey)) {
+        seen.at = event.at;
+        seen.eventKey = event.key;
+      }
+      return;
+    }
+  }
+  list.push({ field, value, eventKey: event.key, source, at: event.at });
+}
+
+function compareIdentifiers(a: SeenIdentifier, b: SeenIdentifier): number {
+  return cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

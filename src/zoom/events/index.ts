@@ -1,0 +1,7 @@
+export { contentKey } from "./content-key.js";
+export { normaliseZoomEvent } from "./normalise-zoom-event.js";
+export { normaliseReportRow, type ReportRowContext } from "./normalise-report-row.js";
+export type { NormaliseIssue, NormaliseOptions, NormaliseResult } from "./normalise-result.js";
+export { hashEmail, hashName } from "./privacy.js";
+export { EVENT_MEANINGS, type EventMeaning } from "./event-names.js";
+export * as zoomEventSchemas from "./event-schemas.js";

@@ -1,0 +1,243 @@
+import type { z } from "zod";
+import type { ParticipantIdentifiers, NormalisedEvent, MeetingInfo } from "../../core/normalised-event.js";
+import { contentKey } from "./content-key.js";
+import { EVENT_MEANINGS, TIMED_FIELD, type EventMeaning } from "./event-names.js";
+import {
+  envelopeSchema,
+  instanceBodySchema,
+  participantBodySchema,
+  registrationBodySchema,
+  type InstanceBody,
+  type ParticipantBody,
+  type RegistrationBody,
+} from "./event-schemas.js";
+import type { NormaliseIssue, NormaliseOptions, NormaliseResult } from "./normalise-result.js";
+import { personalDataFilter, type PersonalDataFilter } from "./privacy.js";
+import { parseEventTs, parseZoomTime } from "./zoom-time.js";
+
+/**
+ * Validates one parsed Zoom webhook body and flattens it into the engine's {@link NormalisedEvent}.
+ * Participant events of meetings and webinars (joined/left, waiting room, join-before-host, breakout
+ * rooms, bind, role change), `started`/`ended` and `registration_created` become events; other
+ * well-formed bodies (`meeting.created`, unknown events) are `ignored`; unreadable bodies are
+ * `rejected` with one issue per wrong field. Names and e-mails follow `options.privacy`.
+ *
+ * @example
+ * const r = normaliseZoomEvent(JSON.parse(rawBody), { privacy: "hash", hashKey: secret });
+ * if (r.status === "event") state.apply(r.event);
+ * else if (r.status === "rejected") log.warn({ issues: r.issues }, "unreadable Zoom event");
+ */
+export function normaliseZoomEvent(body: unknown, options?: NormaliseOptions): NormaliseResult {
+  const filter = personalDataFilter(options);
+  const envelope = envelopeSchema.safeParse(body);
+  if (!envelope.success) return rejected(envelope.error);
+  const meaning = EVENT_MEANINGS.get(envelope.data.event);
+  if (meaning === undefined) return { status: "ignored", reason: `event "${envelope.data.event}" is not used by Rollcall` };
+  switch (meaning.type) {
+    case "participant": {
+      const parsed = participantBodySchema.safeParse(body);
+      return parsed.success ? participantEvent(parsed.data, meaning, filter, body) : rejected(parsed.error);
+    }
+    case "instance": {
+      const parsed = instanceBodySchema.safeParse(body);
+      return parsed.success ? instanceEvent(parsed.data, meaning, body) : rejected(parsed.error);
+    }
+    case "registration": {
+      const parsed = registrationBodySchema.safeParse(body);
+      return parsed.success ? registrationEvent(parsed.data, meaning, filter, body) : rejected(parsed.error);
+    }
+  }
+}
+
+function participantEvent(
+  data: ParticipantBody,
+  meaning: Extract<EventMeaning, { type: "participant" }>,
+  filter: PersonalDataFilter,
+  body: unknown,
+): NormaliseResult {
+  const object = data.payload.object;
+  const p = object.participant;
+  const timeField = TIMED_FIELD[meaning.kind];
+  let at: number | undefined;
+  if (timeField !== undefined) {
+    const raw = p[timeField];
+    if (raw !== undefined && raw !== null && raw !== "") {
+      at = parseZoomTime(raw);
+      if (at === undefined) return timeIssue(`payload.object.participant.${timeField}`, raw);
+    }
+  }
+  // jbh_* events carry no time of their own; a missing leave_time falls back to event_ts (tolerance).
+  at ??= parseEventTs(data.event_ts);
+  if (at === undefined) {
+    if (timeField === "join_time" || timeField === "leave_time") return timeIssue(`payload.object.participant.${timeField}`, undefined);
+    at = 0; // only jbh_* without event_ts (a stored capture): never attendance, so an unknown time is harmless.
+  }
+  const participant = identifiers(p, filter);
+  const event: NormalisedEvent = {
+    type: "participant",
+    kind: meaning.kind,
+    key: contentKey(body),
+    accountId: text(data.payload.account_id) ?? "",
+    instanceUuid: object.uuid,
+    meetingId: text(object.id) ?? "",
+    product: meaning.product,
+    at,
+    source: "webhook",
+    participant,
+  };
+  const leaveReason = nonEmpty(p.leave_reason);
+  if (leaveReason !== undefined) event.leaveReason = leaveReason;
+  const room = text(object.breakout_room_uuid);
+  if (room !== undefined) event.breakoutRoomUuid = room;
+  if (meaning.kind === "bind") {
+    const userId = text(p.bind_user_id);
+    const participantUuid = text(p.bind_participant_uuid);
+    event.boundTo = {};
+    if (userId !== undefined) event.boundTo.userId = userId;
+    if (participantUuid !== undefined) event.boundTo.participantUuid = participantUuid;
+  }
+  return { status: "event", event };
+}
+
+/** Flattens a participant object: `""`/`null` become absent; `participant_user_id` is preferred over the deprecated `id`. */
+export function identifiers(
+  p: z.infer<typeof participantBodySchema>["payload"]["object"]["participant"],
+  filter: PersonalDataFilter,
+): ParticipantIdentifiers {
+  const out: ParticipantIdentifiers = {};
+  const userId = text(p.user_id);
+  if (userId !== undefined) out.userId = userId;
+  const participantUuid = text(p.participant_uuid);
+  if (participantUuid !== undefined) out.participantUuid = participantUuid;
+  const parentUserId = text(p.parent_user_id);
+  if (parentUserId !== undefined) out.parentUserId = parentUserId;
+  const name = nonEmpty(p.user_name);
+  if (name !== undefined) {
+    const kept = filter.name(name);
+    if (kept !== undefined) out.userName = kept;
+  }
+  const email = nonEmpty(p.email);
+  if (email !== undefined) {
+    const kept = filter.email(email);
+    if (kept !== undefined) out.email = kept;
+  }
+  const zoomUserId = text(p.participant_user_id) ?? text(p.id);
+  if (zoomUserId !== undefined) out.zoomUserId = zoomUserId;
+  const registrantId = text(p.registrant_id);
+  if (registrantId !== undefined) out.registrantId = registrantId;
+  const customerKey = text(p.customer_key);
+  if (customerKey !== undefined) out.customerKey = customerKey;
+  const phone = text(p.phone_number);
+  if (phone !== undefined) out.phoneNumber = phone;
+  return out;
+}
+
+function instanceEvent(data: InstanceBody, meaning: Extract<EventMeaning, { type: "instance" }>, body: unknown): NormaliseResult {
+  const object = data.payload.object;
+  const meeting: MeetingInfo = {};
+  const topic = nonEmpty(object.topic);
+  if (topic !== undefined) meeting.topic = topic;
+  const hostId = text(object.host_id);
+  if (hostId !== undefined) meeting.hostId = hostId;
+  const type = typeof object.type === "string" ? Number(object.type) : object.type;
+  if (typeof type === "number" && Number.isFinite(type)) meeting.meetingType = type;
+  for (const [field, target] of [["start_time", "startTime"], ["end_time", "endTime"]] as const) {
+    const raw = nonEmpty(object[field]);
+    if (raw === undefined) continue;
+    const ms = parseZoomTime(raw);
+    if (ms === undefined) return timeIssue(`payload.object.${field}`, raw);
+    meeting[target] = ms;
+  }
+  const timezone = nonEmpty(object.timezone);
+  if (timezone !== undefined) meeting.timezone = timezone;
+  const duration = typeof object.duration === "string" ? Number(object.duration) : object.duration;
+  if (typeof duration === "number" && Number.isFinite(duration)) meeting.scheduledMinutes = duration;
+  const own = meaning.kind === "ended" ? meeting.endTime : meeting.startTime;
+  const at = own ?? parseEventTs(data.event_ts);
+  if (at === undefined) return timeIssue(`payload.object.${meaning.kind === "ended" ? "end_time" : "start_time"}`, undefined);
+  return {
+    status: "event",
+    event: {
+      type: "instance",
+      kind: meaning.kind,
+      key: contentKey(body),
+      accountId: text(data.payload.account_id) ?? "",
+      instanceUuid: object.uuid,
+      meetingId: text(object.id) ?? "",
+      product: meaning.product,
+      at,
+      source: "webhook",
+      meeting,
+    },
+  };
+}
+
+function registrationEvent(
+  data: RegistrationBody,
+  meaning: Extract<EventMeaning, { type: "registration" }>,
+  filter: PersonalDataFilter,
+  body: unknown,
+): NormaliseResult {
+  const object = data.payload.object;
+  const r = object.registrant;
+  const event: NormalisedEvent = {
+    type: "registration",
+    key: contentKey(body),
+    accountId: text(data.payload.account_id) ?? "",
+    instanceUuid: nonEmpty(object.uuid) ?? "",
+    meetingId: text(object.id) ?? "",
+    product: meaning.product,
+    at: parseEventTs(data.event_ts) ?? 0,
+    source: "webhook",
+    registrantId: String(r.id),
+  };
+  const email = nonEmpty(r.email);
+  if (email !== undefined) {
+    const kept = filter.email(email);
+    if (kept !== undefined) event.email = kept;
+  }
+  const fullName = [nonEmpty(r.first_name), nonEmpty(r.last_name)].filter((s) => s !== undefined).join(" ");
+  if (fullName !== "") {
+    const kept = filter.name(fullName);
+    if (kept !== undefined) event.name = kept;
+  }
+  const joinUrl = nonEmpty(r.join_url);
+  if (joinUrl !== undefined) event.joinUrl = joinUrl;
+  return { status: "event", event };
+}
+
+/** An id as text; `null`, `""` and non-finite numbers are absent. Never parses ids as numbers. */
+export function text(value: string | number | null | undefined): string | undefined {
+  if (typeof value === "string") return value === "" ? undefined : value;
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : undefined;
+  return undefined;
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function timeIssue(path: string, got: string | undefined): NormaliseResult {
+  return {
+    status: "rejected",
+    issues: [
+      {
+        path,
+        expected: "ISO-8601 date-time",
+        message: `${path}: expected an ISO-8601 date-time such as "2026-04-03T17:06:25Z", got ${got === undefined ? "nothing" : JSON.stringify(got)}`,
+      },
+    ],
+  };
+}
+
+/** zod issues → field-named issues. */
+export function rejected(error: z.ZodError): NormaliseResult {
+  return {
+    status: "rejected",
+    issues: error.issues.map((issue) => {
+      const path = issue.path.map(String).join(".") || "(body)";
+      const expected = "expected" in issue && typeof issue.expected === "string" ? issue.expected : issue.message.replace(/^expected /i, "");
+      return { path, expected, message: `${path}: ${issue.message}` };
+    }),
+  };
+}
