@@ -1,7 +1,8 @@
+import type { DerivedTables } from "./tables/derived.js";
 import type { InboxTables } from "./tables/inbox.js";
 
 /**
  * Every table, by name. Each group of tables is described in its own file under `tables/`
  * (and created by a migration under `migrations/`); add a group by extending this interface.
  */
-export interface Database extends InboxTables {}
+export interface Database extends InboxTables, DerivedTables {}

@@ -1,4 +1,5 @@
 import { inboxMigration } from "./0001-inbox.js";
+import { derivedMigration } from "./0002-derived.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -7,4 +8,5 @@ import type { RollcallMigration } from "./migration.js";
  */
 export const migrations: Record<string, RollcallMigration> = {
   "0001-inbox": inboxMigration,
+  "0002-derived": derivedMigration,
 };
