@@ -1,0 +1,47 @@
+import type { ReportRow } from "./simulation-types.js";
+
+/** What the report needs to know about one connection. */
+export interface ReportConnection {
+  segments: readonly { room: { uuid: string } | null; userId: string; join: number; leave?: number; name?: string }[];
+  /** Zoom user id as the report shows it ("" for guests and, since Mar 2023, external users). */
+  zoomUserId: string;
+  email: string;
+  /** BAA accounts get empty names and e-mails in reports. */
+  hipaa: boolean;
+  registrantId: string;
+  customerKey: string;
+}
+
+/**
+ * The rows of `GET /report/meetings/{uuid}/participants?include_fields=registrant_id` once the
+ * instance has ended: one per `user_id` (each room stay of each connection), with its own
+ * duration in seconds, ordered by join time.
+ */
+export function buildReportRows(connections: readonly ReportConnection[], startMs: number): ReportRow[] {
+  const iso = (second: number) => new Date(startMs + second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const rows: { join: number; row: ReportRow }[] = [];
+  for (const conn of connections) {
+    for (const segment of conn.segments) {
+      if (segment.leave === undefined) continue; // only a finished meeting has a report
+      rows.push({
+        join: segment.join,
+        row: {
+          id: conn.zoomUserId,
+          user_id: segment.userId,
+          name: conn.hipaa ? "" : (segment.name ?? ""),
+          user_email: conn.hipaa ? "" : conn.email,
+          join_time: iso(segment.join),
+          leave_time: iso(segment.leave),
+          duration: segment.leave - segment.join,
+          registrant_id: conn.registrantId,
+          customer_key: conn.customerKey,
+          participant_user_id: conn.zoomUserId,
+          status: "in_meeting",
+          bo_mtg_id: segment.room?.uuid ?? "",
+          failover: false,
+        },
+      });
+    }
+  }
+  return rows.sort((a, b) => a.join - b.join).map(({ row }) => row);
+}
