@@ -1,8 +1,9 @@
 import type { DerivedTables } from "./tables/derived.js";
+import type { DirectoryTables } from "./tables/directory.js";
 import type { InboxTables } from "./tables/inbox.js";
 
 /**
  * Every table, by name. Each group of tables is described in its own file under `tables/`
  * (and created by a migration under `migrations/`); add a group by extending this interface.
  */
-export interface Database extends InboxTables, DerivedTables {}
+export interface Database extends InboxTables, DerivedTables, DirectoryTables {}

@@ -1,5 +1,6 @@
 import { inboxMigration } from "./0001-inbox.js";
 import { derivedMigration } from "./0002-derived.js";
+import { directoryMigration } from "./0003-directory.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -9,4 +10,5 @@ import type { RollcallMigration } from "./migration.js";
 export const migrations: Record<string, RollcallMigration> = {
   "0001-inbox": inboxMigration,
   "0002-derived": derivedMigration,
+  "0003-directory": directoryMigration,
 };
