@@ -68,7 +68,10 @@ export interface ParticipantSessionTable {
   /** The engine's session key (`participant_uuid`, else a `user_id`-based key), unique within the instance. */
   session_key: string;
   participant_uuid: string | null;
-  /** The latest display name shown (null under privacy modes that keep none, or when Zoom blanked it). */
+  /**
+   * A display name of the session: the latest shown for unresolved sessions (what an operator needs
+   * to link it by hand), else the first of `names_json`. Null under `drop` or when Zoom blanked it.
+   */
   display_name: string | null;
   /** JSON `string[]`: every Zoom `user_id` of the session (one per room segment). */
   zoom_connection_ids_json: string;
