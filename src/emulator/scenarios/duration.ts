@@ -15,6 +15,7 @@ export const DURATION_HINT = 'whole seconds or a duration like "90s", "5m", "1h3
  */
 export function parseDuration(value: string | number): number | undefined {
   if (typeof value === "number") return Number.isInteger(value) ? value : undefined;
+  if (/^[+-]?\d+$/.test(value.trim())) return Number(value.trim()); // plain seconds written as text
   const match = DURATION.exec(value.trim());
   // The regex also matches "" and a lone sign; neither is a duration.
   if (!match || (match[2] === undefined && match[3] === undefined && match[4] === undefined)) {

@@ -83,6 +83,7 @@ function setPath(document: unknown, dotted: string, raw: string, source: string)
   const keys = dotted.split(".");
   let node = document as Record<string, unknown>;
   for (const key of keys.slice(0, -1)) {
+    if (node[key] === undefined) node[key] = {};
     if (typeof node[key] !== "object" || node[key] === null) {
       throw new ScenarioError(source, [{ path: dotted, message: `cannot override: "${key}" is not an object or list in this scenario` }]);
     }
