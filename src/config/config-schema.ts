@@ -42,6 +42,11 @@ export const configSchema = z.object({
   /** Accepted distance between `x-zm-request-timestamp` and now. */
   webhookToleranceSeconds: positiveInt.default(300),
   bodyLimitBytes: positiveInt.default(1024 * 1024),
+  /**
+   * SQLite `synchronous`: `FULL` fsyncs every commit (survives power loss); `NORMAL` in WAL mode
+   * survives a process crash (SIGKILL) but may lose the last commits on power loss or an OS crash.
+   */
+  sqliteSynchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
   privacy: z.enum(privacyModes).default("store"),
   /** Key for the `hash` privacy mode; generated into the data directory when absent. */
   privacyHashKey: z.string().min(16).optional(),

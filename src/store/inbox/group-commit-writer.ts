@@ -1,0 +1,188 @@
+import type { RollcallDatabase } from "../database.js";
+import { InboxUnavailableError } from "./inbox-unavailable-error.js";
+import { upsertInboxEvents } from "./inbox-repository.js";
+import type { AppendResult, NewInboxEvent } from "./new-inbox-event.js";
+
+/** Told about every commit attempt, e.g. to record metrics. */
+export interface CommitObserver {
+  /** A batch of `size` deliveries was committed (`ok`) or failed, after `seconds`. */
+  (outcome: { ok: boolean; size: number; seconds: number }): void;
+}
+
+export interface InboxWriterOptions {
+  /** Most deliveries per transaction (default 1000). */
+  maxBatchSize?: number;
+  /**
+   * How long a delivery may wait for its commit before it is answered "unavailable" (default
+   * 2500 ms: Zoom gives up after 3 s, and a 503 makes it retry instead of guessing).
+   */
+  commitTimeoutMs?: number;
+  onCommit?: CommitObserver;
+}
+
+/** Stores verified deliveries durably, many per transaction. */
+export interface InboxWriter {
+  /**
+   * Queues one delivery for the next group commit. Resolves only after the transaction holding it
+   * has committed; rejects with {@link InboxUnavailableError} when it could not commit in time.
+   */
+  append(event: NewInboxEvent): Promise<AppendResult>;
+  /**
+   * Calls `listener` with the ids of newly stored events after each commit (not for redeliveries),
+   * so a worker can start at once instead of polling. Returns a function that removes it.
+   */
+  onCommitted(listener: (ids: number[]) => void): () => void;
+  /** False after a failed commit, until one succeeds again (for `/readyz`). */
+  readonly healthy: boolean;
+  /** Deliveries queued or being committed. */
+  readonly inFlight: number;
+  /** Refuses new deliveries and resolves once every queued one has been committed or refused. */
+  close(): Promise<void>;
+}
+
+interface Waiting {
+  event: NewInboxEvent;
+  resolve(result: AppendResult): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  settled: boolean;
+}
+
+/**
+ * Creates the group-commit writer: deliveries that arrive while a transaction is running (or in the
+ * same turn of the event loop) share the next transaction, and each caller is answered only after
+ * that transaction commits. Redeliveries (same dedupe key) add to the stored row's `deliveries`.
+ * Works on SQLite and PostgreSQL through the same Kysely statement.
+ *
+ * @example
+ * const inbox = createInboxWriter(store);
+ * inbox.onCommitted((ids) => pipeline.wake(ids));
+ * const { id, duplicate } = await inbox.append(event); // now durable: answer 2xx
+ */
+export function createInboxWriter(store: RollcallDatabase, options: InboxWriterOptions = {}): InboxWriter {
+  const maxBatchSize = options.maxBatchSize ?? 1000;
+  const commitTimeoutMs = options.commitTimeoutMs ?? 2500;
+  const listeners = new Set<(ids: number[]) => void>();
+  let queue: Waiting[] = [];
+  let running: Promise<void> | undefined;
+  let scheduled = false;
+  let closed = false;
+  let healthy = true;
+  let inFlight = 0;
+
+  function schedule(): void {
+    if (scheduled || running) return;
+    scheduled = true;
+    // setImmediate, not a microtask: lets every request already read in this turn join the batch.
+    setImmediate(() => {
+      scheduled = false;
+      running = drain().finally(() => {
+        running = undefined;
+        if (queue.length > 0) schedule();
+      });
+    });
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.slice(0, maxBatchSize);
+      queue = queue.slice(batch.length);
+      await commit(batch.filter((w) => !w.settled));
+    }
+  }
+
+  async function commit(batch: Waiting[]): Promise<void> {
+    if (batch.length === 0) return;
+    const byKey = new Map<string, { event: NewInboxEvent; deliveries: number }>();
+    for (const { event } of batch) {
+      const seen = byKey.get(event.dedupeKey);
+      if (seen) seen.deliveries += 1;
+      else byKey.set(event.dedupeKey, { event, deliveries: 1 });
+    }
+    const started = performance.now();
+    try {
+      const rows = await store.db.transaction().execute((trx) => upsertInboxEvents(trx, [...byKey.values()]));
+      options.onCommit?.({ ok: true, size: batch.length, seconds: (performance.now() - started) / 1000 });
+      healthy = true;
+      const written = new Map(rows.map((row) => [row.dedupe_key, row]));
+      const newIds: number[] = [];
+      const answered = new Set<string>();
+      for (const waiting of batch) {
+        const key = waiting.event.dedupeKey;
+        const row = written.get(key);
+        if (!row) {
+          settle(waiting, new InboxUnavailableError("the inbox did not return the stored row", "missing_row"));
+          continue;
+        }
+        // Inserted now exactly when the count equals this batch's deliveries of the key; only the
+        // first of those callers gets "new", the others are redeliveries.
+        const insertedNow = row.deliveries === byKey.get(key)!.deliveries && !answered.has(key);
+        if (insertedNow) newIds.push(Number(row.id));
+        answered.add(key);
+        settle(waiting, { id: Number(row.id), duplicate: !insertedNow });
+      }
+      if (newIds.length > 0) for (const listener of listeners) notify(listener, newIds);
+    } catch (error) {
+      options.onCommit?.({ ok: false, size: batch.length, seconds: (performance.now() - started) / 1000 });
+      healthy = false;
+      const code = errorCode(error);
+      for (const waiting of batch) settle(waiting, new InboxUnavailableError("the inbox could not commit", code, { cause: error }));
+    }
+  }
+
+  function settle(waiting: Waiting, outcome: AppendResult | Error): void {
+    if (waiting.settled) return;
+    waiting.settled = true;
+    inFlight -= 1;
+    clearTimeout(waiting.timer);
+    if (outcome instanceof Error) waiting.reject(outcome);
+    else waiting.resolve(outcome);
+  }
+
+  return {
+    append(event) {
+      if (closed) return Promise.reject(new InboxUnavailableError("the inbox is closed (shutting down)", "closed"));
+      return new Promise<AppendResult>((resolve, reject) => {
+        const waiting: Waiting = { event, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
+        // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
+        // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
+        waiting.timer = setTimeout(() => settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout")), commitTimeoutMs);
+        inFlight += 1;
+        queue.push(waiting);
+        schedule();
+      });
+    },
+    onCommitted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    get healthy() {
+      return healthy;
+    },
+    get inFlight() {
+      return inFlight;
+    },
+    async close() {
+      closed = true;
+      while (running || scheduled || queue.length > 0) {
+        if (running) await running;
+        else await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
+  };
+}
+
+/** A listener's failure is its own business: it must not fail the commit or the other listeners. */
+function notify(listener: (ids: number[]) => void, ids: number[]): void {
+  try {
+    listener([...ids]);
+  } catch {
+    // The listener logs its own errors; the events are safely stored either way.
+  }
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && code !== "") return code;
+  return error instanceof Error ? error.name : "unknown";
+}

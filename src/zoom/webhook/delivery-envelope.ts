@@ -1,0 +1,54 @@
+/** The envelope fields of a Zoom webhook body that the inbox indexes (zoom-facts §1.1). */
+export interface DeliveryEnvelope {
+  event: string;
+  /** `payload.account_id`, when it is a string. */
+  accountId: string | null;
+  /** `payload.object.uuid` (the meeting instance), when it is a string. */
+  instanceUuid: string | null;
+  /** `event_ts` in epoch ms; null when absent (2020-era bodies) or not a plausible integer. */
+  eventTs: number | null;
+}
+
+/** A parsed body that is not a Zoom event envelope; the message names the field. */
+export class InvalidEnvelopeError extends Error {
+  override name = "InvalidEnvelopeError";
+}
+
+const maxEventNameLength = 200;
+// int8 columns hold event_ts; anything outside a safe integer is not a real Zoom time anyway.
+const maxTimestamp = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Reads the envelope of a parsed webhook body. Only `event` is required (a non-empty string):
+ * unknown event names are fine, they are stored and acknowledged. Other fields are taken when they
+ * have the expected type and ignored otherwise, because Zoom's payloads vary (zoom-facts §9).
+ * Strings with NUL characters are refused: PostgreSQL text cannot hold them.
+ *
+ * @example
+ * deliveryEnvelope({ event: "meeting.ended", event_ts: 1, payload: { account_id: "a", object: { uuid: "u==" } } })
+ * // { event: "meeting.ended", accountId: "a", instanceUuid: "u==", eventTs: 1 }
+ */
+export function deliveryEnvelope(parsed: unknown): DeliveryEnvelope {
+  const body = record(parsed);
+  if (!body) throw new InvalidEnvelopeError("body: expected a JSON object");
+  const event = body["event"];
+  if (typeof event !== "string" || event === "") throw new InvalidEnvelopeError("event: expected a non-empty string");
+  if (event.length > maxEventNameLength) throw new InvalidEnvelopeError(`event: expected at most ${maxEventNameLength} characters`);
+  const payload = record(body["payload"]);
+  const accountId = text(payload?.["account_id"]);
+  const instanceUuid = text(record(payload?.["object"])?.["uuid"]);
+  for (const [name, value] of [["event", event], ["payload.account_id", accountId], ["payload.object.uuid", instanceUuid]] as const) {
+    if (value?.includes("\u0000")) throw new InvalidEnvelopeError(`${name}: must not contain NUL characters`);
+  }
+  const ts = body["event_ts"];
+  const eventTs = typeof ts === "number" && Number.isInteger(ts) && ts >= 0 && ts <= maxTimestamp ? ts : null;
+  return { event, accountId, instanceUuid, eventTs };
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value !== "" ? value : null;
+}
