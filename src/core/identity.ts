@@ -34,16 +34,11 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
   // userId → evidence, kept in method order so the strongest method per user comes first.
   const candidates = new Map<string, Evidence[]>();
   let usableIdentifier = false;
-  const add = (userId: string, evidence: Evidence) => {
-    const list = candidates.get(userId);
-    if (list === undefined) candidates.set(userId, [evidence]);
-    else list.push(evidence);
-  };
   for (const method of ctx.options.methods) {
     if (method === "manual") {
       const users = ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
       if (users !== undefined) {
-        for (const userId of users) add(userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
+        for (const userId of users) addCandidate(candidates, userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
       }
       continue;
     }
@@ -63,18 +58,18 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
       for (const target of targets) {
         // A registrant id belongs to one meeting number; a link for another meeting does not apply.
         if (target.meetingId !== undefined && ctx.meetingId !== "" && target.meetingId !== ctx.meetingId) continue;
-        add(target.userId, { method, field, value, eventKey: seen.eventKey, source: seen.source });
+        addCandidate(candidates, target.userId, { method, field, value, eventKey: seen.eventKey, source: seen.source });
       }
     }
   }
   if (candidates.size === 0) {
     return { sessionKey: session.sessionKey, confidence: 0, evidence: [], conflicts: [], unresolvedReason: unresolvedReason(session, usableIdentifier, ctx) };
   }
-  const rank = (m: ResolutionMethod) => ctx.options.methods.indexOf(m);
+  const methods = ctx.options.methods;
   let winner: string | undefined;
   let winnerRank = Infinity;
   for (const [userId, evidence] of candidates) {
-    const r = rank(evidence[0]!.method);
+    const r = methods.indexOf(evidence[0]!.method);
     // Same strongest method for two users: the smaller id, so the choice never depends on order.
     if (r < winnerRank || (r === winnerRank && userId < winner!)) {
       winner = userId;
@@ -83,10 +78,10 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
   }
   const conflicts: Conflict[] = [];
   for (const [userId, evidence] of candidates) {
-    if (userId !== winner) conflicts.push({ userId, method: evidence[0]!.method, evidence: evidence.sort(compareEvidence(rank)) });
+    if (userId !== winner) conflicts.push({ userId, method: evidence[0]!.method, evidence: sortEvidence(evidence, methods) });
   }
-  conflicts.sort((a, b) => rank(a.method) - rank(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  const evidence = candidates.get(winner!)!.sort(compareEvidence(rank));
+  conflicts.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  const evidence = sortEvidence(candidates.get(winner!)!, methods);
   const method = evidence[0]!.method;
   const confidence = METHOD_CONFIDENCE[method] * (conflicts.length > 0 ? CONFLICT_PENALTY : 1);
   return { sessionKey: session.sessionKey, userId: winner!, method, confidence, evidence, conflicts };
@@ -114,9 +109,17 @@ function unresolvedReason(session: Session, usableIdentifier: boolean, ctx: Iden
   return "no_identifier";
 }
 
-function compareEvidence(rank: (m: ResolutionMethod) => number) {
-  return (a: Evidence, b: Evidence): number =>
-    rank(a.method) - rank(b.method) || cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source) || cmp(a.eventKey, b.eventKey);
+function addCandidate(candidates: Map<string, Evidence[]>, userId: string, evidence: Evidence): void {
+  const list = candidates.get(userId);
+  if (list === undefined) candidates.set(userId, [evidence]);
+  else list.push(evidence);
+}
+
+function sortEvidence(evidence: Evidence[], methods: readonly ResolutionMethod[]): Evidence[] {
+  if (evidence.length < 2) return evidence;
+  return evidence.sort(
+    (a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source) || cmp(a.eventKey, b.eventKey),
+  );
 }
 
 function cmp(a: string, b: string): number {

@@ -7,9 +7,6 @@ import { toLinkIndex, type LinkIndex } from "./link-index.js";
 import type { InstanceEvent, MeetingInfo, NormalisedEvent, ParticipantEvent, Product, ReportRowEvent } from "./normalised-event.js";
 import { buildSessions, type Connection } from "./sessions.js";
 
-/** Participant kinds that are time in the meeting (breakout rooms included). */
-const JOIN_KINDS: ReadonlySet<string> = new Set(["joined", "breakout_joined"]);
-const LEAVE_KINDS: ReadonlySet<string> = new Set(["left", "breakout_left"]);
 
 /**
  * The engine's incremental form: feed events one at a time (any order, duplicates welcome), ask for
@@ -38,7 +35,10 @@ export interface InstanceState {
  */
 export function createInstanceState(): InstanceState {
   const keys = new Set<string>();
-  const connections = new Map<string, Connection>();
+  // Connections by user_id, and by participant_uuid for events without a user_id.
+  const byUserId = new Map<string, Connection>();
+  const byUuidOnly = new Map<string, Connection>();
+  const connections: Connection[] = [];
   let uuid: string | undefined;
   let meetingId = "";
   let accountId = "";
@@ -49,26 +49,31 @@ export function createInstanceState(): InstanceState {
   let infoEvent: InstanceEvent | undefined;
   let latest = -Infinity;
 
-  const connectionFor = (node: string, userId: string | undefined): Connection => {
-    let conn = connections.get(node);
-    if (conn === undefined) {
-      conn = { node, userId, uuids: [], links: [], phoneLeg: false, breakout: false, marks: [], events: [], attendance: false, webhook: false };
-      connections.set(node, conn);
-    }
+  const newConnection = (userId: string | undefined): Connection => {
+    const conn: Connection = { userId, uuids: [], linkedUserIds: [], linkedUuids: [], phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
+    connections.push(conn);
     return conn;
   };
 
   const applyParticipant = (event: ParticipantEvent | ReportRowEvent): void => {
     const p = event.participant;
-    const node = p.userId !== undefined ? `u${p.userId}` : p.participantUuid !== undefined ? `p${p.participantUuid}` : undefined;
-    // jbh_* events have neither: they can never share a session, so they carry no evidence either.
-    if (node === undefined) return;
-    const conn = connectionFor(node, p.userId);
+    let conn: Connection | undefined;
+    if (p.userId !== undefined) {
+      conn = byUserId.get(p.userId);
+      if (conn === undefined) byUserId.set(p.userId, (conn = newConnection(p.userId)));
+    } else if (p.participantUuid !== undefined) {
+      conn = byUuidOnly.get(p.participantUuid);
+      if (conn === undefined) byUuidOnly.set(p.participantUuid, (conn = newConnection(undefined)));
+    } else {
+      // jbh_* events have neither: they can never share a session, so they carry no evidence either.
+      return;
+    }
     conn.events.push(event);
     if (p.participantUuid !== undefined && !conn.uuids.includes(p.participantUuid)) conn.uuids.push(p.participantUuid);
     if (event.type === "report_row") {
       if (event.status === "in_waiting_room") return;
-      conn.marks.push({ at: event.at, join: true }, { at: event.leaveAt, join: false });
+      conn.joins.push(event.at);
+      conn.leaves.push(event.leaveAt);
       conn.attendance = true;
       if (event.leaveAt > latest) latest = event.leaveAt;
       return;
@@ -76,16 +81,18 @@ export function createInstanceState(): InstanceState {
     const kind = event.kind;
     if (kind === "breakout_joined" || kind === "breakout_left") {
       conn.breakout = true;
-      if (p.parentUserId !== undefined) addLink(conn, `u${p.parentUserId}`);
+      if (p.parentUserId !== undefined) addOnce(conn.linkedUserIds, p.parentUserId);
     }
     if (kind === "bind" && event.boundTo !== undefined) {
       conn.phoneLeg = true;
-      if (event.boundTo.participantUuid !== undefined) addLink(conn, `p${event.boundTo.participantUuid}`);
-      if (event.boundTo.userId !== undefined) addLink(conn, `u${event.boundTo.userId}`);
+      if (event.boundTo.participantUuid !== undefined) addOnce(conn.linkedUuids, event.boundTo.participantUuid);
+      if (event.boundTo.userId !== undefined) addOnce(conn.linkedUserIds, event.boundTo.userId);
     }
-    const join = JOIN_KINDS.has(kind);
-    if (join || LEAVE_KINDS.has(kind)) {
-      conn.marks.push({ at: event.at, join });
+    // Only the meeting proper and breakout rooms are attendance; waiting room and jbh only add evidence.
+    const join = kind === "joined" || kind === "breakout_joined";
+    if (join || kind === "left" || kind === "breakout_left") {
+      if (join) conn.joins.push(event.at);
+      else conn.leaves.push(event.at);
       conn.attendance = true;
       conn.webhook = true;
       if (event.at > latest) latest = event.at;
@@ -129,7 +136,7 @@ export function createInstanceState(): InstanceState {
       const opts = resolveEngineOptions(options);
       const sortedEnds = [...endTimes].sort((a, b) => a - b);
       const openEnd = opts.now ?? (latest > -Infinity ? latest : 0);
-      const built = buildSessions(connections.values(), { instanceStart: startTime, endTimes: sortedEnds, openEnd });
+      const built = buildSessions(connections, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
       const sessions = built.map((b) => b.session);
       let lastTo = -Infinity;
       let firstFrom = Infinity;
@@ -163,8 +170,8 @@ export function createInstanceState(): InstanceState {
   };
 }
 
-function addLink(conn: Connection, node: string): void {
-  if (!conn.links.includes(node)) conn.links.push(node);
+function addOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
 }
 
 function copyInfo(instance: InstanceInfo, meeting: MeetingInfo | undefined): void {

@@ -1,36 +1,38 @@
 import type { Interval } from "./instance-result.js";
 
-/** A join or leave of one connection (one Zoom `user_id`), by the event's own time. */
-export interface Mark {
-  at: number;
-  join: boolean;
-}
-
 /**
- * Pairs one connection's joins and leaves into intervals, by time (never by arrival):
+ * Pairs one connection's joins and leaves (the event's own times, never arrival order) into intervals:
  * a join opens (a second join while open is the same connection seen twice, e.g. webhook + report),
  * a leave closes the open interval; a leave with nothing open is either a stale extra (ignored) or,
  * when the connection has no earlier join at all, a leave whose join Rollcall never saw — it opens at
- * `instanceStart` when that is known and not later, else at the leave (zero length), flagged.
- * An interval still open is closed by the first `meeting.ended` time at or after its start.
+ * `instanceStart` when that is known and not later, else at the leave (zero length), flagged
+ * `openedWithoutJoin`. An interval still open is closed by the first `meeting.ended` time at or
+ * after its start (`closedByMeetingEnd`). At equal times joins come first, so a join and leave in
+ * the same second pair up.
  *
- * `marks` is sorted in place. `endTimes` must be sorted ascending.
+ * `joins` and `leaves` are sorted in place; `endTimes` must be sorted ascending.
  */
-export function pairMarks(marks: Mark[], instanceStart: number | undefined, endTimes: readonly number[], out: Interval[]): void {
-  if (marks.length > 1) marks.sort(compareMarks);
+export function pairJoinsAndLeaves(joins: number[], leaves: number[], instanceStart: number | undefined, endTimes: readonly number[], out: Interval[]): void {
+  if (joins.length > 1) joins.sort(ascending);
+  if (leaves.length > 1) leaves.sort(ascending);
   let open: number | undefined;
   let sawJoin = false;
-  for (let i = 0; i < marks.length; i++) {
-    const m = marks[i]!;
-    if (m.join) {
-      if (open === undefined) open = m.at;
+  let j = 0;
+  let l = 0;
+  while (j < joins.length || l < leaves.length) {
+    if (j < joins.length && (l >= leaves.length || joins[j]! <= leaves[l]!)) {
+      if (open === undefined) open = joins[j];
       sawJoin = true;
-    } else if (open !== undefined) {
-      out.push({ from: open, to: m.at, closedByMeetingEnd: false, openedWithoutJoin: false });
+      j++;
+      continue;
+    }
+    const at = leaves[l++]!;
+    if (open !== undefined) {
+      out.push({ from: open, to: at, closedByMeetingEnd: false, openedWithoutJoin: false });
       open = undefined;
     } else if (!sawJoin) {
-      const from = instanceStart !== undefined && instanceStart <= m.at ? instanceStart : m.at;
-      out.push({ from, to: m.at, closedByMeetingEnd: false, openedWithoutJoin: true });
+      const from = instanceStart !== undefined && instanceStart <= at ? instanceStart : at;
+      out.push({ from, to: at, closedByMeetingEnd: false, openedWithoutJoin: true });
       sawJoin = true; // later stray leaves of this connection are stale extras
     }
   }
@@ -40,9 +42,8 @@ export function pairMarks(marks: Mark[], instanceStart: number | undefined, endT
   }
 }
 
-function compareMarks(a: Mark, b: Mark): number {
-  // At the same instant a join sorts first, so join+leave in one second pairs up.
-  return a.at - b.at || (a.join === b.join ? 0 : a.join ? -1 : 1);
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 function firstAtOrAfter(sorted: readonly number[], t: number): number | undefined {

@@ -1,6 +1,6 @@
 import type { EventSource, ParticipantEvent, ReportRowEvent } from "./normalised-event.js";
 import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
-import { coveredMs, pairMarks, unionIntervals, type Mark } from "./intervals.js";
+import { coveredMs, pairJoinsAndLeaves, unionIntervals } from "./intervals.js";
 
 /**
  * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
@@ -8,15 +8,19 @@ import { coveredMs, pairMarks, unionIntervals, type Mark } from "./intervals.js"
  * Filled by the incremental state in O(1) per event; read when a result is asked for.
  */
 export interface Connection {
-  /** Node name: `u` + user_id, or `p` + participant_uuid. */
-  node: string;
+  /** The connection's `user_id`; undefined when its events only had a participant_uuid. */
   userId: string | undefined;
+  /** participant_uuids seen on its events (normally one). */
   uuids: string[];
-  /** Nodes this connection belongs with: breakout parent (`u…`), bound computer participant (`u…`/`p…`). */
-  links: string[];
+  /** user_ids this connection belongs with: breakout `parent_user_id`, bound computer participant. */
+  linkedUserIds: string[];
+  /** participant_uuids this connection belongs with (bound computer participant). */
+  linkedUuids: string[];
   phoneLeg: boolean;
   breakout: boolean;
-  marks: Mark[];
+  /** Join and leave times (epoch ms) of attendance events; report rows add one of each. */
+  joins: number[];
+  leaves: number[];
   events: Array<ParticipantEvent | ReportRowEvent>;
   attendance: boolean;
   webhook: boolean;
@@ -42,16 +46,23 @@ export interface SessionContext {
  * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
  * join-before-host events only add identifiers to the session they share a key with.
  */
-export function buildSessions(connections: Iterable<Connection>, ctx: SessionContext): BuiltSession[] {
-  const conns = [...connections];
-  const index = new Map<string, number>();
+export function buildSessions(connections: readonly Connection[], ctx: SessionContext): BuiltSession[] {
+  // Union–find over integer nodes: connections first, then uuids and user ids met only as links.
   const parent: number[] = [];
-  const nodeOf = (name: string): number => {
-    let i = index.get(name);
+  for (let c = 0; c < connections.length; c++) parent.push(c);
+  const userNode = new Map<string, number>();
+  const uuidNode = new Map<string, number>();
+  for (let c = 0; c < connections.length; c++) {
+    const conn = connections[c]!;
+    if (conn.userId !== undefined) userNode.set(conn.userId, c);
+    else uuidNode.set(conn.uuids[0]!, c);
+  }
+  const nodeIn = (map: Map<string, number>, name: string): number => {
+    let i = map.get(name);
     if (i === undefined) {
       i = parent.length;
       parent.push(i);
-      index.set(name, i);
+      map.set(name, i);
     }
     return i;
   };
@@ -67,20 +78,18 @@ export function buildSessions(connections: Iterable<Connection>, ctx: SessionCon
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  const connNodes = new Array<number>(conns.length);
-  for (let c = 0; c < conns.length; c++) connNodes[c] = nodeOf(conns[c]!.node);
-  for (let c = 0; c < conns.length; c++) {
-    const conn = conns[c]!;
-    const n = connNodes[c]!;
-    for (const uuid of conn.uuids) union(n, nodeOf(`p${uuid}`));
-    for (const link of conn.links) union(n, nodeOf(link));
+  for (let c = 0; c < connections.length; c++) {
+    const conn = connections[c]!;
+    for (const uuid of conn.uuids) union(c, nodeIn(uuidNode, uuid));
+    for (const userId of conn.linkedUserIds) union(c, nodeIn(userNode, userId));
+    for (const uuid of conn.linkedUuids) union(c, nodeIn(uuidNode, uuid));
   }
   const groups = new Map<number, Connection[]>();
-  for (let c = 0; c < conns.length; c++) {
-    const root = find(connNodes[c]!);
+  for (let c = 0; c < connections.length; c++) {
+    const root = find(c);
     const group = groups.get(root);
-    if (group === undefined) groups.set(root, [conns[c]!]);
-    else group.push(conns[c]!);
+    if (group === undefined) groups.set(root, [connections[c]!]);
+    else group.push(connections[c]!);
   }
   const out: BuiltSession[] = [];
   for (const group of groups.values()) {
@@ -97,7 +106,8 @@ function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
   const merged: string[] = [];
   const connectionIds: string[] = [];
   const pieces: Interval[] = [];
-  const identifiers: Array<SeenIdentifier & { at: number }> = [];
+  const identifiers: SeenIdentifier[] = [];
+  const identifierAts: number[] = [];
   const names: string[] = [];
   let webhook = false;
   let latestName: string | undefined;
@@ -108,15 +118,15 @@ function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
     if (conn.webhook) webhook = true;
     for (const uuid of conn.uuids) if (uuid !== key.value && !merged.includes(uuid)) merged.push(uuid);
     if (conn.phoneLeg && conn.uuids.length === 0 && conn.userId !== undefined && conn.userId !== key.value) merged.push(conn.userId);
-    if (conn.marks.length > 0) pairMarks(conn.marks, ctx.instanceStart, ctx.endTimes, pieces);
+    if (conn.joins.length > 0 || conn.leaves.length > 0) pairJoinsAndLeaves(conn.joins, conn.leaves, ctx.instanceStart, ctx.endTimes, pieces);
     for (const event of conn.events) {
       const p = event.participant;
-      if (p.customerKey !== undefined) addIdentifier(identifiers, "customer_key", p.customerKey, event);
-      if (p.registrantId !== undefined) addIdentifier(identifiers, "registrant_id", p.registrantId, event);
-      if (p.zoomUserId !== undefined) addIdentifier(identifiers, "participant_user_id", p.zoomUserId, event);
-      if (p.email !== undefined) addIdentifier(identifiers, "email", p.email, event);
+      if (p.customerKey !== undefined) addIdentifier(identifiers, identifierAts, "customer_key", p.customerKey, event);
+      if (p.registrantId !== undefined) addIdentifier(identifiers, identifierAts, "registrant_id", p.registrantId, event);
+      if (p.zoomUserId !== undefined) addIdentifier(identifiers, identifierAts, "participant_user_id", p.zoomUserId, event);
+      if (p.email !== undefined) addIdentifier(identifiers, identifierAts, "email", p.email, event);
       if (p.userName !== undefined) {
-        addIdentifier(identifiers, "user_name", p.userName, event);
+        addIdentifier(identifiers, identifierAts, "user_name", p.userName, event);
         if (!names.includes(p.userName)) names.push(p.userName);
         if (event.at > latestNameAt || (event.at === latestNameAt && event.key > latestNameKey)) {
           latestName = p.userName;
@@ -133,7 +143,7 @@ function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
     sessionKey: key.value,
     zoomConnectionIds: connectionIds.sort(),
     mergedKeys: merged.sort(),
-    identifiers: identifiers.sort(compareIdentifiers).map(({ at: _at, ...rest }) => rest),
+    identifiers: identifiers.sort(compareIdentifiers),
     names: names.sort(),
     intervals,
     attendedMs: coveredMs(intervals, ctx.openEnd),
@@ -161,22 +171,25 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
     }
     if (best !== undefined) return { value: best, isUuid: false };
   }
-  return { value: group[0]!.node.slice(1), isUuid: false };
+  return { value: group[0]!.uuids[0] ?? "", isUuid: true };
 }
 
-function addIdentifier(list: Array<SeenIdentifier & { at: number }>, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): void {
+function addIdentifier(list: SeenIdentifier[], ats: number[], field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): void {
   const source: EventSource = event.source;
   // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
-  for (const seen of list) {
-    if (seen.field === field && seen.value === value && seen.source === source) {
-      if (event.at < seen.at || (event.at === seen.at && event.key < seen.eventKey)) {
-        seen.at = event.at;
+  for (let i = 0; i < list.length; i++) {
+    const seen = list[i]!;
+    if (seen.value === value && seen.field === field && seen.source === source) {
+      // Keep the earliest event (own time, then key) so the choice is independent of arrival order.
+      if (event.at < ats[i]! || (event.at === ats[i]! && event.key < seen.eventKey)) {
+        ats[i] = event.at;
         seen.eventKey = event.key;
       }
       return;
     }
   }
-  list.push({ field, value, eventKey: event.key, source, at: event.at });
+  list.push({ field, value, eventKey: event.key, source });
+  ats.push(event.at);
 }
 
 function compareIdentifiers(a: SeenIdentifier, b: SeenIdentifier): number {

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:engine`: measures on one core
+ * - the core alone (sessions + identity + attendance from normalised events), target ≥ 1,000,000 events/s;
+ * - normalisation from parsed JSON, target ≥ 300,000 events/s;
+ * - the whole batch (normalise + core) for 100,000 events, target < 200 ms;
+ * each against a baseline measured in the same run: a trivial pass over the same data (reading each
+ * event's key and time into a Set), so the ratio says how far from "just touching the data" we are.
+ * The last line is one JSON object of figures.
+ */
+import { buildLinkIndex, computeInstance, type NormalisedEvent } from "../../src/core/index.js";
+import { normaliseZoomEvent } from "../../src/zoom/events/index.js";
+import { generateInstance } from "./generate.js";
+
+const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 10_000);
+const rounds = Number(process.env["BENCH_ROUNDS"] ?? 7);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void): number {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+
+const { bodies, links } = generateInstance({ participants, seed: 42 });
+const index = buildLinkIndex(links);
+
+// Trim or pad to exactly 100k events for the batch figure (the generator gives ~10 per participant).
+const batchBodies = bodies.slice(0, 100_000);
+
+const events: NormalisedEvent[] = [];
+for (const body of bodies) {
+  const r = normaliseZoomEvent(body);
+  if (r.status !== "event") throw new Error(`generator produced an unusable body: ${JSON.stringify(r)}`);
+  events.push(r.event);
+}
+
+let sink = 0;
+const baselineCore: number[] = [];
+const core: number[] = [];
+const baselineNorm: number[] = [];
+const norm: number[] = [];
+const batch: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  baselineCore.push(
+    time(() => {
+      const seen = new Set<string>();
+      let acc = 0;
+      for (const e of events) {
+        seen.add(e.key);
+        acc += e.at;
+      }
+      sink += acc + seen.size;
+    }),
+  );
+  core.push(
+    time(() => {
+      const r = computeInstance(events, index, {});
+      sink += r.sessions.length;
+    }),
+  );
+  baselineNorm.push(
+    time(() => {
+      let acc = 0;
+      for (const b of bodies) {
+        const o = (b as { payload: { object: { uuid: string; participant?: { user_id?: string } } } }).payload.object;
+        acc += o.uuid.length + (o.participant?.user_id?.length ?? 0);
+      }
+      sink += acc;
+    }),
+  );
+  norm.push(
+    time(() => {
+      for (const b of bodies) if (normaliseZoomEvent(b).status === "event") sink++;
+    }),
+  );
+  batch.push(
+    time(() => {
+      const evs: NormalisedEvent[] = [];
+      for (const b of batchBodies) {
+        const r = normaliseZoomEvent(b);
+        if (r.status === "event") evs.push(r.event);
+      }
+      sink += computeInstance(evs, index, {}).attendance.length;
+    }),
+  );
+}
+
+const result = computeInstance(events, index, {});
+const coreMs = median(core);
+const normMs = median(norm);
+const figures = {
+  eventsPerSecond: Math.round(events.length / (coreMs / 1000)),
+  normalisePerSecond: Math.round(bodies.length / (normMs / 1000)),
+  batch100kMs: Math.round(median(batch) * 10) / 10,
+};
+console.log(`instance: ${bodies.length} bodies, ${participants} participants, ${result.sessions.length} sessions, ${result.attendance.length} users attended, ${result.unresolved.length} unresolved`);
+console.log(`core: ${coreMs.toFixed(1)} ms median of ${rounds}; baseline pass ${median(baselineCore).toFixed(1)} ms; ratio core/baseline ${(coreMs / median(baselineCore)).toFixed(1)}x`);
+console.log(`normalise: ${normMs.toFixed(1)} ms; baseline pass ${median(baselineNorm).toFixed(1)} ms; ratio ${(normMs / median(baselineNorm)).toFixed(1)}x`);
+console.log(`batch of ${batchBodies.length} (normalise + core): ${figures.batch100kMs} ms`);
+console.log(`targets: core >= 1,000,000/s ${figures.eventsPerSecond >= 1e6 ? "met" : "MISSED"}; normalise >= 300,000/s ${figures.normalisePerSecond >= 3e5 ? "met" : "MISSED"}; batch < 200 ms ${figures.batch100kMs < 200 ? "met" : "MISSED"}`);
+if (sink === -1) console.log("");
+console.log(JSON.stringify(figures));
