@@ -15,6 +15,8 @@ export interface WorkerContext {
   /** The inbox writer: `inbox.onCommitted(ids => …)` wakes a worker right after new events commit. */
   inbox: InboxWriter;
   logger: Logger;
+  /** The service's metrics; workers register theirs on `metrics.registry`. */
+  metrics: RollcallMetrics;
 }
 
 /**
@@ -101,7 +103,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     bodyLimitBytes: config.bodyLimitBytes,
     ...(options.prepareBodyForStorage ? { prepareBodyForStorage: options.prepareBodyForStorage } : {}),
   });
-  const context: WorkerContext = { config, store, inbox, logger };
+  const context: WorkerContext = { config, store, inbox, logger, metrics };
 
   let address: string;
   try {

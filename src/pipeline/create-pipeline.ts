@@ -1,0 +1,324 @@
+import type { Kysely } from "kysely";
+import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
+import { instanceRows, writeInstanceRows, type WriteStats } from "../store/derived/index.js";
+import type { Database, RollcallDatabase } from "../store/index.js";
+import { normaliseZoomEvent, type NormaliseOptions } from "../zoom/events/index.js";
+import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
+import type { PipelineOptions } from "./pipeline-options.js";
+import { lockInstances, tryLockInstance, withWriteTransaction } from "./write-transaction.js";
+
+/** What one batch did. */
+export interface BatchSummary {
+  /** Inbox rows taken. */
+  claimed: number;
+  done: number;
+  ignored: number;
+  parked: number;
+  /** Instances recomputed. */
+  instances: number;
+  /** Derived rows written or deleted. */
+  rowsWritten: number;
+}
+
+/** The pipeline of one process: inbox → normaliser → engine → derived tables. */
+export interface Pipeline {
+  /**
+   * Takes up to `batchSize` pending inbox rows (oldest first; on PostgreSQL rows another process
+   * holds are skipped), applies them and marks them `done`, `ignored` or `parked`, all in one
+   * transaction. Each affected instance is recomputed once. Resolves with `claimed: 0` when idle.
+   */
+  processInboxBatch(): Promise<BatchSummary>;
+  /** Recomputes instances marked by `markInstancesForReprocessing` (links changed). Returns how many. */
+  processMarkedInstances(limit?: number): Promise<number>;
+  /** Runs both until nothing is pending or marked; returns the totals. */
+  runUntilIdle(): Promise<BatchSummary>;
+  /** Forgets every cached engine state (after `reprocess` deleted derived rows, for one). */
+  clearCache(): void;
+}
+
+interface InboxRow {
+  id: number;
+  body: string;
+  received_at: number;
+}
+
+interface Outcome {
+  status: "done" | "ignored" | "parked";
+  error: string | null;
+}
+
+interface Group {
+  accountId: string;
+  instanceUuid: string;
+  items: Array<{ id: number; event: NormalisedEvent }>;
+}
+
+const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
+
+/**
+ * Creates the pipeline over an open, migrated store. Engine states are cached per instance in
+ * memory and checked against `instances.revision`, so a batch only applies its new events and
+ * writes the rows that changed; a stale or missing entry is rebuilt from the instance's `done`
+ * inbox rows. Several processes may run it on one PostgreSQL database: rows are claimed with
+ * `FOR UPDATE SKIP LOCKED` and each instance is computed under an advisory lock.
+ *
+ * @example
+ * const pipeline = createPipeline(store, { loadLinks });
+ * await pipeline.runUntilIdle();
+ */
+export function createPipeline(store: RollcallDatabase, options: PipelineOptions): Pipeline {
+  const batchSize = options.batchSize ?? 2000;
+  const cache = new InstanceCache(options.cacheMaxEvents ?? 1_000_000);
+  const normalise: NormaliseOptions = options.normalise ?? {};
+  const engineOptions: EngineOptions = { ...options.engine, privacy: normalise.privacy ?? "store" };
+  resolveEngineOptions(engineOptions); // a bad name pattern or method fails here, not in the first batch
+  const { metrics, logger } = options;
+
+  /** Normalises a stored body; a body that cannot be read or throws becomes an error text. */
+  function normaliseRow(body: string): { event: NormalisedEvent } | { ignored: string } | { error: string } {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { error: "body: expected JSON" };
+    }
+    try {
+      const result = normaliseZoomEvent(parsed, normalise);
+      if (result.status === "event") return { event: result.event };
+      if (result.status === "ignored") return { ignored: result.reason };
+      return { error: result.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "rejected by the normaliser" };
+    } catch (error) {
+      return { error: `normaliser failed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+
+  /** Every event already applied to an instance (its `done` inbox rows), normalised again. */
+  async function appliedEvents(trx: Kysely<Database>, group: Group): Promise<NormalisedEvent[]> {
+    const rows = await trx
+      .selectFrom("inbox_events")
+      .select(["body"])
+      .where("instance_uuid", "=", group.instanceUuid)
+      .where("status", "=", "done")
+      .orderBy("id")
+      .execute();
+    const events: NormalisedEvent[] = [];
+    for (const row of rows) {
+      const r = normaliseRow(row.body);
+      if ("event" in r && r.event.type !== "registration" && r.event.accountId === group.accountId) events.push(r.event);
+    }
+    return events;
+  }
+
+  /**
+   * Applies a group's new events to the instance's state (cached or rebuilt), computes the result
+   * and writes what changed. Events that make the engine throw are parked one by one.
+   */
+  async function computeGroup(
+    trx: Kysely<Database>,
+    group: Group,
+    linksOf: (accountId: string) => Promise<Link[]>,
+    outcomes: Map<number, Outcome>,
+    stats: WriteStats,
+    touched: Set<string>,
+  ): Promise<void> {
+    const key = instanceKey(group.accountId, group.instanceUuid);
+    touched.add(key);
+    const row = await trx
+      .selectFrom("instances")
+      .select(["revision", "needs_resolve"])
+      .where("account_id", "=", group.accountId)
+      .where("instance_uuid", "=", group.instanceUuid)
+      .executeTakeFirst();
+    const revision = row?.revision ?? 0;
+    let entry: CachedInstance | undefined = cache.get(key);
+    let base: NormalisedEvent[] | undefined;
+    if (entry === undefined || entry.revision !== revision) {
+      base = await appliedEvents(trx, group);
+      const state = createInstanceState();
+      for (const event of base) state.apply(event);
+      entry = { state, revision, snapshot: undefined };
+    }
+    const links = await linksOf(group.accountId);
+    let result: InstanceResult | undefined;
+    try {
+      for (const item of group.items) entry.state.apply(item.event);
+      if (entry.state.size > 0) result = entry.state.result(links, engineOptions);
+    } catch {
+      // Find the culprits: the engine is pure, so replaying the applied events plus each new one
+      // tells which of them it cannot take. Rare, so the quadratic cost is fine.
+      base ??= await appliedEvents(trx, group);
+      const accepted: NormalisedEvent[] = [];
+      for (const item of group.items) {
+        try {
+          computeInstance([...base, ...accepted, item.event], links, engineOptions);
+          accepted.push(item.event);
+        } catch (error) {
+          outcomes.set(item.id, { status: "parked", error: `engine failed: ${error instanceof Error ? error.message : String(error)}` });
+          logger?.warn({ inboxId: item.id, instance: group.instanceUuid }, "pipeline: event parked, the engine cannot apply it");
+        }
+      }
+      const state = createInstanceState();
+      for (const event of [...base, ...accepted]) state.apply(event);
+      entry = { state, revision, snapshot: undefined };
+      if (state.size > 0) result = state.result(links, engineOptions);
+    }
+    if (result === undefined) {
+      // Only events the engine keeps nothing of: no instance to show, but a mark must not loop.
+      if (row) await trx.updateTable("instances").set({ needs_resolve: 0 }).where("account_id", "=", group.accountId).where("instance_uuid", "=", group.instanceUuid).execute();
+      return;
+    }
+    const snapshot = await writeInstanceRows(
+      trx,
+      instanceRows(group.accountId, result),
+      entry.snapshot,
+      { revision: revision + 1, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() },
+      stats,
+    );
+    cache.set(key, { state: entry.state, revision: revision + 1, snapshot });
+  }
+
+  function linkLoader(trx: Kysely<Database>): (accountId: string) => Promise<Link[]> {
+    const loaded = new Map<string, Promise<Link[]>>();
+    return (accountId) => {
+      let links = loaded.get(accountId);
+      if (!links) loaded.set(accountId, (links = options.loadLinks(trx, accountId)));
+      return links;
+    };
+  }
+
+  async function claim(trx: Kysely<Database>): Promise<InboxRow[]> {
+    let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending").orderBy("id").limit(batchSize);
+    // Another process's claimed rows are skipped, not waited for; they are that process's batch.
+    if (store.dialect === "postgres") query = query.forUpdate().skipLocked();
+    return query.execute();
+  }
+
+  async function markRows(trx: Kysely<Database>, outcomes: Map<number, Outcome>, processedAt: number): Promise<void> {
+    const plain = new Map<"done" | "ignored", number[]>([
+      ["done", []],
+      ["ignored", []],
+    ]);
+    for (const [id, outcome] of outcomes) {
+      if (outcome.status !== "parked" && outcome.error === null) plain.get(outcome.status)!.push(id);
+      else await trx.updateTable("inbox_events").set({ status: outcome.status, error: outcome.error, processed_at: processedAt }).where("id", "=", id).execute();
+    }
+    for (const [status, ids] of plain) {
+      for (let i = 0; i < ids.length; i += 10_000) {
+        await trx.updateTable("inbox_events").set({ status, error: null, processed_at: processedAt }).where("id", "in", ids.slice(i, i + 10_000)).execute();
+      }
+    }
+  }
+
+  async function processInboxBatch(): Promise<BatchSummary> {
+    const started = performance.now();
+    const touched = new Set<string>();
+    let received: InboxRow[] = [];
+    let processedAt = 0;
+    const summary = emptySummary();
+    try {
+      await withWriteTransaction(store, async (trx) => {
+        const rows = await claim(trx);
+        received = rows;
+        summary.claimed = rows.length;
+        if (rows.length === 0) return;
+        const outcomes = new Map<number, Outcome>();
+        const groups = new Map<string, Group>();
+        const registrations: RegistrationEvent[] = [];
+        for (const row of rows) {
+          const r = normaliseRow(row.body);
+          if ("error" in r) {
+            outcomes.set(row.id, { status: "parked", error: r.error });
+            logger?.warn({ inboxId: row.id }, "pipeline: event parked, it cannot be normalised");
+          } else if ("ignored" in r) {
+            outcomes.set(row.id, { status: "ignored", error: r.ignored });
+          } else {
+            outcomes.set(row.id, { status: "done", error: null });
+            if (r.event.type === "registration") {
+              registrations.push(r.event);
+              continue;
+            }
+            const key = instanceKey(r.event.accountId, r.event.instanceUuid);
+            let group = groups.get(key);
+            if (!group) groups.set(key, (group = { accountId: r.event.accountId, instanceUuid: r.event.instanceUuid, items: [] }));
+            group.items.push({ id: row.id, event: r.event });
+          }
+        }
+        // Registrations first: a link learned here resolves the joins of the same batch.
+        if (registrations.length > 0 && options.onRegistrations) await options.onRegistrations(trx, registrations);
+        const keys = [...groups.keys()].sort();
+        await lockInstances(trx, store.dialect, keys);
+        const linksOf = linkLoader(trx);
+        const stats: WriteStats = { upserted: 0, deleted: 0 };
+        for (const key of keys) await computeGroup(trx, groups.get(key)!, linksOf, outcomes, stats, touched);
+        processedAt = Date.now();
+        await markRows(trx, outcomes, processedAt);
+        summary.instances = keys.length;
+        summary.rowsWritten = stats.upserted + stats.deleted;
+        for (const outcome of outcomes.values()) summary[outcome.status]++;
+      });
+    } catch (error) {
+      // The transaction rolled back: cached states may hold its events. Drop them.
+      for (const key of touched) cache.delete(key);
+      throw error;
+    }
+    if (metrics && summary.claimed > 0) {
+      for (const row of received) metrics.lag.observe(Math.max(0, processedAt - row.received_at) / 1000);
+      if (summary.done) metrics.processed.inc({ status: "done" }, summary.done);
+      if (summary.ignored) metrics.processed.inc({ status: "ignored" }, summary.ignored);
+      if (summary.parked) {
+        metrics.processed.inc({ status: "parked" }, summary.parked);
+        metrics.parked.inc(summary.parked);
+      }
+      metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    }
+    return summary;
+  }
+
+  async function processMarkedInstances(limit = 100): Promise<number> {
+    const marked = await store.db
+      .selectFrom("instances")
+      .select(["account_id", "instance_uuid"])
+      .where("needs_resolve", ">", 0)
+      .orderBy("account_id")
+      .orderBy("instance_uuid")
+      .limit(limit)
+      .execute();
+    let done = 0;
+    for (const m of marked) {
+      const key = instanceKey(m.account_id, m.instance_uuid);
+      const touched = new Set<string>();
+      try {
+        await withWriteTransaction(store, async (trx) => {
+          // Someone else holds it: they compute it with the current links anyway, or we come back.
+          if (!(await tryLockInstance(trx, store.dialect, key))) return;
+          const still = await trx
+            .selectFrom("instances")
+            .select("needs_resolve")
+            .where("account_id", "=", m.account_id)
+            .where("instance_uuid", "=", m.instance_uuid)
+            .executeTakeFirst();
+          if (!still || still.needs_resolve <= 0) return;
+          await computeGroup(trx, { accountId: m.account_id, instanceUuid: m.instance_uuid, items: [] }, linkLoader(trx), new Map(), { upserted: 0, deleted: 0 }, touched);
+          done++;
+        });
+      } catch (error) {
+        for (const k of touched) cache.delete(k);
+        throw error;
+      }
+    }
+    return done;
+  }
+
+  async function runUntilIdle(): Promise<BatchSummary> {
+    const total = emptySummary();
+    for (;;) {
+      const batch = await processInboxBatch();
+      for (const k of Object.keys(total) as Array<keyof BatchSummary>) total[k] += batch[k];
+      const resolved = batch.claimed === 0 ? await processMarkedInstances() : 0;
+      total.instances += resolved;
+      if (batch.claimed === 0 && resolved === 0) return total;
+    }
+  }
+
+  return { processInboxBatch, processMarkedInstances, runUntilIdle, clearCache: () => cache.clear() };
+}

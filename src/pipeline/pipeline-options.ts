@@ -1,0 +1,34 @@
+import type { Kysely } from "kysely";
+import type { EngineOptions, Link, RegistrationEvent } from "../core/index.js";
+import type { Database } from "../store/index.js";
+import type { NormaliseOptions } from "../zoom/events/index.js";
+import type { PipelineMetrics } from "./pipeline-metrics.js";
+
+/** Reads the links of one account (the directory's `loadLinks`), inside the pipeline's transaction. */
+export type LoadLinks = (db: Kysely<Database>, accountId: string) => Promise<Link[]>;
+
+/** Told about `*.registration_created` events, inside the batch's transaction, before instances are computed. */
+export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEvent[]) => Promise<void>;
+
+/** Where the pipeline reports what it cannot handle (no names or e-mails are ever passed). */
+export interface PipelineLogger {
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+}
+
+export interface PipelineOptions {
+  /** Links of an account; called once per account per batch. */
+  loadLinks: LoadLinks;
+  /** Learns from registrations (the directory's registrant links). Optional: without it they are just marked done. */
+  onRegistrations?: RegistrationHandler;
+  /** Privacy handling of names and e-mails, passed to the normaliser (its `privacy` also switches engine methods). */
+  normalise?: NormaliseOptions;
+  /** Identity methods and the display-name token pattern. `now` is never passed: results depend on events only. */
+  engine?: Omit<EngineOptions, "now" | "privacy">;
+  /** Most inbox rows per transaction (default 2000). */
+  batchSize?: number;
+  /** Events kept in the in-memory engine cache before the least recently used instances are dropped (default 1,000,000). */
+  cacheMaxEvents?: number;
+  metrics?: PipelineMetrics;
+  logger?: PipelineLogger;
+}

@@ -1,0 +1,117 @@
+import type { Worker, WorkerContext } from "../rollcall.js";
+import { createPipeline, type Pipeline } from "./create-pipeline.js";
+import { pipelineMetrics } from "./pipeline-metrics.js";
+import type { PipelineOptions } from "./pipeline-options.js";
+
+export interface PipelineWorkerOptions {
+  /** Pipeline options; `metrics` and `logger` default to the service's. */
+  pipeline: PipelineOptions | ((context: WorkerContext) => PipelineOptions);
+  /**
+   * How often an idle worker looks for work it was not told about (default 250 ms): events another
+   * process stored (several instances on PostgreSQL), instances marked for re-resolution.
+   */
+  pollIntervalMs?: number;
+}
+
+/** The pipeline as a service worker, plus a way to wake it and to wait for it. */
+export interface PipelineWorker extends Worker {
+  /** Starts a batch now instead of at the next poll. */
+  wake(): void;
+  /** Resolves once nothing is pending or marked (for tests and `reprocess`). */
+  idle(): Promise<void>;
+  /** The running pipeline (undefined before `start`). */
+  readonly pipeline: Pipeline | undefined;
+}
+
+/**
+ * A {@link Worker} that runs the pipeline in a loop: it wakes after every inbox commit of this
+ * process (`inbox.onCommitted`) and polls otherwise, processes batches until the inbox is empty,
+ * then re-resolves marked instances. A failing batch (database down) is logged by error code and
+ * retried after a pause; poison events never fail a batch, they are parked.
+ *
+ * @example
+ * const rollcall = await startRollcall(config, { workers: [createPipelineWorker({ pipeline: { loadLinks } })] });
+ */
+export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  let pipeline: Pipeline | undefined;
+  let running: Promise<void> | undefined;
+  let stopping = false;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+  let unsubscribe: (() => void) | undefined;
+  let idleWaiters: Array<() => void> = [];
+
+  const wake = (): void => {
+    woken = true;
+    wakeUp?.();
+  };
+
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (woken || stopping) return resolve();
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  async function loop(context: WorkerContext): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      woken = false;
+      try {
+        const batch = await pipeline!.processInboxBatch();
+        failures = 0;
+        if (batch.claimed > 0) continue;
+        if ((await pipeline!.processMarkedInstances()) > 0) continue;
+        for (const resolve of idleWaiters) resolve();
+        idleWaiters = [];
+      } catch (error) {
+        failures++;
+        // Driver messages may quote stored values (names, e-mails): log the code only.
+        const e = error as { code?: string; name?: string };
+        context.logger.error({ errorCode: e.code ?? e.name ?? "error", failures }, "pipeline batch failed; retrying");
+        await pause(Math.min(5000, 100 * 2 ** failures));
+        continue;
+      }
+      await pause(pollIntervalMs);
+    }
+  }
+
+  return {
+    name: "pipeline",
+    get pipeline() {
+      return pipeline;
+    },
+    start(context) {
+      const base = typeof options.pipeline === "function" ? options.pipeline(context) : options.pipeline;
+      pipeline = createPipeline(context.store, {
+        ...base,
+        metrics: base.metrics ?? pipelineMetrics(context.metrics.registry),
+        logger: base.logger ?? context.logger,
+      });
+      unsubscribe = context.inbox.onCommitted(wake);
+      stopping = false;
+      running = loop(context);
+    },
+    async stop() {
+      stopping = true;
+      unsubscribe?.();
+      wakeUp?.();
+      await running;
+      for (const resolve of idleWaiters) resolve();
+      idleWaiters = [];
+    },
+    wake,
+    idle() {
+      if (!running || stopping) return Promise.resolve();
+      const promise = new Promise<void>((resolve) => idleWaiters.push(resolve));
+      wake();
+      return promise;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { sql, type Kysely } from "kysely";
+import type { Database, RollcallDatabase } from "../store/index.js";
+
+/**
+ * Runs `fn` in a transaction that may write. On SQLite it starts with `BEGIN IMMEDIATE`, taking the
+ * write lock up front: a deferred transaction that reads first and writes later fails outright
+ * (`SQLITE_BUSY`, no waiting) when another process (a CLI next to the server) wrote in between.
+ * On PostgreSQL it is an ordinary transaction; row and advisory locks do the rest.
+ *
+ * @example
+ * await withWriteTransaction(store, (trx) => trx.deleteFrom("attendance").execute());
+ */
+export async function withWriteTransaction<T>(store: RollcallDatabase, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (store.dialect === "postgres") return store.db.transaction().execute(fn);
+  return store.db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    let result: T;
+    try {
+      result = await fn(connection);
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => {});
+      throw error;
+    }
+    await sql`commit`.execute(connection);
+    return result;
+  });
+}
+
+/**
+ * Serialises work on the given instances across processes for the rest of the transaction
+ * (PostgreSQL advisory transaction locks, taken in sorted order so two processes cannot deadlock).
+ * SQLite needs nothing: its write transaction already excludes every other writer.
+ *
+ * @example
+ * await lockInstances(trx, "postgres", ["acct\u0000uuid-1", "acct\u0000uuid-2"]);
+ */
+export async function lockInstances(trx: Kysely<Database>, dialect: RollcallDatabase["dialect"], keys: readonly string[]): Promise<void> {
+  if (dialect !== "postgres") return;
+  for (const key of [...keys].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+  }
+}
+
+/**
+ * Like {@link lockInstances} for one instance, without waiting: false when another process holds it.
+ *
+ * @example
+ * if (!(await tryLockInstance(trx, store.dialect, key))) return; // someone else is on it
+ */
+export async function tryLockInstance(trx: Kysely<Database>, dialect: RollcallDatabase["dialect"], key: string): Promise<boolean> {
+  if (dialect !== "postgres") return true;
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as locked`.execute(trx);
+  return rows[0]?.locked === true;
+}
