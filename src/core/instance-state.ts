@@ -31,7 +31,7 @@ export interface InstanceState {
  * @example
  * const state = createInstanceState();
  * for (const e of events) state.apply(e);
- * const { attendance, unresolved } = state.result(links, { now: Date.now() });
+ * const { attendance, unresolved } = state.result(links, { now: nowFromTheCaller });
  */
 export function createInstanceState(): InstanceState {
   const keys = new Set<string>();
