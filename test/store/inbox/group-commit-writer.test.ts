@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createInboxWriter, InboxUnavailableError, type NewInboxEvent } from "../../../src/store/inbox/index.js";
+import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../../src/store/index.js";
+import { eachDatabase } from "../../support/databases.js";
+import { startOutage } from "../../http/helpers/database-outage.js";
+
+let sequence = 0;
+function event(key = `key-${++sequence}`): NewInboxEvent {
+  return { dedupeKey: key, event: "meeting.ended", accountId: "a", instanceUuid: "u==", body: `{"n":${sequence}}`, headers: { "user-agent": "t" }, receivedAt: 1, eventTs: null };
+}
+
+eachDatabase("inbox group-commit writer", (database) => {
+  let store: RollcallDatabase;
+  beforeAll(async () => {
+    store = await openDatabase(database().url);
+    await migrateToLatest(store);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it("commits concurrent deliveries in shared transactions and answers each after its commit", async () => {
+    const commits: number[] = [];
+    const inbox = createInboxWriter(store, { onCommit: ({ ok, size }) => ok && commits.push(size) });
+    const events = Array.from({ length: 300 }, () => event());
+    const results = await Promise.all(
+      events.map(async (e) => {
+        const result = await inbox.append(e);
+        // Already visible to another reader: it was committed before the promise resolved.
+        return { result, visible: await store.db.selectFrom("inbox_events").select("id").where("dedupe_key", "=", e.dedupeKey).executeTakeFirst() };
+      }),
+    );
+    for (const { result, visible } of results) {
+      expect(result.duplicate).toBe(false);
+      expect(visible?.id).toBe(result.id);
+    }
+    expect(commits.reduce((a, b) => a + b, 0)).toBe(300);
+    expect(commits.length).toBeLessThan(30);
+    await inbox.close();
+  });
+
+  it("stores a redelivery once: within one batch and across batches", async () => {
+    const inbox = createInboxWriter(store);
+    const [a, b, c] = await Promise.all([inbox.append(event("dup")), inbox.append(event("dup")), inbox.append(event("dup"))]);
+    expect([a, b, c].map((r) => r.duplicate)).toEqual([false, true, true]);
+    expect(new Set([a.id, b.id, c.id]).size).toBe(1);
+    const d = await inbox.append(event("dup"));
+    expect(d).toEqual({ id: a.id, duplicate: true });
+    const row = await store.db.selectFrom("inbox_events").selectAll().where("dedupe_key", "=", "dup").execute();
+    expect(row).toHaveLength(1);
+    expect(row[0]!.deliveries).toBe(4);
+    await inbox.close();
+  });
+
+  it("tells listeners the ids of newly stored events after commit, never of redeliveries", async () => {
+    const inbox = createInboxWriter(store);
+    const seen: number[][] = [];
+    const off = inbox.onCommitted((ids) => seen.push(ids));
+    const fresh = await Promise.all([inbox.append(event()), inbox.append(event()), inbox.append(event("dup"))]);
+    expect(seen.flat().sort()).toEqual(fresh.slice(0, 2).map((r) => r.id).sort());
+    off();
+    await inbox.append(event());
+    expect(seen.flat()).toHaveLength(2);
+    await inbox.close();
+  });
+
+  it("finishes queued deliveries on close, then refuses new ones", async () => {
+    const inbox = createInboxWriter(store);
+    const pending = Array.from({ length: 50 }, () => inbox.append(event()));
+    await inbox.close();
+    expect((await Promise.all(pending)).every((r) => r.id > 0)).toBe(true);
+    await expect(inbox.append(event())).rejects.toThrow(InboxUnavailableError);
+  });
+
+  it("rejects with InboxUnavailableError while the database is down, then recovers", async () => {
+    const failures: boolean[] = [];
+    const inbox = createInboxWriter(store, { onCommit: ({ ok }) => failures.push(ok) });
+    const outage = await startOutage(store, database().url);
+    try {
+      const error = await inbox.append(event()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InboxUnavailableError);
+      expect(inbox.healthy).toBe(false);
+    } finally {
+      await outage.end();
+    }
+    expect((await inbox.append(event())).duplicate).toBe(false);
+    expect(inbox.healthy).toBe(true);
+    expect(failures).toContain(false);
+    await inbox.close();
+  });
+
+  it("answers 'unavailable' when no commit comes within the timeout", async () => {
+    const inbox = createInboxWriter(store, { commitTimeoutMs: 1 });
+    const results = await Promise.allSettled(Array.from({ length: 2000 }, () => inbox.append(event())));
+    const refused = results.filter((r) => r.status === "rejected");
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "timeout" });
+    await inbox.close();
+  });
+});
