@@ -1,0 +1,171 @@
+/**
+ * Properties the engine promises whatever Zoom throws at it (issue 3): permutation and duplication
+ * invariance, incremental = batch, manual links only touch what they resolve, attendance bounded by
+ * the instance span, unions never double-count.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  computeInstance,
+  createInstanceState,
+  type EngineOptions,
+  type InstanceResult,
+  type Link,
+  type NormalisedEvent,
+  type ParticipantEventKind,
+  type ParticipantIdentifiers,
+} from "../../src/core/index.js";
+import { MEETING, T0, UUID, min } from "./event-builders.js";
+
+const USERS = ["1", "2", "3", "4", "5", "6", "7", "8"];
+const UUIDS = ["P1", "P2", "P3", "P4", "P5"];
+const KINDS: ParticipantEventKind[] = ["joined", "left", "joined", "left", "breakout_joined", "breakout_left", "waiting_room_joined", "admitted", "bind", "jbh_joined"];
+
+const identifiersArb: fc.Arbitrary<ParticipantIdentifiers> = fc
+  .record(
+    {
+      userId: fc.constantFrom(...USERS),
+      participantUuid: fc.constantFrom(...UUIDS),
+      parentUserId: fc.constantFrom(...USERS),
+      userName: fc.constantFrom("Ann [rc:a]", "Bob [rc:b]", "Cy", "Dee [rc:zz]"),
+      email: fc.constantFrom("ann@example.com", "bob@example.com", "x@example.com"),
+      registrantId: fc.constantFrom("reg-a", "reg-b", "reg-x"),
+      customerKey: fc.constantFrom("ck-a", "ck-c"),
+      zoomUserId: fc.constantFrom("zu-b", "zu-x"),
+    },
+    { requiredKeys: [] },
+  )
+  .map((p) => p as ParticipantIdentifiers);
+
+/** Same content ⇒ same key (the content key's contract), so duplicates are true redeliveries. */
+function keyed<T extends Omit<NormalisedEvent, "key">>(e: T): NormalisedEvent {
+  return { ...e, key: JSON.stringify(e) } as unknown as NormalisedEvent;
+}
+
+const base = { accountId: "acct", instanceUuid: UUID, meetingId: MEETING, product: "meeting" as const, source: "webhook" as const };
+
+const participantArb = fc
+  .record({ kind: fc.constantFrom(...KINDS), minute: fc.integer({ min: 0, max: 120 }), who: identifiersArb, bindUser: fc.constantFrom(...USERS) })
+  .map(({ kind, minute, who, bindUser }) =>
+    keyed({ ...base, type: "participant", kind, at: min(minute), participant: kind === "jbh_joined" ? { userName: who.userName ?? "J" } : who, ...(kind === "bind" ? { boundTo: { userId: bindUser } } : {}) }),
+  );
+
+const reportArb = fc
+  .record({ from: fc.integer({ min: 0, max: 120 }), length: fc.integer({ min: 0, max: 60 }), who: identifiersArb, waiting: fc.boolean() })
+  .map(({ from, length, who, waiting }) =>
+    keyed({ ...base, source: "report", type: "report_row", at: min(from), leaveAt: min(from + length), participant: who, status: waiting ? "in_waiting_room" : "in_meeting" }),
+  );
+
+const instanceArb = fc
+  .record({ kind: fc.constantFrom("started" as const, "ended" as const), minute: fc.integer({ min: 0, max: 150 }) })
+  .map(({ kind, minute }) => keyed({ ...base, type: "instance", kind, at: min(minute), meeting: kind === "ended" ? { endTime: min(minute), startTime: T0 } : { startTime: min(minute) } }));
+
+const eventsArb = fc.array(fc.oneof({ weight: 8, arbitrary: participantArb }, { weight: 1, arbitrary: reportArb }, { weight: 1, arbitrary: instanceArb }), { maxLength: 40 });
+
+const LINKS: Link[] = [
+  { method: "customer_key", value: "ck-a", userId: "ann" },
+  { method: "customer_key", value: "ck-c", userId: "cy" },
+  { method: "registrant_id", value: "reg-a", userId: "ann", meetingId: MEETING },
+  { method: "registrant_id", value: "reg-b", userId: "bob" },
+  { method: "zoom_user_id", value: "zu-b", userId: "bob" },
+  { method: "email", value: "Ann@Example.com", userId: "ann" },
+  { method: "email", value: "bob@example.com", userId: "bob" },
+  { method: "name_token", value: "a", userId: "ann" },
+  { method: "name_token", value: "b", userId: "bob" },
+];
+
+const optionsArb: fc.Arbitrary<EngineOptions> = fc.record({
+  privacy: fc.constantFrom("store" as const, "drop" as const),
+  now: fc.constantFrom(undefined, min(200)),
+});
+
+/** A shuffle and duplication plan: every event at least once, some twice, in a random order. */
+const planArb = (n: number) => fc.tuple(fc.array(fc.nat(Math.max(0, n - 1)), { maxLength: n }), fc.array(fc.nat(), { minLength: 2 * n, maxLength: 2 * n }));
+
+function reorder(events: NormalisedEvent[], [dups, order]: [number[], number[]]): NormalisedEvent[] {
+  const all = [...events, ...dups.filter(() => events.length > 0).map((i) => structuredClone(events[i % events.length]!))];
+  const keyed = all.map((e, i) => ({ e, k: order[i] ?? i }));
+  keyed.sort((a, b) => a.k - b.k);
+  return keyed.map((x) => x.e);
+}
+
+describe("engine properties", () => {
+  it("any permutation of the events, with any duplicated, gives identical output", () => {
+    fc.assert(
+      fc.property(eventsArb.chain((evs) => fc.tuple(fc.constant(evs), planArb(evs.length), optionsArb)), ([evs, plan, options]) => {
+        expect(computeInstance(reorder(evs, plan), LINKS, options)).toEqual(computeInstance(evs, LINKS, options));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("feeding events one at a time (asking for results on the way) equals the batch", () => {
+    fc.assert(
+      fc.property(eventsArb, optionsArb, (evs, options) => {
+        const state = createInstanceState();
+        for (const e of evs) {
+          state.apply(e);
+          state.result(LINKS, options); // results must not disturb the state
+        }
+        expect(state.result(LINKS, options)).toEqual(computeInstance(evs, LINKS, options));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("adding a manual link afterwards changes only the session it resolves", () => {
+    fc.assert(
+      fc.property(eventsArb, fc.nat(), optionsArb, (evs, pick, options) => {
+        const before = computeInstance(evs, LINKS, options);
+        fc.pre(before.sessions.length > 0);
+        const target = before.sessions[pick % before.sessions.length]!.sessionKey;
+        const after = computeInstance(evs, [...LINKS, { method: "manual", instanceUuid: UUID, sessionKey: target, userId: "zz-manual" }], options);
+        expect(after.sessions).toEqual(before.sessions);
+        expect(after.instance).toEqual(before.instance);
+        for (let i = 0; i < before.resolutions.length; i++) {
+          const r = after.resolutions[i]!;
+          if (r.sessionKey === target) expect(r).toMatchObject({ userId: "zz-manual", method: "manual" });
+          else expect(r).toEqual(before.resolutions[i]);
+        }
+        const previousUser = before.resolutions.find((r) => r.sessionKey === target)!.userId;
+        const untouched = (res: InstanceResult) => res.attendance.filter((a) => a.userId !== previousUser && a.userId !== "zz-manual");
+        expect(untouched(after)).toEqual(untouched(before));
+        expect(after.unresolved).toEqual(before.unresolved.filter((u) => u.sessionKey !== target));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("attendance never exceeds the instance span and unions never double-count", () => {
+    fc.assert(
+      fc.property(eventsArb, (evs) => {
+        const now = min(200);
+        const result = computeInstance(evs, LINKS, { now });
+        const span = (result.instance.spanTo ?? 0) - (result.instance.spanFrom ?? 0);
+        for (const s of result.sessions) {
+          expect(s.attendedMs).toBeLessThanOrEqual(span);
+          expect(s.attendedMs).toBe(bruteForceMinutes(s.intervals, now) * 60_000);
+        }
+        for (const a of result.attendance) {
+          const sessions = result.sessions.filter((s) => a.sessionKeys.includes(s.sessionKey));
+          expect(a.attendedMs).toBeLessThanOrEqual(span);
+          expect(a.shareOfInstance).toBeLessThanOrEqual(1);
+          expect(a.attendedMs).toBe(bruteForceMinutes(sessions.flatMap((s) => s.intervals), now) * 60_000);
+          expect(a.attendedMs).toBeLessThanOrEqual(sessions.reduce((t, s) => t + s.attendedMs, 0));
+          expect(a.attendedMs).toBeGreaterThanOrEqual(Math.max(...sessions.map((s) => s.attendedMs)));
+          expect(a.sessions).toBe(sessions.length);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
+
+/** Minutes covered by at least one interval, counted one minute at a time (all test times are whole minutes). */
+function bruteForceMinutes(intervals: readonly { from: number; to?: number }[], now: number): number {
+  let covered = 0;
+  for (let m = min(-60); m < min(300); m += 60_000) {
+    if (intervals.some((i) => i.from <= m && m < (i.to ?? Math.max(now, i.from)))) covered++;
+  }
+  return covered;
+}
