@@ -378,7 +378,8 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
     if (scenario.end.endedTwice) emit(end, endedLag + timing.int(2000, 30000), (ts) => bodies.instanceEnded(instance, ts));
   });
 
-  while (queue.length > 0) queue.shift()!.run();
+  // Actions added while running are never earlier than the one running, so an index walk suffices.
+  for (let i = 0; i < queue.length; i++) queue[i]!.run();
 
   const { deliveries, dropped } = scheduleDeliveries(occurrences, root.fork("delivery"));
   const userOf = (p: ScenarioParticipant): string => {
