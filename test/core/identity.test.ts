@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { computeInstance, resolveEngineOptions, type Link } from "../../src/core/index.js";
+import { UUID, joined, left, min } from "./event-builders.js";
+
+const M = 60_000;
+const who = { userId: "1", participantUuid: "P", customerKey: "ck-1", email: "bo@example.com", userName: "Bo [rc:bo]" };
+const events = [joined(min(0), who), left(min(10), who)];
+const links: Link[] = [
+  { method: "customer_key", value: "ck-1", userId: "alice" },
+  { method: "email", value: "bo@example.com", userId: "bob" },
+  { method: "name_token", value: "bo", userId: "bob" },
+];
+
+describe("identity resolution", () => {
+  it("the stronger method wins, and the other user is reported as a conflict with its evidence", () => {
+    const r = computeInstance(events, links);
+    expect(r.resolutions[0]).toMatchObject({ userId: "alice", method: "customer_key", confidence: 0.99 * 0.5 });
+    expect(r.resolutions[0]!.conflicts).toEqual([
+      {
+        userId: "bob",
+        method: "email",
+        evidence: [
+          { method: "email", field: "email", value: "bo@example.com", eventKey: events[0]!.key, source: "webhook" },
+          { method: "name_token", field: "user_name", value: "bo", eventKey: events[0]!.key, source: "webhook" },
+        ],
+      },
+    ]);
+  });
+
+  it("methods can be switched off one by one and reordered", () => {
+    expect(computeInstance(events, links, { methods: ["email", "name_token"] }).resolutions[0]).toMatchObject({ userId: "bob", method: "email", conflicts: [], confidence: 0.8 });
+    expect(computeInstance(events, links, { methods: ["name_token", "customer_key"] }).resolutions[0]).toMatchObject({ userId: "bob", method: "name_token", conflicts: [{ userId: "alice", method: "customer_key" }] });
+    expect(computeInstance(events, links, { methods: [] }).unresolved).toEqual([{ sessionKey: "P", userName: "Bo [rc:bo]", attendedMs: 10 * M, reason: "no_identifier" }]);
+  });
+
+  it("a manual link outranks everything", () => {
+    const r = computeInstance(events, [...links, { method: "manual", instanceUuid: UUID, sessionKey: "P", userId: "carol" }]);
+    expect(r.resolutions[0]).toMatchObject({ userId: "carol", method: "manual", evidence: [{ method: "manual", field: "manual", value: "P", eventKey: "", source: "link" }] });
+    expect(r.resolutions[0]!.conflicts.map((c) => c.userId)).toEqual(["alice", "bob"]);
+    // A manual link for another instance does nothing here.
+    expect(computeInstance(events, [{ method: "manual", instanceUuid: "other", sessionKey: "P", userId: "carol" }]).attendance).toEqual([]);
+  });
+
+  it("one identifier linked to two users: the smaller id wins deterministically, the other is a conflict", () => {
+    const r = computeInstance(events, [
+      { method: "customer_key", value: "ck-1", userId: "zed" },
+      { method: "customer_key", value: "ck-1", userId: "amy" },
+    ]);
+    expect(r.resolutions[0]).toMatchObject({ userId: "amy", conflicts: [{ userId: "zed", method: "customer_key" }] });
+  });
+
+  it("an interpreter-style name pattern works as the token source", () => {
+    const interp = [joined(min(0), { userId: "9", userName: "Maria 4711 (Spanish Interpreter)" }), left(min(5), { userId: "9" })];
+    const tokenLinks: Link[] = [{ method: "name_token", value: "4711", userId: "maria" }];
+    expect(computeInstance(interp, tokenLinks, { namePattern: /^\S+ (?<token>\d+) \(.+ Interpreter\)$/ }).attendance).toEqual([expect.objectContaining({ userId: "maria", resolvedBy: "name_token" })]);
+    expect(computeInstance(interp, tokenLinks).unresolved).toEqual([expect.objectContaining({ reason: "no_identifier" })]);
+  });
+
+  it("privacy modes switch off the methods they make impossible", () => {
+    expect(resolveEngineOptions({ privacy: "drop" }).methods).toEqual(["manual", "customer_key", "registrant_id", "zoom_user_id"]);
+    expect(resolveEngineOptions({ privacy: "hash" }).methods).toEqual(["manual", "customer_key", "registrant_id", "zoom_user_id", "email"]);
+    const noCk = [joined(min(0), { userId: "1", email: "bo@example.com", userName: "Bo [rc:bo]" }), left(min(1), { userId: "1" })];
+    expect(computeInstance(noCk, links, { privacy: "drop" }).unresolved).toEqual([expect.objectContaining({ reason: "names_hidden" })]);
+  });
+
+  it("unknown identifiers say so", () => {
+    const r = computeInstance([joined(min(0), { userId: "1", registrantId: "nobody" }), left(min(1), { userId: "1" })], links);
+    expect(r.unresolved).toEqual([{ sessionKey: "1", attendedMs: M, reason: "identifier_unknown" }]);
+  });
+
+  it("rejects options that cannot work, naming them", () => {
+    expect(() => resolveEngineOptions({ namePattern: /\[rc:(\w+)\]/ })).toThrow(/namePattern: expected a regular expression with a named group "token"/);
+    expect(() => resolveEngineOptions({ methods: ["phone" as never] })).toThrow(/methods: expected one of/);
+  });
+});
