@@ -21,6 +21,22 @@ export const zoomAppSchema = z.object({
 export type ZoomApp = z.infer<typeof zoomAppSchema>;
 
 /**
+ * How an attendance row gets its status (`ROLLCALL_STATUS_POLICY`, JSON). Minutes are measured
+ * against the instance's start and end (see `src/pipeline/directory/status-policy.ts`).
+ */
+export const statusPolicySchema = z.strictObject({
+  /** `late` when the first join is more than this after the start. */
+  graceMinutes: z.number().min(0).default(5),
+  /** `left_early` when the last leave is more than this before the end. */
+  leftEarlyMinutes: z.number().min(0).default(5),
+  /** `absent` below this much time attended. */
+  minAttendedMinutes: z.number().min(0).default(1),
+  /** `partial` when the share of the instance attended is below this (0..1). */
+  partialBelowShare: z.number().min(0).max(1).default(0.5),
+});
+export type StatusPolicy = z.output<typeof statusPolicySchema>;
+
+/**
  * Everything Rollcall can be told, after defaults. Environment variables (design.md "Contract")
  * map onto these keys in `load-config.ts`; flags and a config file override them.
  */
@@ -54,6 +70,7 @@ export const configSchema = z.object({
     .string()
     .default(defaultNamePattern)
     .refine(isTokenPattern, "expected a regular expression with a named group (?<token>…)"),
+  statusPolicy: statusPolicySchema.default({ graceMinutes: 5, leftEarlyMinutes: 5, minAttendedMinutes: 1, partialBelowShare: 0.5 }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   zoom: z
     .object({

@@ -18,6 +18,7 @@ export const environmentVariables = {
   ROLLCALL_PRIVACY: "privacy",
   ROLLCALL_HASH_KEY: "privacyHashKey",
   ROLLCALL_NAME_PATTERN: "namePattern",
+  ROLLCALL_STATUS_POLICY: "statusPolicy",
   LOG_LEVEL: "logLevel",
   ZOOM_ACCOUNT_ID: "zoom.accountId",
   ZOOM_CLIENT_ID: "zoom.clientId",
@@ -62,6 +63,13 @@ function readValue(variable: EnvironmentVariable, raw: string): unknown {
       return JSON.parse(raw);
     } catch {
       throw new ConfigError(`ROLLCALL_ZOOM_APPS: expected JSON like [{"name":"app","secretTokens":["…"]}]`);
+    }
+  }
+  if (variable === "ROLLCALL_STATUS_POLICY") {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new ConfigError(`ROLLCALL_STATUS_POLICY: expected JSON like {"graceMinutes":5,"leftEarlyMinutes":5,"minAttendedMinutes":1,"partialBelowShare":0.5}`);
     }
   }
   return raw;

@@ -1,8 +1,11 @@
 import type { Command } from "commander";
+import { registerAttendanceCommand } from "./attendance.js";
 import { registerEmulatorCommand } from "./emulator.js";
+import { registerLinksCommand } from "./links.js";
 import { registerMigrateCommand } from "./migrate.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSimulateCommand } from "./simulate.js";
+import { registerUsersCommand } from "./users.js";
 
 /** Adds one sub-command (with its options and action) to the `rollcall` program. */
 export type RegisterCommand = (program: Command) => void;
@@ -13,4 +16,7 @@ export const commands: RegisterCommand[] = [
   registerMigrateCommand,
   registerEmulatorCommand,
   registerSimulateCommand,
+  registerUsersCommand,
+  registerLinksCommand,
+  registerAttendanceCommand,
 ];
