@@ -22,7 +22,7 @@ describe("every captured Zoom body", () => {
     if (EVENT_MEANINGS.has(c.body.event)) {
       expect(r.status).toBe("event");
       if (r.status !== "event") return;
-      expect(r.event.instanceUuid).toBe((c.body as { payload: { object: { uuid: string } } }).payload.object.uuid);
+      expect(r.event.instanceUuid).toBe((c.body as unknown as { payload: { object: { uuid: string } } }).payload.object.uuid);
       expect(Number.isFinite(r.event.at)).toBe(true);
       expect(r.event.key).not.toBe("");
     } else {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { normaliseZoomEvent } from "../../../src/zoom/events/index.js";
 import { captureFile } from "./captures.js";
 
-const join = () => structuredClone(captureFile("07")[3]) as { payload: { object: Record<string, unknown> & { participant: Record<string, unknown> } } };
+const join = () => structuredClone(captureFile("07")[3]) as unknown as { payload: { object: Record<string, unknown> & { participant: Record<string, unknown> } } };
 
 describe("rejections name the field and what was expected", () => {
   it("a body that is not an object", () => {
