@@ -67,5 +67,5 @@ export class InstanceCache {
 
 /** The cache key of an instance: account and instance uuid (also the PostgreSQL advisory lock key). */
 export function instanceKey(accountId: string, instanceUuid: string): string {
-  return `${accountId}\u0000${instanceUuid}`;
+  return `${accountId}\u001f${instanceUuid}`; // not NUL: PostgreSQL text cannot hold it
 }

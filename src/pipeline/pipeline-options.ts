@@ -8,7 +8,7 @@ import type { PipelineMetrics } from "./pipeline-metrics.js";
 export type LoadLinks = (db: Kysely<Database>, accountId: string) => Promise<Link[]>;
 
 /** Told about `*.registration_created` events, inside the batch's transaction, before instances are computed. */
-export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEvent[]) => Promise<void>;
+export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEvent[]) => Promise<unknown>;
 
 /** Where the pipeline reports what it cannot handle (no names or e-mails are ever passed). */
 export interface PipelineLogger {

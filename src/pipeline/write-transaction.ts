@@ -32,7 +32,7 @@ export async function withWriteTransaction<T>(store: RollcallDatabase, fn: (trx:
  * SQLite needs nothing: its write transaction already excludes every other writer.
  *
  * @example
- * await lockInstances(trx, "postgres", ["acct\u0000uuid-1", "acct\u0000uuid-2"]);
+ * await lockInstances(trx, "postgres", [instanceKey("acct", "uuid-1"), instanceKey("acct", "uuid-2")]);
  */
 export async function lockInstances(trx: Kysely<Database>, dialect: RollcallDatabase["dialect"], keys: readonly string[]): Promise<void> {
   if (dialect !== "postgres") return;
