@@ -121,8 +121,9 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   const port = (app.server.address() as { port: number }).port;
   const url = localUrl(config.host, port);
-  print(`Rollcall listening on ${url} (Zoom webhook endpoint: ${url}${webhookPath})`);
   if (generated?.created) print(announcement(generated.value, generated.path, endpointUrl(config, port)));
+  // Last: tools (and tests) wait for this line to know the service is up.
+  print(`Rollcall listening on ${url} (Zoom webhook endpoint: ${url}${webhookPath})`);
   logger.info({ address }, "rollcall started");
 
   let resolveStopped!: () => void;
