@@ -133,21 +133,20 @@ export async function removeLink(db: Kysely<Database>, accountId: string, id: nu
 
 /**
  * Links one session of one instance to a user by hand, replacing any earlier manual link of that
- * session (a session is one person).
+ * session (a session is one person). Run it inside a transaction (as `linkSessionManually` does)
+ * so the replacement is atomic.
  */
 export async function setManualLink(
   db: Kysely<Database>,
   link: { accountId: string; userRowId: number; instanceUuid: string; sessionKey: string },
   now: number,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .deleteFrom("directory_links")
-      .where("account_id", "=", link.accountId)
-      .where("method", "=", "manual")
-      .where("scope", "=", link.instanceUuid)
-      .where("value", "=", link.sessionKey)
-      .execute();
-    await addLink(trx, { accountId: link.accountId, userRowId: link.userRowId, method: "manual", value: link.sessionKey, scope: link.instanceUuid, source: "manual" }, now);
-  });
+  await db
+    .deleteFrom("directory_links")
+    .where("account_id", "=", link.accountId)
+    .where("method", "=", "manual")
+    .where("scope", "=", link.instanceUuid)
+    .where("value", "=", link.sessionKey)
+    .execute();
+  await addLink(db, { accountId: link.accountId, userRowId: link.userRowId, method: "manual", value: link.sessionKey, scope: link.instanceUuid, source: "manual" }, now);
 }
