@@ -64,14 +64,16 @@ export async function storeInInbox(store: RollcallDatabase, bodies: readonly unk
     store.db,
     bodies.map((body) => {
       const raw = JSON.stringify(body);
+      const kept = prepare(raw, JSON.parse(raw));
       const b = body as { event: string; event_ts: number; payload: { account_id: string; object: { uuid?: string } } };
       return {
         event: {
-          dedupeKey: contentKey(body),
+          // The key is taken from what is kept: a key from the raw body would carry the names the mode strips.
+          dedupeKey: contentKey(JSON.parse(kept)),
           event: b.event,
           accountId: b.payload.account_id,
           instanceUuid: b.payload.object.uuid ?? null,
-          body: prepare(raw, JSON.parse(raw)),
+          body: kept,
           headers: {},
           receivedAt: receivedAt++,
           eventTs: b.event_ts,
