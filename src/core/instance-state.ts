@@ -34,10 +34,16 @@ export interface InstanceState {
  * const { attendance, unresolved } = state.result(links, { now: nowFromTheCaller });
  */
 export function createInstanceState(): InstanceState {
-  const keys = new Set<string>();
+  // Keys of events that have no connection (instance events, jbh_* without ids); connection events
+  // are de-duplicated within their connection, which keeps this set tiny.
+  const otherKeys = new Set<string>();
+  let size = 0;
   // Connections by user_id, and by participant_uuid for events without a user_id.
   const byUserId = new Map<string, Connection>();
   const byUuidOnly = new Map<string, Connection>();
+  // First connection seen with each participant_uuid; later ones are recorded as edges to it.
+  const byUuid = new Map<string, Connection>();
+  const uuidEdges: number[] = [];
   const connections: Connection[] = [];
   let uuid: string | undefined;
   let meetingId = "";
@@ -50,12 +56,12 @@ export function createInstanceState(): InstanceState {
   let latest = -Infinity;
 
   const newConnection = (userId: string | undefined): Connection => {
-    const conn: Connection = { userId, uuids: [], linkedUserIds: [], linkedUuids: [], phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
+    const conn: Connection = { index: connections.length, userId, uuids: [], linkedUserIds: [], linkedUuids: [], phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
 
-  const applyParticipant = (event: ParticipantEvent | ReportRowEvent): void => {
+  const applyParticipant = (event: ParticipantEvent | ReportRowEvent): boolean => {
     const p = event.participant;
     let conn: Connection | undefined;
     if (p.userId !== undefined) {
@@ -66,17 +72,27 @@ export function createInstanceState(): InstanceState {
       if (conn === undefined) byUuidOnly.set(p.participantUuid, (conn = newConnection(undefined)));
     } else {
       // jbh_* events have neither: they can never share a session, so they carry no evidence either.
-      return;
+      if (otherKeys.has(event.key)) return false;
+      otherKeys.add(event.key);
+      return true;
     }
-    conn.events.push(event);
-    if (p.participantUuid !== undefined && !conn.uuids.includes(p.participantUuid)) conn.uuids.push(p.participantUuid);
+    const events = conn.events;
+    for (let i = 0; i < events.length; i++) if (events[i]!.key === event.key) return false;
+    events.push(event);
+    const u = p.participantUuid;
+    if (u !== undefined && !conn.uuids.includes(u)) {
+      conn.uuids.push(u);
+      const first = byUuid.get(u);
+      if (first === undefined) byUuid.set(u, conn);
+      else uuidEdges.push(first.index, conn.index);
+    }
     if (event.type === "report_row") {
-      if (event.status === "in_waiting_room") return;
+      if (event.status === "in_waiting_room") return true;
       conn.joins.push(event.at);
       conn.leaves.push(event.leaveAt);
       conn.attendance = true;
       if (event.leaveAt > latest) latest = event.leaveAt;
-      return;
+      return true;
     }
     const kind = event.kind;
     if (kind === "breakout_joined" || kind === "breakout_left") {
@@ -97,6 +113,7 @@ export function createInstanceState(): InstanceState {
       conn.webhook = true;
       if (event.at > latest) latest = event.at;
     }
+    return true;
   };
 
   const applyInstance = (event: InstanceEvent): void => {
@@ -114,7 +131,7 @@ export function createInstanceState(): InstanceState {
 
   return {
     get size() {
-      return keys.size;
+      return size;
     },
     apply(event: NormalisedEvent): boolean {
       if (event.type === "registration") return false;
@@ -122,21 +139,23 @@ export function createInstanceState(): InstanceState {
       else if (event.instanceUuid !== uuid) {
         throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${event.instanceUuid}"; group events by instance first`);
       }
-      if (keys.has(event.key)) return false;
-      keys.add(event.key);
+      if (event.type === "instance") {
+        if (otherKeys.has(event.key)) return false;
+        otherKeys.add(event.key);
+      } else if (!applyParticipant(event)) return false;
+      size++;
       // Smallest non-empty value: identical whatever the arrival order.
       if (event.meetingId !== "" && (meetingId === "" || event.meetingId < meetingId)) meetingId = event.meetingId;
       if (event.accountId !== "" && (accountId === "" || event.accountId < accountId)) accountId = event.accountId;
       if (event.product === "webinar") product = "webinar";
       if (event.type === "instance") applyInstance(event);
-      else applyParticipant(event);
       return true;
     },
     result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult {
       const opts = resolveEngineOptions(options);
       const sortedEnds = [...endTimes].sort((a, b) => a - b);
       const openEnd = opts.now ?? (latest > -Infinity ? latest : 0);
-      const built = buildSessions(connections, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
+      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges }, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
       const sessions = built.map((b) => b.session);
       let lastTo = -Infinity;
       let firstFrom = Infinity;

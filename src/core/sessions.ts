@@ -8,6 +8,8 @@ import { coveredMs, pairJoinsAndLeaves, unionIntervals } from "./intervals.js";
  * Filled by the incremental state in O(1) per event; read when a result is asked for.
  */
 export interface Connection {
+  /** Position in the state's connection list (union–find node). */
+  index: number;
   /** The connection's `user_id`; undefined when its events only had a participant_uuid. */
   userId: string | undefined;
   /** participant_uuids seen on its events (normally one). */
@@ -46,23 +48,29 @@ export interface SessionContext {
  * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
  * join-before-host events only add identifiers to the session they share a key with.
  */
-export function buildSessions(connections: readonly Connection[], ctx: SessionContext): BuiltSession[] {
-  // Union–find over integer nodes: connections first, then uuids and user ids met only as links.
-  const parent: number[] = [];
-  for (let c = 0; c < connections.length; c++) parent.push(c);
-  const userNode = new Map<string, number>();
-  const uuidNode = new Map<string, number>();
-  for (let c = 0; c < connections.length; c++) {
-    const conn = connections[c]!;
-    if (conn.userId !== undefined) userNode.set(conn.userId, c);
-    else uuidNode.set(conn.uuids[0]!, c);
-  }
-  const nodeIn = (map: Map<string, number>, name: string): number => {
-    let i = map.get(name);
+export interface ConnectionGraph {
+  connections: readonly Connection[];
+  byUserId: ReadonlyMap<string, Connection>;
+  /** First connection seen with each participant_uuid. */
+  byUuid: ReadonlyMap<string, Connection>;
+  /** Pairs of connection indexes sharing a participant_uuid. */
+  uuidEdges: readonly number[];
+}
+
+export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): BuiltSession[] {
+  const { connections, byUserId, byUuid, uuidEdges } = graph;
+  // Union–find over connection indexes, plus phantom nodes for link targets never seen themselves
+  // (e.g. two breakout segments whose parent user_id had no event of its own).
+  const parent: number[] = new Array(connections.length);
+  for (let c = 0; c < connections.length; c++) parent[c] = c;
+  const phantoms = new Map<string, number>();
+  const nodeFor = (target: Connection | undefined, name: string): number => {
+    if (target !== undefined) return target.index;
+    let i = phantoms.get(name);
     if (i === undefined) {
       i = parent.length;
       parent.push(i);
-      map.set(name, i);
+      phantoms.set(name, i);
     }
     return i;
   };
@@ -78,11 +86,11 @@ export function buildSessions(connections: readonly Connection[], ctx: SessionCo
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
+  for (let e = 0; e < uuidEdges.length; e += 2) union(uuidEdges[e]!, uuidEdges[e + 1]!);
   for (let c = 0; c < connections.length; c++) {
     const conn = connections[c]!;
-    for (const uuid of conn.uuids) union(c, nodeIn(uuidNode, uuid));
-    for (const userId of conn.linkedUserIds) union(c, nodeIn(userNode, userId));
-    for (const uuid of conn.linkedUuids) union(c, nodeIn(uuidNode, uuid));
+    for (const userId of conn.linkedUserIds) union(c, nodeFor(byUserId.get(userId), `u${userId}`));
+    for (const uuid of conn.linkedUuids) union(c, nodeFor(byUuid.get(uuid), `p${uuid}`));
   }
   const groups = new Map<number, Connection[]>();
   for (let c = 0; c < connections.length; c++) {
