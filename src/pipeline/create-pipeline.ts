@@ -2,9 +2,11 @@ import type { Kysely } from "kysely";
 import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
 import { instanceRows, writeInstanceRows, type WriteStats } from "../store/derived/index.js";
 import type { Database, RollcallDatabase } from "../store/index.js";
-import { normaliseZoomEvent, type NormaliseOptions } from "../zoom/events/index.js";
+import type { NormaliseOptions } from "../zoom/events/index.js";
 import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 import type { PipelineOptions } from "./pipeline-options.js";
+// Webhooks and the report rows reconciliation stores (`rollcall.report_participant`) share one entry point.
+import { normaliseInboxBody } from "./reconcile/normalise-inbox-body.js";
 import { lockInstances, tryLockInstance, withWriteTransaction } from "./write-transaction.js";
 
 /** What one batch did. */
@@ -83,7 +85,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       return { error: "body: expected JSON" };
     }
     try {
-      const result = normaliseZoomEvent(parsed, normalise);
+      const result = normaliseInboxBody(parsed, normalise);
       if (result.status === "event") return { event: result.event };
       if (result.status === "ignored") return { ignored: result.reason };
       return { error: result.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "rejected by the normaliser" };

@@ -75,7 +75,8 @@ export async function attendanceReport(db: Kysely<Database>, instanceUuid: strin
     endTime: num(instance.end_time),
     spanFrom: num(instance.span_from),
     spanTo: num(instance.span_to),
-    ended: instance.status === "ended",
+    // `finalized` (reconciled with Zoom's report, src/pipeline/reconcile) is an ended instance too.
+    ended: instance.status === "ended" || instance.status === "finalized",
   };
   const rows = await db
     .selectFrom("attendance")

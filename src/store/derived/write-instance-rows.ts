@@ -98,7 +98,10 @@ export async function writeInstanceRows(
 }
 
 async function upsertInstance(db: Db, rows: InstanceRows, options: WriteInstanceOptions): Promise<void> {
-  const values = { ...rows.instance, event_count: options.eventCount, revision: options.revision, needs_resolve: 0, updated_at: options.now };
+  // An ended instance whose reconciliation with Zoom's report is done (src/pipeline/reconcile) stays
+  // `finalized` through every recomputation, `reprocess` included: the engine only knows live/ended.
+  const status = sql<string>`case when cast(${rows.instance.status} as text) = 'ended' and exists (select 1 from reconciliations r where r.account_id = cast(${rows.accountId} as text) and r.instance_uuid = cast(${rows.instanceUuid} as text) and r.state = 'finalized') then 'finalized' else cast(${rows.instance.status} as text) end`;
+  const values = { ...rows.instance, status, event_count: options.eventCount, revision: options.revision, needs_resolve: 0, updated_at: options.now };
   const { account_id: _a, instance_uuid: _i, needs_resolve: _n, ...updatable } = values;
   await db
     .insertInto("instances")
