@@ -96,5 +96,6 @@ export function generateInstance(opts: { participants: number; seed: number; dup
     const j = Math.floor(rnd() * (i + 1));
     [bodies[i], bodies[j]] = [bodies[j], bodies[i]];
   }
-  return { bodies, links };
+  // Bodies as the pipeline sees them: parsed from JSON text (object shapes as JSON.parse builds them).
+  return { bodies: bodies.map((b) => JSON.parse(JSON.stringify(b)) as unknown), links };
 }

@@ -56,7 +56,7 @@ export function createInstanceState(): InstanceState {
   let latest = -Infinity;
 
   const newConnection = (userId: string | undefined): Connection => {
-    const conn: Connection = { index: connections.length, userId, uuids: [], linkedUserIds: [], linkedUuids: [], phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
+    const conn: Connection = { index: connections.length, userId, uuids: [], linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
@@ -97,12 +97,12 @@ export function createInstanceState(): InstanceState {
     const kind = event.kind;
     if (kind === "breakout_joined" || kind === "breakout_left") {
       conn.breakout = true;
-      if (p.parentUserId !== undefined) addOnce(conn.linkedUserIds, p.parentUserId);
+      if (p.parentUserId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, p.parentUserId);
     }
     if (kind === "bind" && event.boundTo !== undefined) {
       conn.phoneLeg = true;
-      if (event.boundTo.participantUuid !== undefined) addOnce(conn.linkedUuids, event.boundTo.participantUuid);
-      if (event.boundTo.userId !== undefined) addOnce(conn.linkedUserIds, event.boundTo.userId);
+      if (event.boundTo.participantUuid !== undefined) conn.linkedUuids = withValue(conn.linkedUuids, event.boundTo.participantUuid);
+      if (event.boundTo.userId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, event.boundTo.userId);
     }
     // Only the meeting proper and breakout rooms are attendance; waiting room and jbh only add evidence.
     const join = kind === "joined" || kind === "breakout_joined";
@@ -189,8 +189,14 @@ export function createInstanceState(): InstanceState {
   };
 }
 
-function addOnce(list: string[], value: string): void {
-  if (!list.includes(value)) list.push(value);
+/** Shared empty list: most connections never get links, so they allocate none. */
+const NONE: string[] = [];
+
+function withValue(list: string[], value: string): string[] {
+  if (list.includes(value)) return list;
+  if (list === NONE) return [value];
+  list.push(value);
+  return list;
 }
 
 function copyInfo(instance: InstanceInfo, meeting: MeetingInfo | undefined): void {

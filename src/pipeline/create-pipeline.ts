@@ -55,6 +55,17 @@ interface Group {
   items: Array<{ id: number; event: NormalisedEvent }>;
 }
 
+/**
+ * A random revision, never the current one: revisions must not repeat even after `reprocess`
+ * deletes an instance row, or a stale cache in another process could pass for fresh.
+ */
+function nextRevision(current: number): number {
+  for (;;) {
+    const next = 1 + Math.floor(Math.random() * 2_147_483_646);
+    if (next !== current) return next;
+  }
+}
+
 const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
 
 /**
@@ -169,14 +180,15 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       if (row) await trx.updateTable("instances").set({ needs_resolve: 0 }).where("account_id", "=", group.accountId).where("instance_uuid", "=", group.instanceUuid).execute();
       return;
     }
+    const next = nextRevision(revision);
     const snapshot = await writeInstanceRows(
       trx,
       instanceRows(group.accountId, result),
       entry.snapshot,
-      { revision: revision + 1, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() },
+      { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() },
       stats,
     );
-    cache.set(key, { state: entry.state, revision: revision + 1, snapshot });
+    cache.set(key, { state: entry.state, revision: next, snapshot });
   }
 
   function linkLoader(trx: Kysely<Database>): (accountId: string) => Promise<Link[]> {

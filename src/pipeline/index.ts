@@ -5,3 +5,5 @@ export type { LoadLinks, PipelineLogger, PipelineOptions, RegistrationHandler } 
 export { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 export { withWriteTransaction, lockInstances, tryLockInstance } from "./write-transaction.js";
 export { instancesAffectedByLinks, markInstancesForReprocessing, reresolveAccount, reresolveForLinks } from "../store/derived/index.js";
+export { reprocess, type ReprocessOptions, type ReprocessResult } from "./reprocess.js";
+export { listParkedEvents, type ParkedEvent } from "./parked-events.js";

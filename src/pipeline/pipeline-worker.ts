@@ -11,6 +11,13 @@ export interface PipelineWorkerOptions {
    * process stored (several instances on PostgreSQL), instances marked for re-resolution.
    */
   pollIntervalMs?: number;
+  /**
+   * Least pause after a batch that emptied the inbox, before the next one (default 25 ms); the pause
+   * is at least as long as that batch took. Events arriving meanwhile share the next batch, so a
+   * large instance is recomputed a few times a second instead of once per commit, and ingest keeps
+   * at least half of the process (and, on SQLite, of the connection).
+   */
+  minBatchIntervalMs?: number;
 }
 
 /** The pipeline as a service worker, plus a way to wake it and to wait for it. */
@@ -34,6 +41,7 @@ export interface PipelineWorker extends Worker {
  */
 export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const minBatchIntervalMs = options.minBatchIntervalMs ?? 25;
   let pipeline: Pipeline | undefined;
   let running: Promise<void> | undefined;
   let stopping = false;
@@ -59,14 +67,34 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
       wakeUp = done;
     });
 
+  /** A pause wake-ups do not cut short (only `stop` does). */
+  const breathe = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      stopBreathing = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  let stopBreathing: (() => void) | undefined;
+  let batchSize = 0;
+
   async function loop(context: WorkerContext): Promise<void> {
     let failures = 0;
     while (!stopping) {
       woken = false;
       try {
+        const started = performance.now();
         const batch = await pipeline!.processInboxBatch();
         failures = 0;
-        if (batch.claimed > 0) continue;
+        if (batch.claimed >= batchSize) {
+          await new Promise((resolve) => setImmediate(resolve)); // a backlog: let requests in, go on
+          continue;
+        }
+        if (batch.claimed > 0) {
+          await breathe(Math.max(minBatchIntervalMs, performance.now() - started));
+          continue;
+        }
         if ((await pipeline!.processMarkedInstances()) > 0) continue;
         for (const resolve of idleWaiters) resolve();
         idleWaiters = [];
@@ -94,6 +122,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
         metrics: base.metrics ?? pipelineMetrics(context.metrics.registry),
         logger: base.logger ?? context.logger,
       });
+      batchSize = base.batchSize ?? 2000;
       unsubscribe = context.inbox.onCommitted(wake);
       stopping = false;
       running = loop(context);
@@ -102,6 +131,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
       stopping = true;
       unsubscribe?.();
       wakeUp?.();
+      stopBreathing?.();
       await running;
       for (const resolve of idleWaiters) resolve();
       idleWaiters = [];

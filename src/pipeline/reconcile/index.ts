@@ -22,3 +22,4 @@ export { DEFAULT_RECONCILE_SETTINGS, reconcileSettingsFromEnv, retryDelayMs, typ
 export { attemptReconciliation, createReconcileWorker, type AttemptResult, type ReconcileWorker, type ReconcileWorkerOptions } from "./reconcile-worker.js";
 export { reconcileContextFromConfig, reconcileWorkerFromConfig } from "./reconcile-from-config.js";
 export { meetingSdkFromConfig, zoomApiFromConfig } from "./zoom-from-config.js";
+export { reconcileInstances, ReconcileSelectionError, type ReconcileResult, type ReconcileSelection } from "./reconcile-instances.js";

@@ -48,7 +48,7 @@ export interface InstanceTable {
   /** Inbox events applied to this instance (distinct content keys). */
   event_count: number;
   /**
-   * Bumped by every write of this instance's derived rows. A pipeline process caches the engine
+   * A new random value (never the previous one) on every write of this instance's derived rows. A pipeline process caches the engine
    * state of an instance together with the revision it wrote; a different revision in the database
    * means another process (or `reprocess`) wrote since, so the cache is rebuilt from the inbox.
    */

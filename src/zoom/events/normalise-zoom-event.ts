@@ -96,18 +96,10 @@ function participantEvent(
     at,
     source: "webhook",
     participant,
+    leaveReason: nonEmpty(p.leave_reason),
+    breakoutRoomUuid: text(object.breakout_room_uuid),
+    boundTo: meaning.kind === "bind" ? { userId: text(p.bind_user_id), participantUuid: text(p.bind_participant_uuid) } : undefined,
   };
-  const leaveReason = nonEmpty(p.leave_reason);
-  if (leaveReason !== undefined) event.leaveReason = leaveReason;
-  const room = text(object.breakout_room_uuid);
-  if (room !== undefined) event.breakoutRoomUuid = room;
-  if (meaning.kind === "bind") {
-    const userId = text(p.bind_user_id);
-    const participantUuid = text(p.bind_participant_uuid);
-    event.boundTo = {};
-    if (userId !== undefined) event.boundTo.userId = userId;
-    if (participantUuid !== undefined) event.boundTo.participantUuid = participantUuid;
-  }
   return { status: "event", event };
 }
 
@@ -116,31 +108,21 @@ export function identifiers(
   p: z.infer<typeof participantBodySchema>["payload"]["object"]["participant"],
   filter: PersonalDataFilter,
 ): ParticipantIdentifiers {
-  const out: ParticipantIdentifiers = {};
-  const userId = text(p.user_id);
-  if (userId !== undefined) out.userId = userId;
-  const participantUuid = text(p.participant_uuid);
-  if (participantUuid !== undefined) out.participantUuid = participantUuid;
-  const parentUserId = text(p.parent_user_id);
-  if (parentUserId !== undefined) out.parentUserId = parentUserId;
+  // Every key is always present (undefined when absent), in one order: one object shape for all
+  // events keeps the engine's property reads monomorphic, which is most of its speed.
   const name = nonEmpty(p.user_name);
-  if (name !== undefined) {
-    const kept = filter.name(name);
-    if (kept !== undefined) out.userName = kept;
-  }
   const email = nonEmpty(p.email);
-  if (email !== undefined) {
-    const kept = filter.email(email);
-    if (kept !== undefined) out.email = kept;
-  }
-  const zoomUserId = text(p.participant_user_id) ?? text(p.id);
-  if (zoomUserId !== undefined) out.zoomUserId = zoomUserId;
-  const registrantId = text(p.registrant_id);
-  if (registrantId !== undefined) out.registrantId = registrantId;
-  const customerKey = text(p.customer_key);
-  if (customerKey !== undefined) out.customerKey = customerKey;
-  const phone = text(p.phone_number);
-  if (phone !== undefined) out.phoneNumber = phone;
+  const out: ParticipantIdentifiers = {
+    userId: text(p.user_id),
+    participantUuid: text(p.participant_uuid),
+    parentUserId: text(p.parent_user_id),
+    userName: name === undefined ? undefined : filter.name(name),
+    email: email === undefined ? undefined : filter.email(email),
+    zoomUserId: text(p.participant_user_id) ?? text(p.id),
+    registrantId: text(p.registrant_id),
+    customerKey: text(p.customer_key),
+    phoneNumber: text(p.phone_number),
+  };
   return out;
 }
 
