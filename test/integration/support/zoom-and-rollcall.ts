@@ -1,0 +1,101 @@
+/**
+ * A real Zoom emulator (REST over HTTP, simulator, Zoom-signed webhook sender) next to a real
+ * Rollcall (HTTP ingest, inbox, pipeline worker, reconciliation worker) on one test database.
+ * Nothing is mocked: Rollcall talks to the emulator over HTTP exactly as it would talk to Zoom.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../../../src/config/index.js";
+import { sendDeliveries, type SendSummary } from "../../../src/emulator/delivery/webhook-sender.js";
+import { startEmulator, type RunningEmulator } from "../../../src/emulator/rest/server.js";
+import { parseScenario } from "../../../src/emulator/scenarios/load-scenario.js";
+import type { ScenarioInput } from "../../../src/emulator/scenarios/scenario-schema.js";
+import { recordInWorld } from "../../../src/emulator/simulator/record-in-world.js";
+import { simulateMeeting } from "../../../src/emulator/simulator/simulate-meeting.js";
+import type { ScheduledDelivery, Simulation } from "../../../src/emulator/simulator/simulation-types.js";
+import { ZoomWorld } from "../../../src/emulator/world.js";
+import { importUsers, loadLinks, userImportRowSchema } from "../../../src/pipeline/directory/index.js";
+import { createPipelineWorker, type PipelineWorker } from "../../../src/pipeline/index.js";
+import { createReconcileWorker, type ReconcileContext, type ReconcileSettings, type ReconcileWorker } from "../../../src/pipeline/reconcile/index.js";
+import { startRollcall, type RunningRollcall } from "../../../src/rollcall.js";
+import { ZoomApiClient } from "../../../src/zoom/api/index.js";
+
+export const webhookSecret = "integration-webhook-secret";
+const clientId = "emulatedClientId";
+const clientSecret = "emulatedClientSecret";
+
+/** Fast retries for tests; the deadline is long enough for a test's "not ready, then ready". */
+export const testReconcileSettings: ReconcileSettings = { delayMs: 0, retryMs: 10, maxRetryMs: 40, deadlineMs: 60 * 60_000 };
+
+export interface ZoomAndRollcall {
+  world: ZoomWorld;
+  emulator: RunningEmulator;
+  /** Moves the emulated Zoom's clock forward (report availability, token expiry). */
+  advanceZoomClock(ms: number): void;
+  zoom: ZoomApiClient;
+  rollcall: RunningRollcall;
+  pipeline: PipelineWorker;
+  reconcile: ReconcileWorker;
+  context: ReconcileContext;
+  /** Imports app users (the JSON rows `rollcall users import` takes) into the default account. */
+  importUsers(rows: unknown[]): Promise<void>;
+  /** Simulates a scenario on the emulator (its meeting number must be a world meeting), records it in the world. */
+  simulate(scenario: ScenarioInput, seed?: number): Simulation;
+  /** Sends deliveries, signed like Zoom, to Rollcall's webhook endpoint as fast as it takes them; waits for the pipeline. */
+  deliver(deliveries: readonly ScheduledDelivery[]): Promise<SendSummary>;
+  stop(): Promise<void>;
+}
+
+/** Starts both sides on `databaseUrl`. The reconciliation worker only runs when `reconcile.runOnce()` is called. */
+export async function startZoomAndRollcall(databaseUrl: string, options: { reportDelayMs?: number } = {}): Promise<ZoomAndRollcall> {
+  let skew = 0;
+  const world = new ZoomWorld({ reportDelayMs: options.reportDelayMs ?? 0, now: () => Date.now() + skew });
+  const emulator = await startEmulator({ world, clientId, clientSecret, port: 0 });
+  const zoom = new ZoomApiClient({ accountId: world.accountId, clientId, clientSecret, apiBaseUrl: emulator.apiBaseUrl, oauthUrl: emulator.url });
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port: 0,
+      host: "127.0.0.1",
+      databaseUrl,
+      webhookSecrets: [webhookSecret],
+      dataDir: mkdtempSync(join(tmpdir(), "rollcall-integration-")),
+      logLevel: (process.env["ROLLCALL_TEST_LOG"] ?? "silent") as "silent",
+    },
+  });
+  const pipeline = createPipelineWorker({ pipeline: { loadLinks }, pollIntervalMs: 50 });
+  const context: ReconcileContext = { zoom, loadLinks, privacy: { privacy: "store" } };
+  // A poll interval of an hour: tests drive rounds with runOnce().
+  const reconcile = createReconcileWorker({ accountId: world.accountId, context, settings: testReconcileSettings, pollIntervalMs: 3_600_000 });
+  const rollcall = await startRollcall(config, { workers: [pipeline, reconcile], handleSignals: false, print: () => {} });
+  return {
+    world,
+    emulator,
+    advanceZoomClock: (ms) => {
+      skew += ms;
+    },
+    zoom,
+    rollcall,
+    pipeline,
+    reconcile,
+    context,
+    async importUsers(rows) {
+      await importUsers(rollcall.store.db, rows.map((r) => userImportRowSchema.parse(r)), { accountId: "*", privacy: { privacy: "store" } });
+    },
+    simulate(scenario, seed = 7) {
+      const simulation = simulateMeeting(parseScenario(scenario, "test scenario"), { seed });
+      recordInWorld(world, simulation);
+      return simulation;
+    },
+    async deliver(deliveries) {
+      const summary = await sendDeliveries(deliveries, { target: `${rollcall.url}/webhooks/zoom`, secret: webhookSecret, speed: "max", retryDelaysMs: [] });
+      await pipeline.idle();
+      return summary;
+    },
+    async stop() {
+      await rollcall.stop();
+      await emulator.close();
+    },
+  };
+}
