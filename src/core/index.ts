@@ -17,5 +17,6 @@ export {
   type ResolvedEngineOptions,
 } from "./engine-options.js";
 export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
-export { computeInstance, createInstanceState, type InstanceState } from "./instance-state.js";
+export { createInstanceState, type InstanceState } from "./instance-state.js";
+export { computeInstance } from "./compute-instance.js";
 export { unionIntervals, coveredMs } from "./intervals.js";

@@ -60,8 +60,11 @@ export interface Interval {
 export interface Session {
   sessionKey: string;
   participantUuid?: string;
-  /** Every Zoom `user_id` of the session (one per room segment), sorted. */
-  zoomConnectionIds: string[];
+  /**
+   * Every Zoom `user_id` seen in the session (Zoom's per-connection participant id: one per join and
+   * per room segment), sorted. Not app users: see the session's resolution for that.
+   */
+  userIds: string[];
   /** Other session keys merged into this one (a bound phone leg's participant_uuid/user_id). */
   mergedKeys: string[];
   identifiers: SeenIdentifier[];

@@ -11,7 +11,7 @@ import { buildSessions, type Connection } from "./sessions.js";
 /**
  * The engine's incremental form: feed events one at a time (any order, duplicates welcome), ask for
  * a result whenever needed. `apply` is O(1); `result` is O(events of the instance). The output is
- * identical to {@link computeInstance} over the same events, because the state keeps only
+ * identical to `computeInstance` over the same events, because the state keeps only
  * order-independent facts (sets of joins/leaves per connection, min/max times) and derives the rest
  * in `result`.
  */
@@ -204,18 +204,4 @@ function copyInfo(instance: InstanceInfo, meeting: MeetingInfo | undefined): voi
   if (meeting.topic !== undefined) instance.topic = meeting.topic;
   if (meeting.hostId !== undefined) instance.hostId = meeting.hostId;
   if (meeting.meetingType !== undefined) instance.meetingType = meeting.meetingType;
-}
-
-/**
- * Batch form: sessions, identity and attendance of one instance from its events and the app's links.
- * Same output as feeding the events one by one into {@link createInstanceState}.
- *
- * @example
- * const result = computeInstance(events, [{ method: "registrant_id", value: "r-1", userId: "user-42" }], {});
- * result.attendance // [{ userId: "user-42", attendedMs: 3_540_000, resolvedBy: "registrant_id", ... }]
- */
-export function computeInstance(events: readonly NormalisedEvent[], links: readonly Link[] | LinkIndex, options: EngineOptions = {}): InstanceResult {
-  const state = createInstanceState();
-  for (let i = 0; i < events.length; i++) state.apply(events[i]!);
-  return state.result(links, options);
 }

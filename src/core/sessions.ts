@@ -149,7 +149,7 @@ function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
   for (const i of intervals) if (i.to === undefined) present = true;
   const session: Session = {
     sessionKey: key.value,
-    zoomConnectionIds: connectionIds.sort(),
+    userIds: connectionIds.sort(),
     mergedKeys: merged.sort(),
     identifiers: identifiers.sort(compareIdentifiers),
     names: names.sort(),

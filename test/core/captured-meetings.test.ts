@@ -31,14 +31,14 @@ describe("capture 09: a live class with breakout moves, received out of order", 
   it("keeps breakout moves (left + joined in the same second, new user_id) inside one gap-free interval", () => {
     // EE57CA2F: joined 17:45:15 (67109888), moved 17:45:29 (83887104), left 18:43:55.
     expect(byKey.get("EE57CA2F-6867-3C4F-0919-B196E7606EFB")).toMatchObject({
-      zoomConnectionIds: ["67109888", "83887104"],
+      userIds: ["67109888", "83887104"],
       intervals: [{ from: at("2026-04-03T17:45:15Z"), to: at("2026-04-03T18:43:55Z"), closedByMeetingEnd: false, openedWithoutJoin: false }],
       attendedMs: 3520 * s,
     });
     // 47FDE129: 18:57:34 → move 18:58:02 → left 19:47:25 = 2991 s.
     expect(byKey.get("47FDE129-1FA0-12BA-6DCC-52E3A92BEDFD")!.attendedMs).toBe(2991 * s);
     // 7B0D57A8 moved six times; still one interval.
-    expect(byKey.get("7B0D57A8-EFB9-B0D1-CC6C-6AA761D45A5F")!.zoomConnectionIds).toHaveLength(7);
+    expect(byKey.get("7B0D57A8-EFB9-B0D1-CC6C-6AA761D45A5F")!.userIds).toHaveLength(7);
     expect(byKey.get("7B0D57A8-EFB9-B0D1-CC6C-6AA761D45A5F")!.intervals).toHaveLength(1);
   });
 

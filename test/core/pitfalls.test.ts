@@ -115,7 +115,7 @@ describe("zoom-facts §6 pitfalls", () => {
       [{ method: "customer_key", value: "k", userId: "kim" }],
     );
     expect(r.sessions).toHaveLength(1);
-    expect(r.sessions[0]).toMatchObject({ sessionKey: "P", zoomConnectionIds: ["100", "101", "2002026-02-02 11:21:31:000"], intervals: [{ from: min(0), to: min(40) }] });
+    expect(r.sessions[0]).toMatchObject({ sessionKey: "P", userIds: ["100", "101", "2002026-02-02 11:21:31:000"], intervals: [{ from: min(0), to: min(40) }] });
     expect(r.attendance[0]).toMatchObject({ userId: "kim", attendedMs: 40 * M, sessions: 1 });
   });
 
@@ -131,7 +131,7 @@ describe("zoom-facts §6 pitfalls", () => {
       [{ method: "customer_key", value: "k", userId: "pat" }],
     );
     expect(r.sessions).toHaveLength(1);
-    expect(r.sessions[0]).toMatchObject({ sessionKey: "PC", participantUuid: "PC", mergedKeys: ["PP"], zoomConnectionIds: ["c1", "ph"], attendedMs: 60 * M });
+    expect(r.sessions[0]).toMatchObject({ sessionKey: "PC", participantUuid: "PC", mergedKeys: ["PP"], userIds: ["c1", "ph"], attendedMs: 60 * M });
     expect(r.attendance).toEqual([expect.objectContaining({ userId: "pat", sessions: 1, attendedMs: 60 * M })]);
     expect(r.unresolved).toEqual([]);
   });

@@ -20,7 +20,8 @@ export function contentKey(body: unknown): string {
   const participant = record(object["participant"]);
   const registrant = record(object["registrant"]);
   const who = participant
-    ? [field(participant, "participant_uuid"), field(participant, "user_id"), field(participant, "id"), field(participant, "user_name")]
+    ? // Never the name or e-mail: the key is stored in clear even under ROLLCALL_PRIVACY=hash|drop.
+      [field(participant, "participant_uuid"), field(participant, "user_id"), field(participant, "id")]
         .map((v) => v ?? "")
         .join("/")
     : registrant
@@ -29,7 +30,7 @@ export function contentKey(body: unknown): string {
   const when = participant
     ? (field(participant, "join_time") ?? field(participant, "leave_time") ?? field(participant, "date_time") ?? "")
     : (field(object, "end_time") ?? field(object, "start_time") ?? "");
-  // A participant event without its own time (jbh_*): only event_ts tells two of them apart.
+  // A participant event without its own time or ids (jbh_*): only event_ts tells two of them apart.
   const tieBreak = participant && when === "" ? `|${field(body, "event_ts") ?? ""}` : "";
   const instance = field(object, "uuid") ?? field(object, "id") ?? "";
   const room = field(object, "breakout_room_uuid");

@@ -9,16 +9,16 @@ export interface PersonalDataFilter {
 
 /**
  * Keyed hash of an e-mail, the form e-mail links must take under `ROLLCALL_PRIVACY=hash`:
- * HMAC-SHA256 of the trimmed, lower-cased address, hex.
+ * HMAC-SHA256 (keyed with `hashKey`) of the trimmed, lower-cased address, hex.
  *
  * @example
  * hashEmail("Dana@Example.com", "k") === hashEmail("dana@example.com ", "k") // true
  */
 export function hashEmail(email: string, hashKey: string): string {
-  return createHmac("sha256", hashKey).update(`email:${email.trim().toLowerCase()}`).digest("hex");
+  return createHmac("sha256", hashKey).update(email.trim().toLowerCase()).digest("hex");
 }
 
-/** Keyed hash of a display name (names are compared, never read, under `hash`). */
+/** Keyed hash of a display name (names are compared, never read, under `hash`); prefixed so it never equals an e-mail hash. */
 export function hashName(name: string, hashKey: string): string {
   return createHmac("sha256", hashKey).update(`name:${name}`).digest("hex");
 }

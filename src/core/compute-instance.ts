@@ -1,0 +1,20 @@
+import type { EngineOptions } from "./engine-options.js";
+import type { InstanceResult } from "./instance-result.js";
+import { createInstanceState } from "./instance-state.js";
+import type { Link } from "./link.js";
+import type { LinkIndex } from "./link-index.js";
+import type { NormalisedEvent } from "./normalised-event.js";
+
+/**
+ * Batch form: sessions, identity and attendance of one instance from its events and the app's links.
+ * Same output as feeding the events one by one into {@link createInstanceState}: it is exactly that.
+ *
+ * @example
+ * const result = computeInstance(events, [{ method: "registrant_id", value: "r-1", userId: "user-42" }], {});
+ * result.attendance // [{ userId: "user-42", attendedMs: 3_540_000, resolvedBy: "registrant_id", ... }]
+ */
+export function computeInstance(events: readonly NormalisedEvent[], links: readonly Link[] | LinkIndex, options: EngineOptions = {}): InstanceResult {
+  const state = createInstanceState();
+  for (let i = 0; i < events.length; i++) state.apply(events[i]!);
+  return state.result(links, options);
+}
