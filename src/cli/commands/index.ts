@@ -2,7 +2,10 @@ import type { Command } from "commander";
 import { registerAttendanceCommand } from "./attendance.js";
 import { registerEmulatorCommand } from "./emulator.js";
 import { registerLinksCommand } from "./links.js";
+import { registerLinksIssueCommand } from "./links-issue.js";
 import { registerMigrateCommand } from "./migrate.js";
+import { registerReconcileCommand } from "./reconcile.js";
+import { registerReprocessCommand } from "./reprocess.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSimulateCommand } from "./simulate.js";
 import { registerUsersCommand } from "./users.js";
@@ -18,5 +21,8 @@ export const commands: RegisterCommand[] = [
   registerSimulateCommand,
   registerUsersCommand,
   registerLinksCommand,
+  // After registerLinksCommand: adds `issue` to its `links` command.
+  registerLinksIssueCommand,
   registerAttendanceCommand,
+  registerReprocessCommand,
 ];
