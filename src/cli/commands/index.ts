@@ -25,4 +25,5 @@ export const commands: RegisterCommand[] = [
   registerLinksIssueCommand,
   registerAttendanceCommand,
   registerReprocessCommand,
+  registerReconcileCommand,
 ];

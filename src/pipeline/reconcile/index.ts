@@ -23,3 +23,4 @@ export { attemptReconciliation, createReconcileWorker, type AttemptResult, type 
 export { reconcileContextFromConfig, reconcileWorkerFromConfig } from "./reconcile-from-config.js";
 export { meetingSdkFromConfig, zoomApiFromConfig } from "./zoom-from-config.js";
 export { reconcileInstances, ReconcileSelectionError, type ReconcileResult, type ReconcileSelection } from "./reconcile-instances.js";
+export { issueJoinLinks, joinLinkKinds, type IssuedJoinLink, type IssueJoinLinksRequest, type JoinLinkKind } from "./issue-join-links.js";

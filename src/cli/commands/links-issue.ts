@@ -1,0 +1,103 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { DEFAULT_ACCOUNT, withConfiguredStore, type StoreFlags } from "../../pipeline/directory/index.js";
+import { issueJoinLinks, joinLinkKinds, meetingSdkFromConfig, zoomApiFromConfig, type IssuedJoinLink, type JoinLinkKind } from "../../pipeline/reconcile/index.js";
+import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
+
+interface IssueFlags extends StoreFlags {
+  user?: string;
+  usersFile?: string;
+  meeting: string;
+  kind: string;
+  account: string;
+  emailDomain?: string;
+  json?: boolean;
+}
+
+/**
+ * `rollcall links issue --user ID | --users-file F --meeting N --kind registrant|sdk|name-token
+ * [--json]`: issues join links through Zoom (registrants, Meeting SDK bundles) or display-name
+ * tokens, stores them as `api` links, and prints the join URL, SDK bundle or display name.
+ * Registered as `issue` under the directory's `links` command (a top-level `links-issue` when there
+ * is no `links` command).
+ *
+ * @example
+ * registerLinksIssueCommand(program); // rollcall links issue --user u-17 --meeting 81234567890 --kind registrant
+ */
+export function registerLinksIssueCommand(program: Command): void {
+  const links = program.commands.find((c) => c.name() === "links");
+  const command = links ? links.command("issue") : program.command("links-issue");
+  command
+    .description("issue join links (Zoom registrant, Meeting SDK customer key, or display-name token) for users and store them")
+    .option("--user <externalId>", "the app's id of the user")
+    .option("--users-file <file>", "many users: a JSON array of externalIds (or of {externalId}), or one externalId per line")
+    .requiredOption("--meeting <id>", "meeting number")
+    .requiredOption("--kind <kind>", `one of ${joinLinkKinds.join(", ")}`)
+    .option("--email-domain <domain>", "domain of synthetic registrant e-mails for users without one (ROLLCALL_SYNTHETIC_EMAIL_DOMAIN)")
+    .option("--json", "print JSON")
+    .option("--account <id>", `directory account of the users ("${DEFAULT_ACCOUNT}" = every account)`, DEFAULT_ACCOUNT)
+    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
+    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
+    .option("-c, --config <file>", "JSON or YAML file of config keys")
+    .action(async (flags: IssueFlags) => {
+      if (!(joinLinkKinds as string[]).includes(flags.kind)) throw new Error(`--kind: expected one of ${joinLinkKinds.join(", ")}, got "${flags.kind}"`);
+      if ((flags.user === undefined) === (flags.usersFile === undefined)) throw new Error("expected exactly one of --user ID or --users-file FILE");
+      const externalIds = flags.user !== undefined ? [flags.user] : readUsersFile(flags.usersFile!);
+      const kind = flags.kind as JoinLinkKind;
+      const issued = await withConfiguredStore(flags, async (store, config) => {
+        const privacy = privacySettingsFromConfig(config);
+        const zoom = kind === "registrant" ? zoomApiFromConfig(config) : undefined;
+        if (zoom && !zoom.ok) throw new Error(`registrant links need Zoom's REST API. ${zoom.error.message}`);
+        const sdk = kind === "sdk" ? meetingSdkFromConfig(config) : undefined;
+        if (sdk && !sdk.ok) throw new Error(sdk.error.message);
+        const domain = flags.emailDomain ?? process.env["ROLLCALL_SYNTHETIC_EMAIL_DOMAIN"];
+        return issueJoinLinks(store.db, {
+          accountId: flags.account,
+          externalIds,
+          meetingId: flags.meeting,
+          kind,
+          privacy,
+          ...(zoom?.ok ? { zoom: zoom.client } : {}),
+          ...(sdk?.ok ? { sdk: sdk.credentials } : {}),
+          ...(domain ? { syntheticEmailDomain: domain } : {}),
+        });
+      });
+      process.stdout.write(flags.json ? `${JSON.stringify(issued.map(toJson), null, 2)}\n` : `${issued.map(toLine).join("\n")}\n`);
+    });
+}
+
+function toJson(i: IssuedJoinLink) {
+  return { externalId: i.externalId, kind: i.kind, method: i.link.method, value: i.link.value, created: i.created, ...(i.joinUrl ? { joinUrl: i.joinUrl } : {}), ...(i.bundle ? { bundle: i.bundle } : {}), ...(i.displayName ? { displayName: i.displayName } : {}) };
+}
+
+function toLine(i: IssuedJoinLink): string {
+  const shown = i.joinUrl ?? i.displayName ?? JSON.stringify(i.bundle);
+  return `${i.externalId}\t${i.link.method}=${i.link.value}\t${shown}`;
+}
+
+/** externalIds from a JSON array (strings or {externalId}) or from lines. */
+function readUsersFile(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new Error(`--users-file: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`--users-file: ${path} starts like JSON but is not valid JSON`);
+    }
+    return (parsed as unknown[]).map((item, i) => {
+      const id = typeof item === "string" ? item : typeof item === "object" && item !== null ? (item as { externalId?: unknown }).externalId : undefined;
+      if (typeof id !== "string" || id.trim() === "") throw new Error(`--users-file: item ${i}: expected an externalId string or {"externalId": "…"}`);
+      return id.trim();
+    });
+  }
+  const ids = trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  if (ids.length === 0) throw new Error(`--users-file: ${path} names no users`);
+  return ids;
+}
