@@ -65,7 +65,8 @@ export function computeAttendance(
       for (const e of r.evidence) if (e.source !== "report") anyWebhookEvidence = true;
       if (r.confidence < confidence) confidence = r.confidence;
     }
-    const intervals = unionIntervals(pieces.map((p) => ({ ...p })));
+    // unionIntervals copies what it merges, so the sessions' own intervals are never touched.
+    const intervals = unionIntervals(pieces);
     const attendedMs = coveredMs(intervals, ctx.openEnd);
     let present = false;
     let lastLeave = -Infinity;

@@ -32,13 +32,14 @@ export interface IdentityContext {
  */
 export function resolveSession(session: Session, ctx: IdentityContext): Resolution {
   // userId → evidence, kept in method order so the strongest method per user comes first.
-  const candidates = new Map<string, Evidence[]>();
+  // Usually zero or one user: a Map per session would cost more than it saves.
+  const candidates = new Candidates();
   let usableIdentifier = false;
   for (const method of ctx.options.methods) {
     if (method === "manual") {
       const users = ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
       if (users !== undefined) {
-        for (const userId of users) addCandidate(candidates, userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
+        for (const userId of users) candidates.add(userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
       }
       continue;
     }
@@ -58,7 +59,7 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
       for (const target of targets) {
         // A registrant id belongs to one meeting number; a link for another meeting does not apply.
         if (target.meetingId !== undefined && ctx.meetingId !== "" && target.meetingId !== ctx.meetingId) continue;
-        addCandidate(candidates, target.userId, { method, field, value, eventKey: seen.eventKey, source: seen.source });
+        candidates.add(target.userId, { method, field, value, eventKey: seen.eventKey, source: seen.source });
       }
     }
   }
@@ -109,10 +110,27 @@ function unresolvedReason(session: Session, usableIdentifier: boolean, ctx: Iden
   return "no_identifier";
 }
 
-function addCandidate(candidates: Map<string, Evidence[]>, userId: string, evidence: Evidence): void {
-  const list = candidates.get(userId);
-  if (list === undefined) candidates.set(userId, [evidence]);
-  else list.push(evidence);
+/** A tiny insertion-ordered multimap from user id to evidence, backed by arrays. */
+class Candidates {
+  readonly users: string[] = [];
+  readonly evidence: Evidence[][] = [];
+  get size(): number {
+    return this.users.length;
+  }
+  add(userId: string, evidence: Evidence): void {
+    const i = this.users.indexOf(userId);
+    if (i === -1) {
+      this.users.push(userId);
+      this.evidence.push([evidence]);
+    } else this.evidence[i]!.push(evidence);
+  }
+  get(userId: string): Evidence[] | undefined {
+    const i = this.users.indexOf(userId);
+    return i === -1 ? undefined : this.evidence[i];
+  }
+  *[Symbol.iterator](): IterableIterator<[string, Evidence[]]> {
+    for (let i = 0; i < this.users.length; i++) yield [this.users[i]!, this.evidence[i]!];
+  }
 }
 
 function sortEvidence(evidence: Evidence[], methods: readonly ResolutionMethod[]): Evidence[] {

@@ -56,7 +56,7 @@ export function createInstanceState(): InstanceState {
   let latest = -Infinity;
 
   const newConnection = (userId: string | undefined): Connection => {
-    const conn: Connection = { index: connections.length, userId, uuids: [], linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
+    const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
@@ -81,7 +81,7 @@ export function createInstanceState(): InstanceState {
     events.push(event);
     const u = p.participantUuid;
     if (u !== undefined && !conn.uuids.includes(u)) {
-      conn.uuids.push(u);
+      conn.uuids = withValue(conn.uuids, u);
       const first = byUuid.get(u);
       if (first === undefined) byUuid.set(u, conn);
       else uuidEdges.push(first.index, conn.index);

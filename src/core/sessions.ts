@@ -42,12 +42,6 @@ export interface SessionContext {
   openEnd: number;
 }
 
-/**
- * Groups connections into sessions: connections sharing a participant_uuid, a breakout room's
- * `parent_user_id` or a phone bind are one session (union–find over connection, uuid and user-id
- * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
- * join-before-host events only add identifiers to the session they share a key with.
- */
 export interface ConnectionGraph {
   connections: readonly Connection[];
   byUserId: ReadonlyMap<string, Connection>;
@@ -57,6 +51,12 @@ export interface ConnectionGraph {
   uuidEdges: readonly number[];
 }
 
+/**
+ * Groups connections into sessions: connections sharing a participant_uuid, a breakout room's
+ * `parent_user_id` or a phone bind are one session (union–find over connection, uuid and user-id
+ * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
+ * join-before-host events only add identifiers to the session they share a key with.
+ */
 export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): BuiltSession[] {
   const { connections, byUserId, byUuid, uuidEdges } = graph;
   // Union–find over connection indexes, plus phantom nodes for link targets never seen themselves

@@ -9,6 +9,7 @@ import type { EventMeaning } from "./event-names.js";
 
 type Obj = Record<string, unknown>;
 
+/** A plain JSON object (not null, not an array). */
 export function isRecord(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
