@@ -1,13 +1,15 @@
 import type { Command } from "commander";
 import { loadConfig, type Config, type ConfigInput } from "../../config/index.js";
 import { pipelineWorkerFromConfig } from "../../pipeline/pipeline-from-config.js";
+import { reconcileWorkerFromConfig } from "../../pipeline/reconcile/reconcile-from-config.js";
 import { startRollcall, type Worker } from "../../rollcall.js";
 
 /**
  * The workers `rollcall serve` runs, each built from the config. The pipeline, the outbox sender and
  * other background tasks add their factory here.
  */
-export const serveWorkers: Array<(config: Config) => Worker> = [pipelineWorkerFromConfig];
+// The reconciliation worker stays off (and says why) without Zoom credentials.
+export const serveWorkers: Array<(config: Config) => Worker> = [pipelineWorkerFromConfig, (config) => reconcileWorkerFromConfig(config)];
 
 interface ServeFlags {
   port?: string;
