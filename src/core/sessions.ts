@@ -167,9 +167,17 @@ function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
  * user_id; the smallest value when several qualify, so the choice does not depend on arrival.
  */
 function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
+  // A phone leg's participant_uuid may also sit on its user_id connection (which saw no bind event).
+  let phoneUuids: string[] | undefined;
+  for (const conn of group) if (conn.phoneLeg) for (const u of conn.uuids) (phoneUuids ??= []).push(u);
   let best: string | undefined;
   for (const pass of [0, 1] as const) {
-    for (const conn of group) if (conn.phoneLeg === (pass === 1)) for (const u of conn.uuids) if (best === undefined || u < best) best = u;
+    for (const conn of group) {
+      for (const u of conn.uuids) {
+        const phone = phoneUuids !== undefined && phoneUuids.includes(u);
+        if (phone === (pass === 1) && (best === undefined || u < best)) best = u;
+      }
+    }
     if (best !== undefined) return { value: best, isUuid: true };
   }
   for (const pass of [0, 1, 2] as const) {

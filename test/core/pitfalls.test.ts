@@ -136,6 +136,20 @@ describe("zoom-facts §6 pitfalls", () => {
     expect(r.unresolved).toEqual([]);
   });
 
+  it("9b. the computer side keeps the session key even when the bind event names the phone leg only by participant_uuid", () => {
+    const r = computeInstance(
+      [
+        joined(min(0), { userId: "c1", participantUuid: "PC" }),
+        left(min(60), { userId: "c1", participantUuid: "PC" }),
+        joined(min(5), { userId: "ph", participantUuid: "AA-phone", phoneNumber: "5550100" }),
+        left(min(65), { userId: "ph", participantUuid: "AA-phone" }),
+        p("bind", min(5), { participantUuid: "AA-phone", phoneNumber: "5550100" }, { boundTo: { participantUuid: "PC" } }),
+      ],
+      [],
+    );
+    expect(r.sessions.map((s) => [s.sessionKey, s.mergedKeys, s.attendedMs])).toEqual([["PC", ["AA-phone"], 65 * M]]);
+  });
+
   it("10. several devices at once count once", () => {
     const r = computeInstance(
       [joined(min(0), { userId: "d1", email: "ann@example.com" }), left(min(30), { userId: "d1" }), joined(min(10), { userId: "d2", email: "ann@example.com" }), left(min(40), { userId: "d2" })],
