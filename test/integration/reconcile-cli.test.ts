@@ -1,0 +1,77 @@
+/**
+ * `rollcall reconcile` and `rollcall links issue` as a user runs them (child processes on a SQLite
+ * file), against the Zoom emulator over HTTP.
+ */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Simulation } from "../../src/emulator/simulator/simulation-types.js";
+import { createTestDatabase, type TestDatabase } from "../support/databases.js";
+import { startZoomAndRollcall, type ZoomAndRollcall } from "./support/zoom-and-rollcall.js";
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+describe("rollcall reconcile and rollcall links issue (CLI)", () => {
+  let database: TestDatabase;
+  let env: ZoomAndRollcall;
+  let sim: Simulation;
+  let meetingId: string;
+  let zoomEnv: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sqlite");
+    env = await startZoomAndRollcall(database.url);
+    meetingId = String(env.world.createMeeting("me", { topic: "CLI class", type: 2, settings: { approval_type: 0 } }).id);
+    await env.importUsers([{ externalId: "u-kim", customerKeys: ["ckKim0000000000000001"], name: "Kim" }]);
+    sim = env.simulate({
+      meeting: { number: meetingId, topic: "CLI class", start: "2026-05-04T08:00:00Z", duration: 30 },
+      account: { id: env.world.accountId },
+      end: { at: "30m" },
+      participants: [{ id: "kim", user: "u-kim", kind: "sdk", name: "Kim", customerKey: "ckKim0000000000000001", timeline: [{ do: "join", at: "1m" }, { do: "leave", at: "11m", deliver: { drop: true } }] }],
+    });
+    await env.deliver(sim.deliveries);
+    zoomEnv = { ZOOM_ACCOUNT_ID: env.world.accountId, ZOOM_CLIENT_ID: "emulatedClientId", ZOOM_CLIENT_SECRET: "emulatedClientSecret", ZOOM_API_BASE_URL: env.emulator.apiBaseUrl, ZOOM_OAUTH_URL: env.emulator.url };
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await database?.drop();
+  });
+
+  const cli = (args: string[], extra: Record<string, string> = {}) =>
+    run(process.execPath, ["bin/rollcall.js", ...args, "--database-url", database.url], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...extra } });
+
+  it("says which Zoom variables are missing", async () => {
+    const failure = await cli(["reconcile"]).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET/);
+  });
+
+  it("reconciles an instance, prints the differences, and skips it the second time", async () => {
+    const { stdout } = await cli(["reconcile", "--instance", sim.instance.uuid], zoomEnv);
+    expect(stdout).toContain(`${sim.instance.uuid}  finalized from report: 1 rows (1 new)`);
+    expect(stdout).toContain("attendance  u-kim: 1740 -> 600 s");
+    const again = await cli(["reconcile", "--from", "2026-05-01", "--to", "2026-06-01", "--json"], zoomEnv);
+    expect(JSON.parse(again.stdout)).toEqual([expect.objectContaining({ instanceUuid: sim.instance.uuid, result: "skipped", reconciliation: expect.objectContaining({ state: "finalized" }) })]);
+    const attendance = JSON.parse((await cli(["attendance", "--instance", sim.instance.uuid])).stdout);
+    expect(attendance.instance.status).toBe("finalized");
+    expect(attendance.attendees).toEqual([expect.objectContaining({ externalId: "u-kim", attendedSeconds: 600 })]);
+  });
+
+  it("issues a registrant link and a name token as JSON", async () => {
+    const registrant = JSON.parse((await cli(["links", "issue", "--user", "u-kim", "--meeting", meetingId, "--kind", "registrant", "--json"], zoomEnv)).stdout);
+    expect(registrant).toEqual([expect.objectContaining({ externalId: "u-kim", method: "registrant_id", created: true, joinUrl: expect.stringMatching(/^https:\/\//) })]);
+    expect(env.world.findRegistrant(meetingId, registrant[0].value)).toBeDefined();
+    const token = JSON.parse((await cli(["links", "issue", "--user", "u-kim", "--meeting", meetingId, "--kind", "name-token", "--json"])).stdout);
+    expect(token[0].displayName).toMatch(/^Kim \[rc:[a-z0-9]+\]$/);
+    const missing = await cli(["links", "issue", "--user", "u-kim", "--meeting", meetingId, "--kind", "sdk"]).then(
+      () => undefined,
+      (error: { stderr: string }) => error,
+    );
+    expect(missing?.stderr).toMatch(/ZOOM_SDK_KEY, ZOOM_SDK_SECRET/);
+  });
+});
