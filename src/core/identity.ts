@@ -69,8 +69,9 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
   const methods = ctx.options.methods;
   let winner: string | undefined;
   let winnerRank = Infinity;
-  for (const [userId, evidence] of candidates) {
-    const r = methods.indexOf(evidence[0]!.method);
+  for (let i = 0; i < candidates.users.length; i++) {
+    const userId = candidates.users[i]!;
+    const r = methods.indexOf(candidates.evidence[i]![0]!.method);
     // Same strongest method for two users: the smaller id, so the choice never depends on order.
     if (r < winnerRank || (r === winnerRank && userId < winner!)) {
       winner = userId;
@@ -78,7 +79,9 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
     }
   }
   const conflicts: Conflict[] = [];
-  for (const [userId, evidence] of candidates) {
+  for (let i = 0; i < candidates.users.length; i++) {
+    const userId = candidates.users[i]!;
+    const evidence = candidates.evidence[i]!;
     if (userId !== winner) conflicts.push({ userId, method: evidence[0]!.method, evidence: sortEvidence(evidence, methods) });
   }
   conflicts.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
@@ -127,9 +130,6 @@ class Candidates {
   get(userId: string): Evidence[] | undefined {
     const i = this.users.indexOf(userId);
     return i === -1 ? undefined : this.evidence[i];
-  }
-  *[Symbol.iterator](): IterableIterator<[string, Evidence[]]> {
-    for (let i = 0; i < this.users.length; i++) yield [this.users[i]!, this.evidence[i]!];
   }
 }
 

@@ -171,7 +171,7 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   let phoneUuids: string[] | undefined;
   for (const conn of group) if (conn.phoneLeg) for (const u of conn.uuids) (phoneUuids ??= []).push(u);
   let best: string | undefined;
-  for (const pass of [0, 1] as const) {
+  for (let pass = 0; pass < 2; pass++) {
     for (const conn of group) {
       for (const u of conn.uuids) {
         const phone = phoneUuids !== undefined && phoneUuids.includes(u);
@@ -180,7 +180,7 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
     }
     if (best !== undefined) return { value: best, isUuid: true };
   }
-  for (const pass of [0, 1, 2] as const) {
+  for (let pass = 0; pass < 3; pass++) {
     for (const conn of group) {
       const eligible = pass === 0 ? !conn.phoneLeg && !conn.breakout : pass === 1 ? !conn.phoneLeg : true;
       if (eligible && conn.userId !== undefined && (best === undefined || conn.userId < best)) best = conn.userId;
