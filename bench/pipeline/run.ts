@@ -1,0 +1,128 @@
+/**
+ * Pipeline benchmark: a 10,000-participant webinar's full webhook stream (~30,000 signed POSTs,
+ * 64 in flight) into a real Rollcall service, on SQLite and PostgreSQL. Baseline in the same run:
+ * the same stream into a service without the pipeline worker (ingest alone). Measures the time until
+ * every event is processed and the processing lag (received → processed) p50/p99 from the inbox rows.
+ * Last line: one JSON object of the figures.
+ *
+ *   npm run bench:pipeline                      # SQLite + PostgreSQL (DATABASE_URL's server, or local)
+ *   BENCH_PARTICIPANTS=2000 npm run bench:pipeline
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { loadConfig } from "../../src/config/index.js";
+import type { Link } from "../../src/core/index.js";
+import { createPipelineWorker } from "../../src/pipeline/index.js";
+import { startRollcall, type Worker } from "../../src/rollcall.js";
+import { openDatabase } from "../../src/store/index.js";
+import { postAll } from "../../test/pipeline/support/zoom-webhooks.js";
+import { webinarStream } from "./webinar-stream.js";
+
+const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 10_000);
+const secret = "bench-pipeline-secret";
+const pgAdmin = process.env["DATABASE_URL"]?.startsWith("postgres") ? process.env["DATABASE_URL"] : "postgres://postgres@127.0.0.1:5432/postgres";
+
+interface Figures {
+  events: number;
+  ingestOnlySeconds: number;
+  ingestOnlyPerSecond: number;
+  postSeconds: number;
+  postPerSecond: number;
+  allProcessedSeconds: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+async function withDatabase<T>(dialect: "sqlite" | "postgres", fn: (url: string) => Promise<T>): Promise<T> {
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "rollcall-bench-"));
+    try {
+      return await fn(`sqlite:${join(dir, "rollcall.db")}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const name = `rollcall_bench_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(pgAdmin);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+async function serve(url: string, workers: Worker[]) {
+  const config = loadConfig({
+    env: {},
+    overrides: { port: 0, host: "127.0.0.1", databaseUrl: url, webhookSecrets: [secret], dataDir: mkdtempSync(join(tmpdir(), "rollcall-bench-data-")), logLevel: "silent" },
+  });
+  return startRollcall(config, { workers, handleSignals: false, print: () => {} });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function measure(dialect: "sqlite" | "postgres", bodies: unknown[], links: Link[]): Promise<Figures> {
+  const baseline = await withDatabase(dialect, async (url) => {
+    const service = await serve(url, []);
+    const t = performance.now();
+    await postAll([service.url], secret, bodies, 64);
+    const seconds = (performance.now() - t) / 1000;
+    await service.stop();
+    return seconds;
+  });
+  return withDatabase(dialect, async (url) => {
+    const worker = createPipelineWorker({ pipeline: { loadLinks: async () => links } });
+    const service = await serve(url, [worker]);
+    const t = performance.now();
+    await postAll([service.url], secret, bodies, 64);
+    const postSeconds = (performance.now() - t) / 1000;
+    await worker.idle();
+    const allProcessedSeconds = (performance.now() - t) / 1000;
+    await service.stop();
+    const store = await openDatabase(url);
+    const rows = await store.db.selectFrom("inbox_events").select(["received_at", "processed_at", "status"]).execute();
+    await store.close();
+    const notDone = rows.filter((r) => r.status !== "done").length;
+    if (notDone > 0) throw new Error(`${notDone} events not done`);
+    const lags = rows.map((r) => r.processed_at! - r.received_at).sort((a, b) => a - b);
+    return {
+      events: rows.length,
+      ingestOnlySeconds: round(baseline),
+      ingestOnlyPerSecond: Math.round(rows.length / baseline),
+      postSeconds: round(postSeconds),
+      postPerSecond: Math.round(rows.length / postSeconds),
+      allProcessedSeconds: round(allProcessedSeconds),
+      lagP50Ms: percentile(lags, 50),
+      lagP99Ms: percentile(lags, 99),
+      lagMaxMs: lags[lags.length - 1] ?? 0,
+    };
+  });
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+const { bodies, links } = webinarStream({ participants, seed: 2026 });
+const result: Record<string, unknown> = { participants, posts: bodies.length };
+for (const dialect of ["sqlite", "postgres"] as const) {
+  try {
+    const figures = await measure(dialect, bodies, links);
+    result[dialect] = figures;
+    console.log(
+      `${dialect}: ${figures.events} events; ingest alone ${figures.ingestOnlyPerSecond}/s; with pipeline ${figures.postPerSecond}/s posted, all processed after ${figures.allProcessedSeconds} s; lag p50 ${figures.lagP50Ms} ms, p99 ${figures.lagP99Ms} ms, max ${figures.lagMaxMs} ms`,
+    );
+  } catch (error) {
+    result[dialect] = { error: (error as Error).message };
+    console.log(`${dialect}: skipped (${(error as Error).message})`);
+  }
+}
+console.log(JSON.stringify(result));
