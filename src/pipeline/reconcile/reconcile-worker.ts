@@ -21,6 +21,8 @@ export interface ReconcileWorkerOptions {
   pollIntervalMs?: number;
   /** How long a claimed reconciliation stays with this process before another may take it (default 5 min). */
   leaseMs?: number;
+  /** Most reconciliations one round claims (default 20); the rest wait for the next round. */
+  batchSize?: number;
   /** Told about every finished reconciliation (tests, metrics). */
   onReconciled?: (outcome: ReconcileOutcome) => void;
 }
@@ -92,9 +94,10 @@ export function createReconcileWorker(options: ReconcileWorkerOptions): Reconcil
     const now = context!.now ?? Date.now;
     await scheduleEndedInstances(store.db, options.accountId, { now: now(), delayMs: options.settings.delayMs, deadlineMs: options.settings.deadlineMs });
     let finished = 0;
-    for (;;) {
-      const claimed = await claimDueReconciliations(store, { now: now(), leaseMs, limit: 5, accountId: options.accountId });
-      if (claimed.length === 0) return finished;
+    // One claim per round: a row rescheduled a few ms ahead must wait for the next round, not be
+    // fetched again at once (the backoff is the point).
+    const claimed = await claimDueReconciliations(store, { now: now(), leaseMs, limit: options.batchSize ?? 20, accountId: options.accountId });
+    {
       for (const row of claimed) {
         const product = await productOf(store, row);
         const result = await attemptReconciliation(store, row, context!, options.settings, product);
@@ -108,6 +111,7 @@ export function createReconcileWorker(options: ReconcileWorkerOptions): Reconcil
         }
       }
     }
+    return finished;
   }
 
   function runOnce(): Promise<number> {
