@@ -1,6 +1,7 @@
 import type { ResolutionMethod } from "./engine-options.js";
 import type { Attendance, Interval, Resolution, Session, UnresolvedSession } from "./instance-result.js";
 import { coveredMs, unionIntervals } from "./intervals.js";
+import { exact } from "./sessions.js";
 
 /** What attendance needs from the instance. */
 export interface AttendanceContext {
@@ -84,8 +85,8 @@ export function computeAttendance(
       closedByMeetingEnd,
       resolvedBy: anyWebhookEvidence ? bestMethod! : "report",
       confidence,
-      sessionKeys: sessionKeys.sort(),
-      intervals,
+      sessionKeys: exact(sessionKeys.sort()),
+      intervals: exact(intervals),
     };
     if (!present && lastLeave > -Infinity) a.lastLeave = lastLeave;
     attendance.push(a);

@@ -56,7 +56,7 @@ export function createInstanceState(): InstanceState {
   let latest = -Infinity;
 
   const newConnection = (userId: string | undefined): Connection => {
-    const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, joins: [], leaves: [], events: [], attendance: false, webhook: false };
+    const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, joins: NO_TIMES, leaves: NO_TIMES, events: NO_EVENTS, attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
@@ -78,7 +78,7 @@ export function createInstanceState(): InstanceState {
     }
     const events = conn.events;
     for (let i = 0; i < events.length; i++) if (events[i]!.key === event.key) return false;
-    events.push(event);
+    conn.events = appended(events, event, NO_EVENTS);
     const u = p.participantUuid;
     if (u !== undefined && !conn.uuids.includes(u)) {
       conn.uuids = withValue(conn.uuids, u);
@@ -88,8 +88,8 @@ export function createInstanceState(): InstanceState {
     }
     if (event.type === "report_row") {
       if (event.status === "in_waiting_room") return true;
-      conn.joins.push(event.at);
-      conn.leaves.push(event.leaveAt);
+      conn.joins = appended(conn.joins, event.at, NO_TIMES);
+      conn.leaves = appended(conn.leaves, event.leaveAt, NO_TIMES);
       conn.attendance = true;
       if (event.leaveAt > latest) latest = event.leaveAt;
       return true;
@@ -107,8 +107,8 @@ export function createInstanceState(): InstanceState {
     // Only the meeting proper and breakout rooms are attendance; waiting room and jbh only add evidence.
     const join = kind === "joined" || kind === "breakout_joined";
     if (join || kind === "left" || kind === "breakout_left") {
-      if (join) conn.joins.push(event.at);
-      else conn.leaves.push(event.at);
+      if (join) conn.joins = appended(conn.joins, event.at, NO_TIMES);
+      else conn.leaves = appended(conn.leaves, event.at, NO_TIMES);
       conn.attendance = true;
       conn.webhook = true;
       if (event.at > latest) latest = event.at;
@@ -189,8 +189,22 @@ export function createInstanceState(): InstanceState {
   };
 }
 
-/** Shared empty list: most connections never get links, so they allocate none. */
+/**
+ * Shared empty lists. Most connections never get links, and an array grown from `[]` by `push`
+ * reserves 17 slots: starting from a one-element literal keeps 40k connections small, which
+ * matters more than anything else for GC time.
+ */
 const NONE: string[] = [];
+const NO_TIMES: number[] = [];
+const NO_EVENTS: Array<ParticipantEvent | ReportRowEvent> = [];
+
+function appended<T>(list: T[], value: T, empty: T[]): T[] {
+  if (list === empty) return [value];
+  // Most lists end at two (a join and a leave): a literal pair avoids growing to 17 slots.
+  if (list.length === 1) return [list[0]!, value];
+  list.push(value);
+  return list;
+}
 
 function withValue(list: string[], value: string): string[] {
   if (list.includes(value)) return list;

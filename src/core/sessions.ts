@@ -149,11 +149,11 @@ function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
   for (const i of intervals) if (i.to === undefined) present = true;
   const session: Session = {
     sessionKey: key.value,
-    userIds: connectionIds.sort(),
-    mergedKeys: merged.sort(),
-    identifiers: identifiers.sort(compareIdentifiers),
-    names: names.sort(),
-    intervals,
+    userIds: exact(connectionIds.sort()),
+    mergedKeys: exact(merged.sort()),
+    identifiers: exact(identifiers.sort(compareIdentifiers)),
+    names: exact(names.sort()),
+    intervals: exact(intervals),
     attendedMs: coveredMs(intervals, ctx.openEnd),
     present,
     source: webhook ? "webhook" : "report",
@@ -210,6 +210,14 @@ function addIdentifier(list: SeenIdentifier[], ats: number[], field: IdentifierF
 
 function compareIdentifiers(a: SeenIdentifier, b: SeenIdentifier): number {
   return cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source);
+}
+
+/**
+ * A copy without spare capacity. Arrays grown by `push` reserve 17 slots; the result keeps tens of
+ * thousands of small arrays alive, so trimming them makes the garbage collector's job much lighter.
+ */
+export function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
 }
 
 function cmp(a: string, b: string): number {
