@@ -18,6 +18,10 @@ export interface InstanceInfo {
   startTime?: number;
   /** Latest `end_time` of an ended event (epoch ms). */
   endTime?: number;
+  /**
+   * `ended` once any `meeting.ended` arrived. Zoom can send it more than once and events can follow
+   * it, so this is not final: callers finalise after a grace period or a report reconciliation.
+   */
   status: "live" | "ended";
   /** Span attendance shares are measured against: [min(start, first join), max(end or now, last leave)]. */
   spanFrom?: number;
