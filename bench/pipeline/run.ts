@@ -46,16 +46,25 @@ async function withDatabase<T>(dialect: "sqlite" | "postgres", fn: (url: string)
     }
   }
   const name = `rollcall_bench_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
+  await adminQuery(`create database ${name}`);
   const url = new URL(pgAdmin);
   url.pathname = `/${name}`;
   try {
     return await fn(url.toString());
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await adminQuery(`drop database if exists ${name} with (force)`);
+  }
+}
+
+/** One short admin connection per statement: a long-idle one may be cut by the server. */
+async function adminQuery(text: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  admin.on("error", () => {});
+  await admin.connect();
+  try {
+    await admin.query(text);
+  } finally {
+    await admin.end().catch(() => {});
   }
 }
 
