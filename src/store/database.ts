@@ -12,6 +12,12 @@ export interface RollcallDatabase {
   dialect: DialectName;
   /** The URL it was opened with, for messages (never contains a password here: see `redactUrl`). */
   url: string;
+  /**
+   * SQLite only: the better-sqlite3 handle behind `db`, for hot paths that need a prepared
+   * statement (the inbox's group commit). Use it inside `db.connection().execute(…)` only, so it
+   * never runs in the middle of a Kysely transaction on the same connection.
+   */
+  sqlite?: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
@@ -49,7 +55,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): RollcallDatabase
   // Another process (a CLI command next to the server) may hold the write lock for a moment.
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: "sqlite", url: `sqlite:${path}`, close: () => db.destroy() };
+  return { db, dialect: "sqlite", url: `sqlite:${path}`, sqlite, close: () => db.destroy() };
 }
 
 function openPostgres(url: string, options: OpenDatabaseOptions): RollcallDatabase {

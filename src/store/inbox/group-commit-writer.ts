@@ -1,6 +1,7 @@
 import type { RollcallDatabase } from "../database.js";
 import { InboxUnavailableError } from "./inbox-unavailable-error.js";
-import { upsertInboxEvents } from "./inbox-repository.js";
+import { inboxBatchWriter } from "./inbox-repository.js";
+import { startSqliteCommitThread } from "./sqlite-commit-thread.js";
 import type { AppendResult, NewInboxEvent } from "./new-inbox-event.js";
 
 /** Told about every commit attempt, e.g. to record metrics. */
@@ -18,6 +19,11 @@ export interface InboxWriterOptions {
    */
   commitTimeoutMs?: number;
   onCommit?: CommitObserver;
+  /**
+   * SQLite file databases: commit on a worker thread of its own (default true), so the commit and
+   * its fsync do not block the event loop. False commits on the store's connection, in-thread.
+   */
+  commitThread?: boolean;
 }
 
 /** Stores verified deliveries durably, many per transaction. */
@@ -52,7 +58,8 @@ interface Waiting {
  * Creates the group-commit writer: deliveries that arrive while a transaction is running (or in the
  * same turn of the event loop) share the next transaction, and each caller is answered only after
  * that transaction commits. Redeliveries (same dedupe key) add to the stored row's `deliveries`.
- * Works on SQLite and PostgreSQL through the same Kysely statement.
+ * A SQLite file commits on a worker thread (`startSqliteCommitThread`) so the event loop keeps
+ * reading requests while the disk syncs; otherwise `inboxBatchWriter` commits on the store's connection.
  *
  * @example
  * const inbox = createInboxWriter(store);
@@ -63,6 +70,8 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   const maxBatchSize = options.maxBatchSize ?? 1000;
   const commitTimeoutMs = options.commitTimeoutMs ?? 2500;
   const listeners = new Set<(ids: number[]) => void>();
+  const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store);
+  const write = thread?.write ?? inboxBatchWriter(store);
   let queue: Waiting[] = [];
   let running: Promise<void> | undefined;
   let scheduled = false;
@@ -101,7 +110,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
     }
     const started = performance.now();
     try {
-      const rows = await store.db.transaction().execute((trx) => upsertInboxEvents(trx, [...byKey.values()]));
+      const rows = await write([...byKey.values()]);
       options.onCommit?.({ ok: true, size: batch.length, seconds: (performance.now() - started) / 1000 });
       healthy = true;
       const written = new Map(rows.map((row) => [row.dedupe_key, row]));
@@ -146,7 +155,11 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
         const waiting: Waiting = { event, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
         // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
         // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
-        waiting.timer = setTimeout(() => settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout")), commitTimeoutMs);
+        waiting.timer = setTimeout(() => {
+          // Not ready either: a commit this late means the database is locked or stalled.
+          healthy = false;
+          settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
+        }, commitTimeoutMs);
         inFlight += 1;
         queue.push(waiting);
         schedule();
@@ -168,6 +181,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
         if (running) await running;
         else await new Promise((resolve) => setImmediate(resolve));
       }
+      await thread?.close();
     },
   };
 }

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import type { Statement } from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
+import type { RollcallDatabase } from "../database.js";
 import type { Database } from "../schema.js";
 import type { NewInboxEvent } from "./new-inbox-event.js";
 
@@ -56,6 +58,58 @@ export async function upsertInboxEvents(
     rows.push(...written);
   }
   return rows;
+}
+
+/** Stores one group commit's events in a transaction of its own; see {@link upsertInboxEvents}. */
+export type InboxBatchWriter = (events: ReadonlyArray<{ event: NewInboxEvent; deliveries: number }>) => Promise<UpsertedInboxRow[]>;
+
+/** The SQLite upsert of one inbox row, with `RETURNING id, deliveries` (a prepared statement's text). */
+export const sqliteInboxUpsert = `insert into inbox_events
+  (dedupe_key, event, account_id, instance_uuid, body, headers, received_at, event_ts, deliveries)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (dedupe_key) do update set deliveries = inbox_events.deliveries + excluded.deliveries
+  returning id, deliveries`;
+
+/**
+ * The group commit's write: one transaction per call, {@link upsertInboxEvents}'s semantics. On
+ * SQLite it runs one prepared statement per row inside a better-sqlite3 transaction (no query
+ * building or SQL parsing per batch: the commit blocks the event loop, so every microsecond there
+ * counts), holding Kysely's connection so it never lands inside someone else's transaction. On
+ * PostgreSQL it is the Kysely statement in a Kysely transaction.
+ *
+ * @example
+ * const write = inboxBatchWriter(store);
+ * const rows = await write([{ event, deliveries: 1 }]);
+ */
+export function inboxBatchWriter(store: RollcallDatabase): InboxBatchWriter {
+  const sqlite = store.sqlite;
+  if (store.dialect !== "sqlite" || !sqlite) {
+    return (events) => store.db.transaction().execute((trx) => upsertInboxEvents(trx, events));
+  }
+  let insert: Statement<unknown[], { id: number; deliveries: number }> | undefined;
+  // BEGIN IMMEDIATE: take the write lock first, like the pipeline's write transactions.
+  const run = sqlite.transaction((events: ReadonlyArray<{ event: NewInboxEvent; deliveries: number }>): UpsertedInboxRow[] => {
+    // Prepared on first use: the table exists only once migrations have run.
+    insert ??= sqlite.prepare<unknown[], { id: number; deliveries: number }>(sqliteInboxUpsert);
+    const rows: UpsertedInboxRow[] = new Array(events.length);
+    for (let i = 0; i < events.length; i++) {
+      const { event, deliveries } = events[i]!;
+      const row = insert.get(
+        event.dedupeKey,
+        event.event,
+        event.accountId,
+        event.instanceUuid,
+        event.body,
+        JSON.stringify(event.headers),
+        event.receivedAt,
+        event.eventTs,
+        deliveries,
+      )!;
+      rows[i] = { id: row.id, dedupe_key: event.dedupeKey, deliveries: row.deliveries };
+    }
+    return rows;
+  }).immediate;
+  return (events) => store.db.connection().execute(async () => run(events));
 }
 
 /**

@@ -9,7 +9,9 @@ function event(key = `key-${++sequence}`): NewInboxEvent {
   return { dedupeKey: key, event: "meeting.ended", accountId: "a", instanceUuid: "u==", body: `{"n":${sequence}}`, headers: { "user-agent": "t" }, receivedAt: 1, eventTs: null };
 }
 
-eachDatabase("inbox group-commit writer", (database) => {
+// SQLite file databases commit on a worker thread by default; the in-thread path is kept (and tested)
+// for when a thread cannot share the database. PostgreSQL ignores the option.
+for (const commitThread of [true, false]) eachDatabase(`inbox group-commit writer (commitThread: ${commitThread})`, (database) => {
   let store: RollcallDatabase;
   beforeAll(async () => {
     store = await openDatabase(database().url);
@@ -21,7 +23,7 @@ eachDatabase("inbox group-commit writer", (database) => {
 
   it("commits concurrent deliveries in shared transactions and answers each after its commit", async () => {
     const commits: number[] = [];
-    const inbox = createInboxWriter(store, { onCommit: ({ ok, size }) => ok && commits.push(size) });
+    const inbox = createInboxWriter(store, { commitThread, onCommit: ({ ok, size }) => ok && commits.push(size) });
     const events = Array.from({ length: 300 }, () => event());
     const results = await Promise.all(
       events.map(async (e) => {
@@ -40,7 +42,7 @@ eachDatabase("inbox group-commit writer", (database) => {
   });
 
   it("stores a redelivery once: within one batch and across batches", async () => {
-    const inbox = createInboxWriter(store);
+    const inbox = createInboxWriter(store, { commitThread });
     const [a, b, c] = await Promise.all([inbox.append(event("dup")), inbox.append(event("dup")), inbox.append(event("dup"))]);
     expect([a, b, c].map((r) => r.duplicate)).toEqual([false, true, true]);
     expect(new Set([a.id, b.id, c.id]).size).toBe(1);
@@ -53,7 +55,7 @@ eachDatabase("inbox group-commit writer", (database) => {
   });
 
   it("tells listeners the ids of newly stored events after commit, never of redeliveries", async () => {
-    const inbox = createInboxWriter(store);
+    const inbox = createInboxWriter(store, { commitThread });
     const seen: number[][] = [];
     const off = inbox.onCommitted((ids) => seen.push(ids));
     const fresh = await Promise.all([inbox.append(event()), inbox.append(event()), inbox.append(event("dup"))]);
@@ -65,7 +67,7 @@ eachDatabase("inbox group-commit writer", (database) => {
   });
 
   it("finishes queued deliveries on close, then refuses new ones", async () => {
-    const inbox = createInboxWriter(store);
+    const inbox = createInboxWriter(store, { commitThread });
     const pending = Array.from({ length: 50 }, () => inbox.append(event()));
     await inbox.close();
     expect((await Promise.all(pending)).every((r) => r.id > 0)).toBe(true);
@@ -74,7 +76,7 @@ eachDatabase("inbox group-commit writer", (database) => {
 
   it("rejects with InboxUnavailableError while the database is down, then recovers", async () => {
     const failures: boolean[] = [];
-    const inbox = createInboxWriter(store, { onCommit: ({ ok }) => failures.push(ok) });
+    const inbox = createInboxWriter(store, { commitThread, onCommit: ({ ok }) => failures.push(ok) });
     const outage = await startOutage(store, database().url);
     try {
       const error = await inbox.append(event()).catch((e: unknown) => e);
@@ -90,11 +92,26 @@ eachDatabase("inbox group-commit writer", (database) => {
   });
 
   it("answers 'unavailable' when no commit comes within the timeout", async () => {
-    const inbox = createInboxWriter(store, { commitTimeoutMs: 1 });
+    const inbox = createInboxWriter(store, { commitThread, commitTimeoutMs: 1 });
     const results = await Promise.allSettled(Array.from({ length: 2000 }, () => inbox.append(event())));
     const refused = results.filter((r) => r.status === "rejected");
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "timeout" });
+    await inbox.close();
+  });
+
+  it("keeps the event loop turning during a SQLite commit only when it commits on its thread", async () => {
+    const inbox = createInboxWriter(store, { commitThread });
+    const order: string[] = [];
+    const appended = Promise.all(Array.from({ length: 500 }, () => inbox.append(event()))).then(() => order.push("committed"));
+    // Queued after the writer's own setImmediate, which starts the commit.
+    setImmediate(() => order.push("loop turned"));
+    await appended;
+    await new Promise((resolve) => setImmediate(resolve));
+    const threaded = commitThread && database().dialect === "sqlite";
+    // In-thread, the SQLite commit runs synchronously inside the writer's callback; PostgreSQL is async either way.
+    if (threaded) expect(order).toEqual(["loop turned", "committed"]);
+    else if (database().dialect === "sqlite") expect(order).toEqual(["committed", "loop turned"]);
     await inbox.close();
   });
 });

@@ -1,0 +1,150 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { RollcallDatabase } from "../database.js";
+import { sqliteInboxUpsert, type InboxBatchWriter, type UpsertedInboxRow } from "./inbox-repository.js";
+import type { NewInboxEvent } from "./new-inbox-event.js";
+
+// Plain JavaScript, evaluated as the thread's code: it must load whatever loader runs the sources
+// (tsx, vitest, a build), so it imports nothing of Rollcall's and only requires better-sqlite3.
+const threadSource = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.path);
+db.pragma("synchronous = " + workerData.synchronous);
+let busyTimeout = workerData.busyTimeout;
+db.pragma("busy_timeout = " + busyTimeout);
+let insert;
+const commit = db.transaction((rows) => {
+  insert ??= db.prepare(workerData.sql);
+  const out = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = insert.get(rows[i]);
+    out[i] = [row.id, row.deliveries];
+  }
+  return out;
+}).immediate;
+parentPort.on("message", (message) => {
+  if (message.type === "close") {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  if (message.busyTimeout !== busyTimeout) {
+    busyTimeout = message.busyTimeout;
+    db.pragma("busy_timeout = " + busyTimeout);
+  }
+  try {
+    parentPort.postMessage({ id: message.id, ok: true, rows: commit(message.rows) });
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, ok: false, code: typeof error?.code === "string" ? error.code : error?.name ?? "unknown", message: String(error?.message ?? error) });
+  }
+});
+`;
+
+/** An inbox writer whose transactions run on a thread of their own. */
+export interface SqliteCommitThread {
+  write: InboxBatchWriter;
+  /** Lets the current commit finish, then closes the thread's connection and ends the thread. */
+  close(): Promise<void>;
+}
+
+/** A commit the thread refused; `code` is SQLite's (`SQLITE_BUSY`, …). */
+class CommitThreadError extends Error {
+  override name = "CommitThreadError";
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+type Reply = { id: number; ok: true; rows: Array<[number, number]> } | { id: number; ok: false; code: string; message: string };
+
+/**
+ * Runs the inbox's group commits on a worker thread with its own connection to the same SQLite file,
+ * so the commit (the insert, the `fsync` of `synchronous=FULL`, the occasional WAL checkpoint) no
+ * longer blocks the event loop: HTTP requests keep being read, verified and queued while the disk
+ * syncs, and the next batch takes everything that arrived meanwhile. Durability is SQLite's own:
+ * the thread answers after `COMMIT` returned, with the store's `synchronous` setting.
+ *
+ * Returns `undefined` where a second connection cannot see the same data (`:memory:`).
+ * The thread's connection follows the store connection's `busy_timeout` (read at each batch).
+ *
+ * @example
+ * const thread = startSqliteCommitThread(store);
+ * const rows = await thread!.write([{ event, deliveries: 1 }]);
+ * await thread!.close();
+ */
+export function startSqliteCommitThread(store: RollcallDatabase): SqliteCommitThread | undefined {
+  const main = store.sqlite;
+  if (store.dialect !== "sqlite" || !main || main.memory) return undefined;
+  const sqlite = main;
+  const busyTimeout = (): number => Number(sqlite.pragma("busy_timeout", { simple: true }));
+  const synchronous = Number(sqlite.pragma("synchronous", { simple: true })) === 1 ? "NORMAL" : "FULL";
+  const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+
+  let thread: Worker | undefined;
+  let nextId = 0;
+  const pending = new Map<number, { resolve(rows: Array<[number, number]>): void; reject(error: Error): void }>();
+
+  function failAll(error: Error): void {
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  }
+
+  // Started on first use and again after a crash, so one broken thread does not break the service.
+  function ensureThread(): Worker {
+    if (thread) return thread;
+    const started = new Worker(threadSource, {
+      eval: true,
+      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), sql: sqliteInboxUpsert },
+    });
+    // Idle, it must not keep the process alive; pending commits keep their callers' timers.
+    started.unref();
+    started.on("message", (reply: Reply) => {
+      const waiting = pending.get(reply.id);
+      if (!waiting) return;
+      pending.delete(reply.id);
+      if (reply.ok) waiting.resolve(reply.rows);
+      else waiting.reject(new CommitThreadError(reply.message, reply.code));
+    });
+    started.on("error", (error) => {
+      if (thread === started) thread = undefined;
+      failAll(new CommitThreadError(`inbox commit thread failed: ${error.message}`, "thread_error"));
+    });
+    started.on("exit", () => {
+      if (thread === started) thread = undefined;
+      failAll(new CommitThreadError("inbox commit thread exited", "thread_exit"));
+    });
+    thread = started;
+    return started;
+  }
+
+  const write: InboxBatchWriter = async (events) => {
+    const rows = events.map(({ event, deliveries }) => rowOf(event, deliveries));
+    const id = nextId++;
+    const result = await new Promise<Array<[number, number]>>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      ensureThread().postMessage({ id, rows, busyTimeout: busyTimeout() });
+    });
+    return result.map(([rowId, deliveries], i): UpsertedInboxRow => ({ id: rowId, dedupe_key: events[i]!.event.dedupeKey, deliveries }));
+  };
+
+  return {
+    write,
+    async close() {
+      const current = thread;
+      if (!current) return;
+      thread = undefined;
+      const exited = new Promise<void>((resolve) => current.once("exit", () => resolve()));
+      // Messages are handled in order: any commit posted before this one finishes first.
+      current.postMessage({ type: "close" });
+      await exited;
+    },
+  };
+}
+
+function rowOf(event: NewInboxEvent, deliveries: number): unknown[] {
+  return [event.dedupeKey, event.event, event.accountId, event.instanceUuid, event.body, JSON.stringify(event.headers), event.receivedAt, event.eventTs, deliveries];
+}
