@@ -53,7 +53,7 @@ export function instanceRows(accountId: string, result: InstanceResult): Instanc
       participant_uuid: s.participantUuid ?? null,
       // The engine reports the latest name only for unresolved sessions; `names` is sorted.
       display_name: latestName.get(s.sessionKey) ?? s.names[0] ?? null,
-      zoom_connection_ids_json: JSON.stringify(s.zoomConnectionIds),
+      zoom_connection_ids_json: JSON.stringify(s.userIds),
       merged_keys_json: JSON.stringify(s.mergedKeys),
       identifiers_json: JSON.stringify(s.identifiers),
       names_json: JSON.stringify(s.names),
