@@ -6,6 +6,7 @@ import { ensureGeneratedSecret, webhookSecretFile, type Config } from "./config/
 import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "./http/index.js";
 import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "./store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "./store/index.js";
+import { createBodyPreparer, privacySettingsFromConfig } from "./zoom/privacy/index.js";
 import { createWebhookVerifier, webhookSecretsFrom } from "./zoom/webhook/index.js";
 
 /** What a background worker gets when Rollcall starts it. */
@@ -34,7 +35,11 @@ export interface StartRollcallOptions {
   workers?: Worker[];
   /** Defaults to a pino logger on stdout at `config.logLevel`. */
   logger?: Logger;
-  /** The privacy mode's body filter; the raw body is stored when absent. */
+  /**
+   * What the inbox keeps of a verified body. Default: under `ROLLCALL_PRIVACY=hash|drop` the privacy
+   * mode's filter (names and e-mails hashed or blanked before anything is stored), under `store`
+   * the raw body.
+   */
   prepareBodyForStorage?: PrepareBodyForStorage;
   /** More routes (API, dashboard), registered before the app listens. */
   routes?: Array<(app: FastifyInstance, context: WorkerContext) => void | Promise<void>>;
@@ -90,6 +95,10 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     throw error;
   }
 
+  // From the config, so every embedding (not only `rollcall serve`) honours the privacy mode.
+  const prepareBodyForStorage =
+    options.prepareBodyForStorage ?? (config.privacy !== "store" ? createBodyPreparer(privacySettingsFromConfig(config)) : undefined);
+
   const metrics = createMetrics();
   metrics.trackInboxDepth(() => countPendingInboxEvents(store.db));
   const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit });
@@ -101,7 +110,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     metrics,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
-    ...(options.prepareBodyForStorage ? { prepareBodyForStorage: options.prepareBodyForStorage } : {}),
+    ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
   });
   const context: WorkerContext = { config, store, inbox, logger, metrics };
 
