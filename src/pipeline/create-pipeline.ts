@@ -3,6 +3,7 @@ import { computeInstance, createInstanceState, resolveEngineOptions, type Engine
 import { instanceRows, writeInstanceRows, type WriteStats } from "../store/derived/index.js";
 import type { Database, RollcallDatabase } from "../store/index.js";
 import type { NormaliseOptions } from "../zoom/events/index.js";
+import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
 import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 // Webhooks and the report rows reconciliation stores (`rollcall.report_participant`) share one entry point.
@@ -84,6 +85,10 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
   const cache = new InstanceCache(options.cacheMaxEvents ?? 1_000_000);
   const normalise: NormaliseOptions = options.normalise ?? {};
   const engineOptions: EngineOptions = { ...options.engine, privacy: normalise.privacy ?? "store" };
+  // The configured mode; each stored body is read with the options it needs: a body the ingest hook
+  // (or reconciliation) already stripped carries the marker and is read as stored, so a hash is
+  // never hashed again; a raw body (stored before the mode was switched on) gets the mode now.
+  const privacy: PrivacySettings = normalise.hashKey === undefined ? { privacy: normalise.privacy ?? "store" } : { privacy: normalise.privacy ?? "store", hashKey: normalise.hashKey };
   resolveEngineOptions(engineOptions); // a bad name pattern or method fails here, not in the first batch
   const { metrics, logger } = options;
 
@@ -96,7 +101,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       return { error: "body: expected JSON" };
     }
     try {
-      const result = normaliseInboxBody(parsed, normalise);
+      const result = normaliseInboxBody(parsed, normaliseOptionsForStoredBody(parsed, privacy));
       if (result.status === "event") return { event: result.event };
       if (result.status === "ignored") return { ignored: result.reason };
       return { error: result.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "rejected by the normaliser" };
