@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { registerAttendanceCommand } from "./attendance.js";
 import { registerEmulatorCommand } from "./emulator.js";
+import { registerExportCommand } from "./export.js";
+import { registerInstancesCommand } from "./instances.js";
 import { registerLinksCommand } from "./links.js";
 import { registerLinksIssueCommand } from "./links-issue.js";
 import { registerMigrateCommand } from "./migrate.js";
@@ -23,7 +25,9 @@ export const commands: RegisterCommand[] = [
   registerLinksCommand,
   // After registerLinksCommand: adds `issue` to its `links` command.
   registerLinksIssueCommand,
+  registerInstancesCommand,
   registerAttendanceCommand,
+  registerExportCommand,
   registerReprocessCommand,
   registerReconcileCommand,
 ];

@@ -33,3 +33,4 @@ export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, 
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
 export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
 export { withConfiguredStore, type StoreFlags } from "./configured-store.js";
+export { listInstances, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";
