@@ -22,20 +22,28 @@ eachDatabase("crash test: SIGKILL mid-load", (database) => {
     for (let round = 0; round < 4; round++) {
       const server = await spawnServer({ DATABASE_URL: database().url, ZOOM_WEBHOOK_SECRET_TOKEN: secret, ROLLCALL_DATA_DIR: dataDir, LOG_LEVEL: "warn" });
       let killed = false;
+      let roundAcks = 0;
       // 16 concurrent senders, like Zoom delivering a busy meeting.
       const senders = Array.from({ length: 16 }, async () => {
         while (!killed) {
           const body = joinedBody();
           try {
             const response = await post(server.url, signedDelivery(secret, body));
-            if (response.status >= 200 && response.status < 300) acknowledged.set(body, response.body.id);
+            if (response.status >= 200 && response.status < 300) {
+              acknowledged.set(body, response.body.id);
+              roundAcks += 1;
+            }
             else refusedOrCut += 1;
           } catch {
             refusedOrCut += 1; // the connection died with the server: not acknowledged, Zoom would retry
           }
         }
       });
-      await new Promise((resolve) => setTimeout(resolve, 400 + round * 150));
+      // Kill mid-load: once this round has real traffic acknowledged (a busy machine starts slower),
+      // then a little later so requests are in flight.
+      const deadline = Date.now() + 30_000;
+      while (roundAcks < 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50 + round * 75));
       server.process.kill("SIGKILL");
       killed = true;
       expect(await server.exited).toBe("SIGKILL");
