@@ -1,7 +1,6 @@
 import type { ResolutionMethod } from "./engine-options.js";
 import type { Attendance, Interval, Resolution, Session, UnresolvedSession } from "./instance-result.js";
-import { coveredMs, unionIntervals } from "./intervals.js";
-import { exact } from "./sessions.js";
+import { coveredMs, PieceBuffer } from "./intervals.js";
 
 /** What attendance needs from the instance. */
 export interface AttendanceContext {
@@ -25,73 +24,111 @@ export function computeAttendance(
   latestNames: readonly (string | undefined)[],
   ctx: AttendanceContext,
 ): { attendance: Attendance[]; unresolved: UnresolvedSession[] } {
-  const byUser = new Map<string, number[]>();
+  // Users in order of first session; each user's sessions chained in session order (sessions come
+  // sorted by key, so the chain is the user's sorted session keys).
+  const userIndex = new Map<string, number>();
+  const users: string[] = [];
+  const head: number[] = [];
+  const tail: number[] = [];
+  const count: number[] = [];
+  const next = new Int32Array(sessions.length);
   const unresolved: UnresolvedSession[] = [];
   for (let i = 0; i < sessions.length; i++) {
     const r = resolutions[i]!;
-    if (r.userId === undefined) {
+    const userId = r.userId;
+    if (userId === undefined) {
       const u: UnresolvedSession = { sessionKey: r.sessionKey, attendedMs: sessions[i]!.attendedMs, reason: r.unresolvedReason ?? "no_identifier" };
       const name = latestNames[i];
       if (name !== undefined) u.userName = name;
       unresolved.push(u);
       continue;
     }
-    const list = byUser.get(r.userId);
-    if (list === undefined) byUser.set(r.userId, [i]);
-    else list.push(i);
+    next[i] = -1;
+    const k = userIndex.get(userId);
+    if (k === undefined) {
+      userIndex.set(userId, users.length);
+      users.push(userId);
+      head.push(i);
+      tail.push(i);
+      count.push(1);
+    } else {
+      next[tail[k]!] = i;
+      tail[k] = i;
+      count[k]!++;
+    }
   }
   const span = ctx.spanFrom !== undefined && ctx.spanTo !== undefined ? ctx.spanTo - ctx.spanFrom : 0;
-  const attendance: Attendance[] = [];
-  for (const [userId, indexes] of byUser) {
-    const pieces: Interval[] = [];
+  const methods = ctx.methods;
+  const attendance: Attendance[] = new Array(users.length);
+  for (let k = 0; k < users.length; k++) {
+    pieces.clear();
     let closedByMeetingEnd = false;
     let bestRank = Infinity;
     let bestMethod: ResolutionMethod | undefined;
     let anyWebhookEvidence = false;
     let confidence = 1;
-    const sessionKeys: string[] = [];
-    for (const i of indexes) {
+    const sessionKeys: string[] = new Array(count[k]!);
+    let nKeys = 0;
+    for (let i = head[k]!; i !== -1; i = next[i]!) {
       const s = sessions[i]!;
       const r = resolutions[i]!;
-      sessionKeys.push(s.sessionKey);
-      for (const interval of s.intervals) {
-        pieces.push(interval);
+      sessionKeys[nKeys++] = s.sessionKey;
+      const intervals = s.intervals;
+      for (let j = 0; j < intervals.length; j++) {
+        const interval = intervals[j]!;
+        pieces.addInterval(interval);
         if (interval.closedByMeetingEnd) closedByMeetingEnd = true;
       }
-      const rank = ctx.methods.indexOf(r.method!);
+      const rank = methods.indexOf(r.method!);
       if (rank < bestRank) {
         bestRank = rank;
         bestMethod = r.method;
       }
-      for (const e of r.evidence) if (e.source !== "report") anyWebhookEvidence = true;
+      const evidence = r.evidence;
+      for (let j = 0; j < evidence.length; j++) if (evidence[j]!.source !== "report") anyWebhookEvidence = true;
       if (r.confidence < confidence) confidence = r.confidence;
     }
-    // unionIntervals copies what it merges, so the sessions' own intervals are never touched.
-    const intervals = unionIntervals(pieces);
+    // New interval objects: the sessions' own intervals are never shared or touched.
+    const intervals = pieces.union();
     const attendedMs = coveredMs(intervals, ctx.openEnd);
     let present = false;
     let lastLeave = -Infinity;
-    for (const i of intervals) {
-      if (i.to === undefined) present = true;
-      else if (i.to > lastLeave) lastLeave = i.to;
+    for (let j = 0; j < intervals.length; j++) {
+      const to = intervals[j]!.to;
+      if (to === undefined) present = true;
+      else if (to > lastLeave) lastLeave = to;
     }
     const a: Attendance = {
-      userId,
+      userId: users[k]!,
       attendedMs,
       firstJoin: intervals.length > 0 ? intervals[0]!.from : NaN,
-      sessions: indexes.length,
+      sessions: count[k]!,
       shareOfInstance: span > 0 ? Math.min(1, attendedMs / span) : 0,
       present,
       closedByMeetingEnd,
       resolvedBy: anyWebhookEvidence ? bestMethod! : "report",
       confidence,
-      sessionKeys: exact(sessionKeys.sort()),
-      intervals: exact(intervals),
+      sessionKeys: sortedInPlace(sessionKeys),
+      intervals,
     };
     if (!present && lastLeave > -Infinity) a.lastLeave = lastLeave;
-    attendance.push(a);
+    attendance[k] = a;
   }
   attendance.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  unresolved.sort((a, b) => (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0));
+  // Unresolved sessions were visited in session order, which is sorted by session key already.
+  if (!isSortedByKey(unresolved)) unresolved.sort((a, b) => (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0));
   return { attendance, unresolved };
+}
+
+const pieces = new PieceBuffer();
+
+/** Session keys arrive in session order (sorted); sorts only when the caller's sessions were not. */
+function sortedInPlace(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
+}
+
+function isSortedByKey(list: UnresolvedSession[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i - 1]!.sessionKey > list[i]!.sessionKey) return false;
+  return true;
 }

@@ -1,4 +1,4 @@
-import { CONFLICT_PENALTY, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
+import { CONFLICT_PENALTY, DEFAULT_NAME_PATTERN, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
 import type { Conflict, Evidence, IdentifierField, Resolution, Session, UnresolvedReason } from "./instance-result.js";
 import type { IdentifierLinkMethod } from "./link.js";
 import { manualKey, type LinkIndex } from "./link-index.js";
@@ -19,6 +19,36 @@ export interface IdentityContext {
   options: ResolvedEngineOptions;
   /** Per-result cache: display name → token (or null), so the name pattern runs once per name. */
   tokenCache: Map<string, string | null>;
+  /** Manual links of this instance by session key (undefined when there are none). */
+  manualBySession?: ReadonlyMap<string, readonly string[]> | undefined;
+}
+
+/** Manual links grouped per instance, computed once per link index. */
+const manualByInstance = new WeakMap<ReadonlyMap<string, readonly string[]>, { size: number; perInstance: Map<string, Map<string, readonly string[]>> }>();
+
+/**
+ * The context for resolving the sessions of one instance; manual links are looked up by session key
+ * in a per-instance map (built once per link index) instead of one key string per session.
+ */
+export function identityContext(instanceUuid: string, meetingId: string, links: LinkIndex, options: ResolvedEngineOptions): IdentityContext {
+  let manualBySession: ReadonlyMap<string, readonly string[]> | undefined;
+  if (links.manual.size > 0 && options.methods.includes("manual")) {
+    const cached = manualByInstance.get(links.manual);
+    let perInstance = cached !== undefined && cached.size === links.manual.size ? cached.perInstance : undefined;
+    if (perInstance === undefined) {
+      perInstance = new Map();
+      for (const [key, users] of links.manual) {
+        const cut = key.indexOf("\u0000");
+        const instance = key.slice(0, cut);
+        let bySession = perInstance.get(instance);
+        if (bySession === undefined) perInstance.set(instance, (bySession = new Map()));
+        bySession.set(key.slice(cut + 1), users);
+      }
+      manualByInstance.set(links.manual, { size: links.manual.size, perInstance });
+    }
+    manualBySession = perInstance.get(instanceUuid);
+  }
+  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession };
 }
 
 /**
@@ -33,11 +63,13 @@ export interface IdentityContext {
 export function resolveSession(session: Session, ctx: IdentityContext): Resolution {
   // userId → evidence, kept in method order so the strongest method per user comes first.
   // Usually zero or one user: a Map per session would cost more than it saves.
-  const candidates = new Candidates();
+  const candidates = CANDIDATES;
+  candidates.clear();
   let usableIdentifier = false;
   for (const method of ctx.options.methods) {
     if (method === "manual") {
-      const users = ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
+      if (ctx.links.manual.size === 0) continue;
+      const users = "manualBySession" in ctx ? ctx.manualBySession?.get(session.sessionKey) : ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
       if (users !== undefined) {
         for (const userId of users) candidates.add(userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
       }
@@ -45,7 +77,9 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
     }
     const values = ctx.links.byMethod.get(method);
     const field: IdentifierField = method === "name_token" ? "user_name" : FIELD_OF[method];
-    for (const seen of session.identifiers) {
+    const identifiers = session.identifiers;
+    for (let k = 0; k < identifiers.length; k++) {
+      const seen = identifiers[k]!;
       if (seen.field !== field) continue;
       let value = seen.value;
       if (method === "name_token") {
@@ -63,13 +97,13 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
       }
     }
   }
-  if (candidates.size === 0) {
+  if (candidates.length === 0) {
     return { sessionKey: session.sessionKey, confidence: 0, evidence: [], conflicts: [], unresolvedReason: unresolvedReason(session, usableIdentifier, ctx) };
   }
   const methods = ctx.options.methods;
   let winner: string | undefined;
   let winnerRank = Infinity;
-  for (let i = 0; i < candidates.users.length; i++) {
+  for (let i = 0; i < candidates.length; i++) {
     const userId = candidates.users[i]!;
     const r = methods.indexOf(candidates.evidence[i]![0]!.method);
     // Same strongest method for two users: the smaller id, so the choice never depends on order.
@@ -79,19 +113,24 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
     }
   }
   const conflicts: Conflict[] = [];
-  for (let i = 0; i < candidates.users.length; i++) {
+  let evidence: Evidence[] = [];
+  for (let i = 0; i < candidates.length; i++) {
     const userId = candidates.users[i]!;
-    const evidence = candidates.evidence[i]!;
-    if (userId !== winner) conflicts.push({ userId, method: evidence[0]!.method, evidence: sortEvidence(evidence, methods) });
+    const list = candidates.evidence[i]!;
+    if (userId !== winner) conflicts.push({ userId, method: list[0]!.method, evidence: sortEvidence(list, methods) });
+    else evidence = sortEvidence(list, methods);
   }
-  conflicts.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  const evidence = sortEvidence(candidates.get(winner!)!, methods);
+  if (conflicts.length > 1) {
+    conflicts.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  }
+  candidates.clear();
   const method = evidence[0]!.method;
   const confidence = METHOD_CONFIDENCE[method] * (conflicts.length > 0 ? CONFLICT_PENALTY : 1);
   return { sessionKey: session.sessionKey, userId: winner!, method, confidence, evidence, conflicts };
 }
 
 function tokenOf(name: string, ctx: IdentityContext): string | null {
+  if (ctx.options.namePattern === DEFAULT_NAME_PATTERN) return defaultToken(name);
   let token = ctx.tokenCache.get(name);
   if (token === undefined) {
     const match = ctx.options.namePattern.exec(name);
@@ -99,6 +138,42 @@ function tokenOf(name: string, ctx: IdentityContext): string | null {
     ctx.tokenCache.set(name, token);
   }
   return token;
+}
+
+/**
+ * {@link DEFAULT_NAME_PATTERN} (`/\[rc:(?<token>[^\]\s]+)\]/`) by hand: the first `[rc:` followed by
+ * one or more characters other than `]` and white space, then `]`; else the next `[rc:`.
+ */
+function defaultToken(name: string): string | null {
+  let at = name.indexOf("[rc:");
+  while (at !== -1) {
+    const start = at + 4;
+    let i = start;
+    for (; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c === 93 /* ] */ || isRegExpSpace(c)) break;
+    }
+    if (i > start && i < name.length && name.charCodeAt(i) === 93) return name.slice(start, i);
+    at = name.indexOf("[rc:", at + 1);
+  }
+  return null;
+}
+
+/** `\s` of a JavaScript regular expression. */
+function isRegExpSpace(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /**
@@ -113,31 +188,46 @@ function unresolvedReason(session: Session, usableIdentifier: boolean, ctx: Iden
   return "no_identifier";
 }
 
-/** A tiny insertion-ordered multimap from user id to evidence, backed by arrays. */
+/** A tiny insertion-ordered multimap from user id to evidence, backed by arrays; one, reused. */
 class Candidates {
   readonly users: string[] = [];
   readonly evidence: Evidence[][] = [];
-  get size(): number {
-    return this.users.length;
+  length = 0;
+  clear(): void {
+    this.length = 0;
   }
   add(userId: string, evidence: Evidence): void {
-    const i = this.users.indexOf(userId);
-    if (i === -1) {
-      this.users.push(userId);
-      this.evidence.push([evidence]);
-    } else this.evidence[i]!.push(evidence);
-  }
-  get(userId: string): Evidence[] | undefined {
-    const i = this.users.indexOf(userId);
-    return i === -1 ? undefined : this.evidence[i];
+    for (let i = 0; i < this.length; i++) {
+      if (this.users[i] === userId) {
+        this.evidence[i]!.push(evidence);
+        return;
+      }
+    }
+    this.users[this.length] = userId;
+    this.evidence[this.length] = [evidence];
+    this.length++;
   }
 }
 
+const CANDIDATES = new Candidates();
+
 function sortEvidence(evidence: Evidence[], methods: readonly ResolutionMethod[]): Evidence[] {
   if (evidence.length < 2) return evidence;
-  return evidence.sort(
-    (a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source) || cmp(a.eventKey, b.eventKey),
-  );
+  // Insertion sort (stable, like Array.prototype.sort): evidence lists are short, and sort() allocates per call.
+  for (let i = 1; i < evidence.length; i++) {
+    const v = evidence[i]!;
+    let k = i - 1;
+    while (k >= 0 && compareEvidence(evidence[k]!, v, methods) > 0) {
+      evidence[k + 1] = evidence[k]!;
+      k--;
+    }
+    evidence[k + 1] = v;
+  }
+  return evidence.slice();
+}
+
+function compareEvidence(a: Evidence, b: Evidence, methods: readonly ResolutionMethod[]): number {
+  return methods.indexOf(a.method) - methods.indexOf(b.method) || cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source) || cmp(a.eventKey, b.eventKey);
 }
 
 function cmp(a: string, b: string): number {

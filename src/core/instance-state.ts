@@ -1,11 +1,11 @@
 import { computeAttendance } from "./attendance.js";
 import { resolveEngineOptions, type EngineOptions } from "./engine-options.js";
-import { resolveSession } from "./identity.js";
+import { identityContext, resolveSession } from "./identity.js";
 import type { InstanceInfo, InstanceResult, Resolution } from "./instance-result.js";
 import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";
 import type { InstanceEvent, MeetingInfo, NormalisedEvent, ParticipantEvent, Product, ReportRowEvent } from "./normalised-event.js";
-import { buildSessions, type Connection } from "./sessions.js";
+import { buildSessions, type Connection, type EventStore } from "./sessions.js";
 
 
 /**
@@ -55,8 +55,10 @@ export function createInstanceState(): InstanceState {
   let infoEvent: InstanceEvent | undefined;
   let latest = -Infinity;
 
+  const store: EventStore = { events: [], next: [] };
+
   const newConnection = (userId: string | undefined): Connection => {
-    const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, joins: NO_TIMES, leaves: NO_TIMES, events: NO_EVENTS, attendance: false, webhook: false };
+    const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
@@ -76,9 +78,13 @@ export function createInstanceState(): InstanceState {
       otherKeys.add(event.key);
       return true;
     }
-    const events = conn.events;
-    for (let i = 0; i < events.length; i++) if (events[i]!.key === event.key) return false;
-    conn.events = appended(events, event, NO_EVENTS);
+    const events = store.events;
+    const next = store.next;
+    const key = event.key;
+    for (let i = conn.last; i !== -1; i = next[i]!) if (events[i]!.key === key) return false;
+    next.push(conn.last);
+    conn.last = events.length;
+    events.push(event);
     const u = p.participantUuid;
     if (u !== undefined && !conn.uuids.includes(u)) {
       conn.uuids = withValue(conn.uuids, u);
@@ -88,8 +94,6 @@ export function createInstanceState(): InstanceState {
     }
     if (event.type === "report_row") {
       if (event.status === "in_waiting_room") return true;
-      conn.joins = appended(conn.joins, event.at, NO_TIMES);
-      conn.leaves = appended(conn.leaves, event.leaveAt, NO_TIMES);
       conn.attendance = true;
       if (event.leaveAt > latest) latest = event.leaveAt;
       return true;
@@ -104,11 +108,9 @@ export function createInstanceState(): InstanceState {
       if (event.boundTo.participantUuid !== undefined) conn.linkedUuids = withValue(conn.linkedUuids, event.boundTo.participantUuid);
       if (event.boundTo.userId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, event.boundTo.userId);
     }
-    // Only the meeting proper and breakout rooms are attendance; waiting room and jbh only add evidence.
-    const join = kind === "joined" || kind === "breakout_joined";
-    if (join || kind === "left" || kind === "breakout_left") {
-      if (join) conn.joins = appended(conn.joins, event.at, NO_TIMES);
-      else conn.leaves = appended(conn.leaves, event.at, NO_TIMES);
+    // Only the meeting proper and breakout rooms are attendance (their times are read from the
+    // stored events when a result is asked for); waiting room and jbh only add evidence.
+    if (kind === "joined" || kind === "breakout_joined" || kind === "left" || kind === "breakout_left") {
       conn.attendance = true;
       conn.webhook = true;
       if (event.at > latest) latest = event.at;
@@ -153,31 +155,18 @@ export function createInstanceState(): InstanceState {
     },
     result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult {
       const opts = resolveEngineOptions(options);
-      const sortedEnds = [...endTimes].sort((a, b) => a - b);
+      const sortedEnds = endTimes.length < 2 ? endTimes.slice() : [...endTimes].sort((a, b) => a - b);
       const openEnd = opts.now ?? (latest > -Infinity ? latest : 0);
-      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges }, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
-      const sessions = built.map((b) => b.session);
-      let lastTo = -Infinity;
-      let firstFrom = Infinity;
-      for (const s of sessions) {
-        for (const i of s.intervals) {
-          if (i.from < firstFrom) firstFrom = i.from;
-          const to = i.to ?? openEnd;
-          if (to > lastTo) lastTo = to;
-        }
-      }
-      const spanFromCandidate = Math.min(startTime ?? Infinity, firstFrom);
-      const spanToCandidate = Math.max(endTime ?? opts.now ?? -Infinity, lastTo);
+      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges, store }, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
+      const sessions = built.sessions;
+      const spanFromCandidate = Math.min(startTime ?? Infinity, built.firstFrom);
+      const spanToCandidate = Math.max(endTime ?? opts.now ?? -Infinity, built.lastTo);
       const spanFrom = Number.isFinite(spanFromCandidate) ? spanFromCandidate : undefined;
       const spanTo = Number.isFinite(spanToCandidate) ? spanToCandidate : undefined;
-      const ctx = { instanceUuid: uuid ?? "", meetingId, links: toLinkIndex(links), options: opts, tokenCache: new Map<string, string | null>() };
-      const resolutions: Resolution[] = sessions.map((s) => resolveSession(s, ctx));
-      const { attendance, unresolved } = computeAttendance(
-        sessions,
-        resolutions,
-        built.map((b) => b.latestName),
-        { methods: opts.methods, openEnd, spanFrom, spanTo },
-      );
+      const ctx = identityContext(uuid ?? "", meetingId, toLinkIndex(links), opts);
+      const resolutions: Resolution[] = new Array(sessions.length);
+      for (let i = 0; i < sessions.length; i++) resolutions[i] = resolveSession(sessions[i]!, ctx);
+      const { attendance, unresolved } = computeAttendance(sessions, resolutions, built.latestNames, { methods: opts.methods, openEnd, spanFrom, spanTo });
       const instance: InstanceInfo = { uuid: uuid ?? "", meetingId, accountId, product, status: endTimes.length > 0 ? "ended" : "live" };
       copyInfo(instance, infoEvent?.meeting);
       if (startTime !== undefined) instance.startTime = startTime;
@@ -190,21 +179,10 @@ export function createInstanceState(): InstanceState {
 }
 
 /**
- * Shared empty lists. Most connections never get links, and an array grown from `[]` by `push`
- * reserves 17 slots: starting from a one-element literal keeps 40k connections small, which
- * matters more than anything else for GC time.
+ * Shared empty list. Most connections never get links, and an array grown from `[]` by `push`
+ * reserves 17 slots: starting from a one-element literal keeps 40k connections small.
  */
 const NONE: string[] = [];
-const NO_TIMES: number[] = [];
-const NO_EVENTS: Array<ParticipantEvent | ReportRowEvent> = [];
-
-function appended<T>(list: T[], value: T, empty: T[]): T[] {
-  if (list === empty) return [value];
-  // Most lists end at two (a join and a leave): a literal pair avoids growing to 17 slots.
-  if (list.length === 1) return [list[0]!, value];
-  list.push(value);
-  return list;
-}
 
 function withValue(list: string[], value: string): string[] {
   if (list.includes(value)) return list;

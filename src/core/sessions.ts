@@ -1,11 +1,12 @@
 import type { EventSource, ParticipantEvent, ReportRowEvent } from "./normalised-event.js";
 import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
-import { coveredMs, pairJoinsAndLeaves, unionIntervals } from "./intervals.js";
+import { PieceBuffer } from "./intervals.js";
 
 /**
  * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
  * each rejoin has its own), or a `participant_uuid` when an event had no `user_id`.
  * Filled by the incremental state in O(1) per event; read when a result is asked for.
+ * The connection's events live in the state's {@link EventStore}, chained from `last`.
  */
 export interface Connection {
   /** Position in the state's connection list (union–find node). */
@@ -20,19 +21,20 @@ export interface Connection {
   linkedUuids: string[];
   phoneLeg: boolean;
   breakout: boolean;
-  /** Join and leave times (epoch ms) of attendance events; report rows add one of each. */
-  joins: number[];
-  leaves: number[];
-  events: Array<ParticipantEvent | ReportRowEvent>;
+  /** Index in the event store of the connection's most recent event (-1: none); earlier ones via `next`. */
+  last: number;
   attendance: boolean;
   webhook: boolean;
 }
 
-/** A session plus what identity resolution needs to see. */
-export interface BuiltSession {
-  session: Session;
-  /** Latest name by event time (then key), for unresolved reports. */
-  latestName: string | undefined;
+/**
+ * Every distinct participant event of the instance, once: `events[i]` is chained to the previous
+ * event of its connection by `next[i]` (-1 ends the chain). One flat list instead of an array per
+ * connection: no per-event allocation, and nothing for the garbage collector to trace but the events.
+ */
+export interface EventStore {
+  events: Array<ParticipantEvent | ReportRowEvent>;
+  next: number[];
 }
 
 /** Context shared by every session of one result. */
@@ -49,6 +51,18 @@ export interface ConnectionGraph {
   byUuid: ReadonlyMap<string, Connection>;
   /** Pairs of connection indexes sharing a participant_uuid. */
   uuidEdges: readonly number[];
+  store: EventStore;
+}
+
+/** Sessions sorted by key, with what unresolved reports and the instance span need. */
+export interface BuiltSessions {
+  sessions: Session[];
+  /** Latest name by event time (then key) per session, aligned with `sessions`. */
+  latestNames: Array<string | undefined>;
+  /** Earliest interval start over all sessions (Infinity when none). */
+  firstFrom: number;
+  /** Latest interval end over all sessions, open ones counting until `openEnd` (-Infinity when none). */
+  lastTo: number;
 }
 
 /**
@@ -57,15 +71,17 @@ export interface ConnectionGraph {
  * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
  * join-before-host events only add identifiers to the session they share a key with.
  */
-export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): BuiltSession[] {
+export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): BuiltSessions {
   const { connections, byUserId, byUuid, uuidEdges } = graph;
+  const n = connections.length;
   // Union–find over connection indexes, plus phantom nodes for link targets never seen themselves
   // (e.g. two breakout segments whose parent user_id had no event of its own).
-  const parent: number[] = new Array(connections.length);
-  for (let c = 0; c < connections.length; c++) parent[c] = c;
-  const phantoms = new Map<string, number>();
+  const parent: number[] = new Array(n);
+  for (let c = 0; c < n; c++) parent[c] = c;
+  let phantoms: Map<string, number> | undefined;
   const nodeFor = (target: Connection | undefined, name: string): number => {
     if (target !== undefined) return target.index;
+    phantoms ??= new Map();
     let i = phantoms.get(name);
     if (i === undefined) {
       i = parent.length;
@@ -87,79 +103,268 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   for (let e = 0; e < uuidEdges.length; e += 2) union(uuidEdges[e]!, uuidEdges[e + 1]!);
-  for (let c = 0; c < connections.length; c++) {
+  for (let c = 0; c < n; c++) {
     const conn = connections[c]!;
-    for (const userId of conn.linkedUserIds) union(c, nodeFor(byUserId.get(userId), `u${userId}`));
-    for (const uuid of conn.linkedUuids) union(c, nodeFor(byUuid.get(uuid), `p${uuid}`));
+    const lu = conn.linkedUserIds;
+    for (let k = 0; k < lu.length; k++) union(c, nodeFor(byUserId.get(lu[k]!), `u${lu[k]!}`));
+    const lp = conn.linkedUuids;
+    for (let k = 0; k < lp.length; k++) union(c, nodeFor(byUuid.get(lp[k]!), `p${lp[k]!}`));
   }
-  const groups = new Map<number, Connection[]>();
-  for (let c = 0; c < connections.length; c++) {
+  // Groups as chains of connection indexes (a root is its group's smallest index, so groups come in
+  // order of their first connection, as a Map keyed by root would give them).
+  const nextInGroup = new Int32Array(n);
+  const tail = new Int32Array(n);
+  const roots: number[] = [];
+  for (let c = 0; c < n; c++) {
     const root = find(c);
-    const group = groups.get(root);
-    if (group === undefined) groups.set(root, [connections[c]!]);
-    else group.push(connections[c]!);
+    nextInGroup[c] = -1;
+    if (root === c) {
+      roots.push(c);
+      tail[c] = c;
+    } else {
+      nextInGroup[tail[root]!] = c;
+      tail[root] = c;
+    }
   }
-  const out: BuiltSession[] = [];
-  for (const group of groups.values()) {
+  const sessions: Session[] = [];
+  const latestNames: Array<string | undefined> = [];
+  const span = { firstFrom: Infinity, lastTo: -Infinity };
+  const group: Connection[] = [];
+  for (let g = 0; g < roots.length; g++) {
+    group.length = 0;
     let attendance = false;
-    for (const conn of group) if (conn.attendance) attendance = true;
-    if (attendance) out.push(buildSession(group, ctx));
+    for (let c = roots[g]!; c !== -1; c = nextInGroup[c]!) {
+      const conn = connections[c]!;
+      group.push(conn);
+      if (conn.attendance) attendance = true;
+    }
+    if (!attendance) continue;
+    sessions.push(buildSession(group, graph.store, ctx, span, latestNames));
   }
-  out.sort((a, b) => (a.session.sessionKey < b.session.sessionKey ? -1 : a.session.sessionKey > b.session.sessionKey ? 1 : 0));
-  return out;
+  // Sort by key (stable, like the map-ordered list it replaces), keeping latest names aligned.
+  const order: number[] = new Array(sessions.length);
+  let sorted = true;
+  for (let i = 0; i < sessions.length; i++) {
+    order[i] = i;
+    if (i > 0 && sessions[i - 1]!.sessionKey > sessions[i]!.sessionKey) sorted = false;
+  }
+  if (!sorted) {
+    const keys = sessions.map((s) => s.sessionKey);
+    order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    const s2: Session[] = new Array(sessions.length);
+    const n2: Array<string | undefined> = new Array(sessions.length);
+    for (let i = 0; i < order.length; i++) {
+      s2[i] = sessions[order[i]!]!;
+      n2[i] = latestNames[order[i]!];
+    }
+    return { sessions: s2, latestNames: n2, firstFrom: span.firstFrom, lastTo: span.lastTo };
+  }
+  return { sessions, latestNames, firstFrom: span.firstFrom, lastTo: span.lastTo };
 }
 
-function buildSession(group: Connection[], ctx: SessionContext): BuiltSession {
+// Scratch buffers reused by every session (results are computed synchronously, one at a time).
+const pieces = new PieceBuffer();
+let joins = new Float64Array(64);
+let leaves = new Float64Array(64);
+const scratchStrings: string[] = [];
+const scratchIds: string[] = [];
+const scratchNames: string[] = [];
+const idField: IdentifierField[] = [];
+const idValue: string[] = [];
+const idKey: string[] = [];
+const idSource: EventSource[] = [];
+const idAt: number[] = [];
+const idOrder: number[] = [];
+
+function buildSession(
+  group: Connection[],
+  store: EventStore,
+  ctx: SessionContext,
+  span: { firstFrom: number; lastTo: number },
+  latestNames: Array<string | undefined>,
+): Session {
   const key = chooseKey(group);
-  const merged: string[] = [];
-  const connectionIds: string[] = [];
-  const pieces: Interval[] = [];
-  const identifiers: SeenIdentifier[] = [];
-  const identifierAts: number[] = [];
-  const names: string[] = [];
+  const keyValue = key.value;
+  const events = store.events;
+  const next = store.next;
+  let nMerged = 0;
+  let nIds = 0;
+  let nNames = 0;
+  let nIdentifiers = 0;
   let webhook = false;
   let latestName: string | undefined;
   let latestNameAt = -Infinity;
   let latestNameKey = "";
-  for (const conn of group) {
-    if (conn.userId !== undefined) connectionIds.push(conn.userId);
+  pieces.clear();
+  for (let g = 0; g < group.length; g++) {
+    const conn = group[g]!;
+    if (conn.userId !== undefined) scratchIds[nIds++] = conn.userId;
     if (conn.webhook) webhook = true;
-    for (const uuid of conn.uuids) if (uuid !== key.value && !merged.includes(uuid)) merged.push(uuid);
-    if (conn.phoneLeg && conn.uuids.length === 0 && conn.userId !== undefined && conn.userId !== key.value) merged.push(conn.userId);
-    if (conn.joins.length > 0 || conn.leaves.length > 0) pairJoinsAndLeaves(conn.joins, conn.leaves, ctx.instanceStart, ctx.endTimes, pieces);
-    for (const event of conn.events) {
+    const uuids = conn.uuids;
+    for (let u = 0; u < uuids.length; u++) {
+      const uuid = uuids[u]!;
+      if (uuid !== keyValue && !includes(scratchStrings, nMerged, uuid)) scratchStrings[nMerged++] = uuid;
+    }
+    if (conn.phoneLeg && uuids.length === 0 && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
+    let nJoins = 0;
+    let nLeaves = 0;
+    for (let i = conn.last; i !== -1; i = next[i]!) {
+      const event = events[i]!;
+      // Attendance times: joins and leaves of the meeting proper and breakout rooms; report rows both.
+      if (event.type === "report_row") {
+        if (event.status !== "in_waiting_room") {
+          if (nJoins === joins.length) joins = grown(joins);
+          joins[nJoins++] = event.at;
+          if (nLeaves === leaves.length) leaves = grown(leaves);
+          leaves[nLeaves++] = event.leaveAt;
+        }
+      } else {
+        const kind = event.kind;
+        if (kind === "joined" || kind === "breakout_joined") {
+          if (nJoins === joins.length) joins = grown(joins);
+          joins[nJoins++] = event.at;
+        } else if (kind === "left" || kind === "breakout_left") {
+          if (nLeaves === leaves.length) leaves = grown(leaves);
+          leaves[nLeaves++] = event.at;
+        }
+      }
       const p = event.participant;
-      if (p.customerKey !== undefined) addIdentifier(identifiers, identifierAts, "customer_key", p.customerKey, event);
-      if (p.registrantId !== undefined) addIdentifier(identifiers, identifierAts, "registrant_id", p.registrantId, event);
-      if (p.zoomUserId !== undefined) addIdentifier(identifiers, identifierAts, "participant_user_id", p.zoomUserId, event);
-      if (p.email !== undefined) addIdentifier(identifiers, identifierAts, "email", p.email, event);
-      if (p.userName !== undefined) {
-        addIdentifier(identifiers, identifierAts, "user_name", p.userName, event);
-        if (!names.includes(p.userName)) names.push(p.userName);
+      if (p.customerKey !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "customer_key", p.customerKey, event);
+      if (p.registrantId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "registrant_id", p.registrantId, event);
+      if (p.zoomUserId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "participant_user_id", p.zoomUserId, event);
+      if (p.email !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "email", p.email, event);
+      const userName = p.userName;
+      if (userName !== undefined) {
+        nIdentifiers = addIdentifier(nIdentifiers, "user_name", userName, event);
+        if (!includes(scratchNames, nNames, userName)) scratchNames[nNames++] = userName;
         if (event.at > latestNameAt || (event.at === latestNameAt && event.key > latestNameKey)) {
-          latestName = p.userName;
+          latestName = userName;
           latestNameAt = event.at;
           latestNameKey = event.key;
         }
       }
     }
+    if (nJoins > 0 || nLeaves > 0) pairTimes(nJoins, nLeaves, ctx.instanceStart, ctx.endTimes);
   }
-  const intervals = unionIntervals(pieces);
+  const intervals = pieces.union();
   let present = false;
-  for (const i of intervals) if (i.to === undefined) present = true;
+  let attendedMs = 0;
+  const openEnd = ctx.openEnd;
+  for (let i = 0; i < intervals.length; i++) {
+    const interval = intervals[i]!;
+    const from = interval.from;
+    if (from < span.firstFrom) span.firstFrom = from;
+    let to: number;
+    if (interval.to === undefined) {
+      present = true;
+      to = openEnd > from ? openEnd : from;
+      if (openEnd > span.lastTo) span.lastTo = openEnd;
+    } else {
+      to = interval.to;
+      if (to > span.lastTo) span.lastTo = to;
+    }
+    attendedMs += to - from;
+  }
   const session: Session = {
-    sessionKey: key.value,
-    userIds: exact(connectionIds.sort()),
-    mergedKeys: exact(merged.sort()),
-    identifiers: exact(identifiers.sort(compareIdentifiers)),
-    names: exact(names.sort()),
-    intervals: exact(intervals),
-    attendedMs: coveredMs(intervals, ctx.openEnd),
+    sessionKey: keyValue,
+    userIds: sortedCopy(scratchIds, nIds),
+    mergedKeys: sortedCopy(scratchStrings, nMerged),
+    identifiers: identifierList(nIdentifiers),
+    names: sortedCopy(scratchNames, nNames),
+    intervals,
+    attendedMs,
     present,
     source: webhook ? "webhook" : "report",
   };
-  if (key.isUuid) session.participantUuid = key.value;
-  return { session, latestName };
+  if (key.isUuid) session.participantUuid = keyValue;
+  latestNames.push(latestName);
+  return session;
+}
+
+/**
+ * One connection's joins and leaves (in the scratch buffers) → pieces; the rules of
+ * {@link pairJoinsAndLeaves} in `intervals.ts`, without arrays or objects.
+ */
+function pairTimes(nJoins: number, nLeaves: number, instanceStart: number | undefined, endTimes: readonly number[]): void {
+  sortNumbers(joins, nJoins);
+  sortNumbers(leaves, nLeaves);
+  let open = NaN;
+  let sawJoin = false;
+  let j = 0;
+  let l = 0;
+  while (j < nJoins || l < nLeaves) {
+    if (j < nJoins && (l >= nLeaves || joins[j]! <= leaves[l]!)) {
+      if (open !== open) open = joins[j]!;
+      sawJoin = true;
+      j++;
+      continue;
+    }
+    const at = leaves[l++]!;
+    if (open === open) {
+      pieces.add(open, at, false, false);
+      open = NaN;
+    } else if (!sawJoin) {
+      pieces.add(instanceStart !== undefined && instanceStart <= at ? instanceStart : at, at, false, true);
+      sawJoin = true; // later stray leaves of this connection are stale extras
+    }
+  }
+  if (open === open) {
+    let end = Infinity;
+    for (let i = 0; i < endTimes.length; i++) {
+      if (endTimes[i]! >= open) {
+        end = endTimes[i]!;
+        break;
+      }
+    }
+    pieces.add(open, end, end !== Infinity, false);
+  }
+}
+
+function sortNumbers(a: Float64Array, n: number): void {
+  if (n < 2) return;
+  if (n > 32) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let k = i - 1;
+    while (k >= 0 && a[k]! > v) {
+      a[k + 1] = a[k]!;
+      k--;
+    }
+    a[k + 1] = v;
+  }
+}
+
+function grown(a: Float64Array): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+function includes(list: string[], n: number, value: string): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === value) return true;
+  return false;
+}
+
+/** The first `n` strings of a scratch list, sorted (like `Array.prototype.sort()` on strings), as a new exact-size array. */
+export function sortedCopy(list: string[], n: number): string[] {
+  if (n === 0) return [];
+  if (n === 1) return [list[0]!];
+  if (n === 2) return list[0]! <= list[1]! ? [list[0]!, list[1]!] : [list[1]!, list[0]!];
+  const out = list.slice(0, n);
+  if (n > 32) return out.sort();
+  for (let i = 1; i < n; i++) {
+    const v = out[i]!;
+    let k = i - 1;
+    while (k >= 0 && out[k]! > v) {
+      out[k + 1] = out[k]!;
+      k--;
+    }
+    out[k + 1] = v;
+  }
+  return out;
 }
 
 /**
@@ -172,16 +377,20 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   for (const conn of group) if (conn.phoneLeg) for (const u of conn.uuids) (phoneUuids ??= []).push(u);
   let best: string | undefined;
   for (let pass = 0; pass < 2; pass++) {
-    for (const conn of group) {
-      for (const u of conn.uuids) {
+    for (let g = 0; g < group.length; g++) {
+      const uuids = group[g]!.uuids;
+      for (let k = 0; k < uuids.length; k++) {
+        const u = uuids[k]!;
         const phone = phoneUuids !== undefined && phoneUuids.includes(u);
         if (phone === (pass === 1) && (best === undefined || u < best)) best = u;
       }
     }
     if (best !== undefined) return { value: best, isUuid: true };
+    if (phoneUuids === undefined) break; // nothing for the second pass to find
   }
   for (let pass = 0; pass < 3; pass++) {
-    for (const conn of group) {
+    for (let g = 0; g < group.length; g++) {
+      const conn = group[g]!;
       const eligible = pass === 0 ? !conn.phoneLeg && !conn.breakout : pass === 1 ? !conn.phoneLeg : true;
       if (eligible && conn.userId !== undefined && (best === undefined || conn.userId < best)) best = conn.userId;
     }
@@ -190,26 +399,55 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   return { value: group[0]!.uuids[0] ?? "", isUuid: true };
 }
 
-function addIdentifier(list: SeenIdentifier[], ats: number[], field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): void {
+function addIdentifier(n: number, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): number {
   const source: EventSource = event.source;
   // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
-  for (let i = 0; i < list.length; i++) {
-    const seen = list[i]!;
-    if (seen.value === value && seen.field === field && seen.source === source) {
+  for (let i = 0; i < n; i++) {
+    if (idValue[i] === value && idField[i] === field && idSource[i] === source) {
       // Keep the earliest event (own time, then key) so the choice is independent of arrival order.
-      if (event.at < ats[i]! || (event.at === ats[i]! && event.key < seen.eventKey)) {
-        ats[i] = event.at;
-        seen.eventKey = event.key;
+      if (event.at < idAt[i]! || (event.at === idAt[i]! && event.key < idKey[i]!)) {
+        idAt[i] = event.at;
+        idKey[i] = event.key;
       }
-      return;
+      return n;
     }
   }
-  list.push({ field, value, eventKey: event.key, source });
-  ats.push(event.at);
+  idField[n] = field;
+  idValue[n] = value;
+  idKey[n] = event.key;
+  idSource[n] = source;
+  idAt[n] = event.at;
+  return n + 1;
 }
 
-function compareIdentifiers(a: SeenIdentifier, b: SeenIdentifier): number {
-  return cmp(a.field, b.field) || cmp(a.value, b.value) || cmp(a.source, b.source);
+/** The scratch identifiers sorted by field, value, source, as result objects. */
+function identifierList(n: number): SeenIdentifier[] {
+  if (n === 0) return [];
+  for (let i = 0; i < n; i++) idOrder[i] = i;
+  if (n > 32) {
+    const order = idOrder.slice(0, n).sort(compareIdentifiers);
+    for (let i = 0; i < n; i++) idOrder[i] = order[i]!;
+  } else {
+    for (let i = 1; i < n; i++) {
+      const v = idOrder[i]!;
+      let k = i - 1;
+      while (k >= 0 && compareIdentifiers(idOrder[k]!, v) > 0) {
+        idOrder[k + 1] = idOrder[k]!;
+        k--;
+      }
+      idOrder[k + 1] = v;
+    }
+  }
+  const out: SeenIdentifier[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = idOrder[i]!;
+    out[i] = { field: idField[k]!, value: idValue[k]!, eventKey: idKey[k]!, source: idSource[k]! };
+  }
+  return out;
+}
+
+function compareIdentifiers(a: number, b: number): number {
+  return cmp(idField[a]!, idField[b]!) || cmp(idValue[a]!, idValue[b]!) || cmp(idSource[a]!, idSource[b]!);
 }
 
 /**
@@ -223,3 +461,5 @@ export function exact<T>(list: T[]): T[] {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+export type { Interval };
