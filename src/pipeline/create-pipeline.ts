@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
-import { instanceRows, writeInstanceRows, type WriteStats } from "../store/derived/index.js";
+import { writeInstanceRows, type WriteStats } from "../store/derived/index.js";
 import type { Database, RollcallDatabase } from "../store/index.js";
 import type { NormaliseOptions } from "../zoom/events/index.js";
 import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
@@ -188,7 +188,8 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     const next = nextRevision(revision);
     const snapshot = await writeInstanceRows(
       trx,
-      instanceRows(group.accountId, result),
+      group.accountId,
+      result,
       entry.snapshot,
       { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() },
       stats,

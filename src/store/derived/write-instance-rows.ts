@@ -1,18 +1,21 @@
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../schema.js";
-import type { InstanceRows } from "./instance-rows.js";
+import type { Insertable } from "kysely";
+import type { Attendance, InstanceResult, Resolution, Session } from "../../core/index.js";
+import type { AttendanceTable, ParticipantSessionTable, SessionIdentifierTable, SessionResolutionTable } from "../tables/derived.js";
+import { attendanceRow, displayName, identifierRows, instanceRow, instanceRows, latestNames, meetingRow, resolutionRow, sessionRow, type InstanceRows, type RowKey } from "./instance-rows.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /**
- * What was last written for an instance: each row's content by key, so the next write touches only
- * rows that changed. Kept in memory by the pipeline next to the engine state.
+ * What was last written for an instance: the engine result the rows were made from. Results are
+ * plain immutable values, so the next write compares the new result with this one, session by
+ * session, and maps and writes only what changed (no JSON encoding of unchanged rows). Kept in
+ * memory by the pipeline next to the engine state.
  */
 export interface RowSnapshot {
-  sessions: Map<string, string>;
-  sessionIdentifiers: Map<string, string>;
-  resolutions: Map<string, string>;
-  attendance: Map<string, string>;
+  result: InstanceResult;
+  latestNames: Map<string, string | undefined>;
 }
 
 /** How many rows one write changed, per table (for tests and the benchmark). */
@@ -31,37 +34,169 @@ export interface WriteInstanceOptions {
   now: number;
 }
 
+/**
+ * The writes that turn what `previous` wrote into the rows of `result`, worked out without the
+ * database (so a caller can compute them before it takes a write lock). Rows whose only change is
+ * the time counted so far (open sessions and present users, whose time runs to the latest event)
+ * get narrow updates instead of whole-row upserts.
+ */
+export interface InstanceRowChanges {
+  accountId: string;
+  instanceUuid: string;
+  instance: InstanceRows["instance"];
+  meeting: InstanceRows["meeting"];
+  /** Undefined: replace every row of the instance with `full`. */
+  full: InstanceRows | undefined;
+  sessions: Insertable<ParticipantSessionTable>[];
+  sessionTimes: Array<{ key: string; attendedMs: number }>;
+  goneSessions: string[];
+  /** Sessions whose identifier rows are replaced (changed or gone), and the new rows. */
+  identifierSessions: string[];
+  identifiers: Insertable<SessionIdentifierTable>[];
+  resolutions: Insertable<SessionResolutionTable>[];
+  goneResolutions: string[];
+  attendance: Insertable<AttendanceTable>[];
+  attendanceTimes: Array<{ key: string; attendedMs: number; share: number }>;
+  goneAttendance: string[];
+  snapshot: RowSnapshot;
+}
+
+/**
+ * Compares `result` with the snapshot of the last write (undefined: everything is written anew).
+ * Equality is exact JSON equality (same keys in the same order, same values), so a row is skipped
+ * only when its bytes would be the same.
+ */
+export function instanceRowChanges(accountId: string, result: InstanceResult, previous: RowSnapshot | undefined): InstanceRowChanges {
+  const key: RowKey = { account_id: accountId, instance_uuid: result.instance.uuid };
+  const names = latestNames(result);
+  const changes: InstanceRowChanges = {
+    accountId,
+    instanceUuid: result.instance.uuid,
+    instance: instanceRow(key, result),
+    meeting: meetingRow(accountId, result),
+    full: undefined,
+    sessions: [],
+    sessionTimes: [],
+    goneSessions: [],
+    identifierSessions: [],
+    identifiers: [],
+    resolutions: [],
+    goneResolutions: [],
+    attendance: [],
+    attendanceTimes: [],
+    goneAttendance: [],
+    snapshot: { result, latestNames: names },
+  };
+  if (previous === undefined) {
+    changes.full = instanceRows(accountId, result);
+    return changes;
+  }
+  const before = previous.result;
+
+  const oldSessions = new Map<string, Session>();
+  for (const s of before.sessions) oldSessions.set(s.sessionKey, s);
+  for (const s of result.sessions) {
+    const old = oldSessions.get(s.sessionKey);
+    oldSessions.delete(s.sessionKey);
+    const name = names.get(s.sessionKey);
+    if (old === undefined || displayName(old, previous.latestNames.get(s.sessionKey)) !== displayName(s, name) || !sameExcept(old, s, "attendedMs", "")) {
+      changes.sessions.push(sessionRow(key, s, name));
+      if (old === undefined || !sameJson(old.identifiers, s.identifiers)) {
+        if (old !== undefined) changes.identifierSessions.push(s.sessionKey);
+        identifierRows(key, s, changes.identifiers);
+      }
+    } else if (old.attendedMs !== s.attendedMs) {
+      changes.sessionTimes.push({ key: s.sessionKey, attendedMs: s.attendedMs });
+    }
+  }
+  for (const k of oldSessions.keys()) {
+    changes.goneSessions.push(k);
+    changes.identifierSessions.push(k);
+  }
+
+  const oldResolutions = new Map<string, Resolution>();
+  for (const r of before.resolutions) oldResolutions.set(r.sessionKey, r);
+  for (const r of result.resolutions) {
+    const old = oldResolutions.get(r.sessionKey);
+    oldResolutions.delete(r.sessionKey);
+    if (old === undefined || !sameJson(old, r)) changes.resolutions.push(resolutionRow(key, r));
+  }
+  changes.goneResolutions = [...oldResolutions.keys()];
+
+  const oldAttendance = new Map<string, Attendance>();
+  for (const a of before.attendance) oldAttendance.set(a.userId, a);
+  for (const a of result.attendance) {
+    const old = oldAttendance.get(a.userId);
+    oldAttendance.delete(a.userId);
+    if (old === undefined || !sameExcept(old, a, "attendedMs", "shareOfInstance")) changes.attendance.push(attendanceRow(key, a));
+    else if (old.attendedMs !== a.attendedMs || !Object.is(old.shareOfInstance, a.shareOfInstance)) changes.attendanceTimes.push({ key: a.userId, attendedMs: a.attendedMs, share: a.shareOfInstance });
+  }
+  changes.goneAttendance = [...oldAttendance.keys()];
+  return changes;
+}
+
+/** Equal as JSON would write them: same keys in the same order, equal values (NaN never equal: rewritten). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  return sameExcept(a as Record<string, unknown>, b as Record<string, unknown>, "", "");
+}
+
+/** {@link sameJson} of two objects, ignoring the values (not the presence) of up to two keys. */
+function sameExcept(a: object, b: object, skip1: string, skip2: string): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    if (k === skip1 || k === skip2) continue;
+    if (!sameJson(ra[k], rb[k])) return false;
+  }
+  return true;
+}
+
 // Both databases take at least 32766 bind parameters per statement.
 const maxParameters = 30_000;
 
 /**
  * Writes an instance's derived rows. With `previous` (what this process wrote last time) only the
- * rows whose content changed are upserted and the rows that vanished (a phone leg merged into its
+ * rows whose content changed are written and the rows that vanished (a phone leg merged into its
  * computer session, a user no longer resolved) deleted; without it, every row of the instance is
  * replaced. Call inside the transaction that holds the instance's lock. Returns the new snapshot.
  *
  * @example
- * const snapshot = await writeInstanceRows(trx, instanceRows(accountId, result), undefined, { revision: 1, eventCount: 3, resolvedMarks: 0, now: Date.now() }, stats);
+ * const snapshot = await writeInstanceRows(trx, result, "acct", undefined, { revision: 1, eventCount: 3, resolvedMarks: 0, now: Date.now() }, stats);
  */
 export async function writeInstanceRows(
   db: Db,
-  rows: InstanceRows,
+  accountId: string,
+  result: InstanceResult,
   previous: RowSnapshot | undefined,
   options: WriteInstanceOptions,
   stats: WriteStats = { upserted: 0, deleted: 0 },
 ): Promise<RowSnapshot> {
-  const scope = { account: rows.accountId, instance: rows.instanceUuid };
-  const next: RowSnapshot = {
-    sessions: new Map(rows.sessions.map((r) => [r.session_key, JSON.stringify(r)])),
-    sessionIdentifiers: new Map(rows.sessions.map((r) => [r.session_key, r.identifiers_json])),
-    resolutions: new Map(rows.resolutions.map((r) => [r.session_key, JSON.stringify(r)])),
-    attendance: new Map(rows.attendance.map((r) => [r.user_id, JSON.stringify(r)])),
-  };
+  const changes = instanceRowChanges(accountId, result, previous);
+  await writeInstanceRowChanges(db, changes, options, stats);
+  return changes.snapshot;
+}
 
-  await upsertInstance(db, rows, options);
-  if (rows.meeting) await upsertMeeting(db, rows.meeting, options.now);
+/** Writes what {@link instanceRowChanges} worked out (inside the transaction holding the instance's lock). */
+export async function writeInstanceRowChanges(db: Db, changes: InstanceRowChanges, options: WriteInstanceOptions, stats: WriteStats = { upserted: 0, deleted: 0 }): Promise<void> {
+  const scope = { account: changes.accountId, instance: changes.instanceUuid };
+  await upsertInstance(db, changes, options);
+  if (changes.meeting) await upsertMeeting(db, changes.meeting, options.now);
 
-  if (previous === undefined) {
+  const rows = changes.full;
+  if (rows !== undefined) {
     for (const table of ["participant_sessions", "session_identifiers", "session_resolutions", "attendance"] as const) {
       const result = await db.deleteFrom(table).where("account_id", "=", scope.account).where("instance_uuid", "=", scope.instance).executeTakeFirst();
       stats.deleted += Number(result.numDeletedRows);
@@ -71,33 +206,44 @@ export async function writeInstanceRows(
     await insertChunks(db, "session_resolutions", rows.resolutions);
     await insertChunks(db, "attendance", rows.attendance);
     stats.upserted += rows.sessions.length + rows.identifiers.length + rows.resolutions.length + rows.attendance.length;
-    return next;
+    return;
   }
 
-  const changedSessions = rows.sessions.filter((r) => previous.sessions.get(r.session_key) !== next.sessions.get(r.session_key));
-  const goneSessions = [...previous.sessions.keys()].filter((k) => !next.sessions.has(k));
-  const identifiersChanged = new Set(
-    changedSessions.filter((r) => previous.sessionIdentifiers.get(r.session_key) !== r.identifiers_json).map((r) => r.session_key),
-  );
-  const changedResolutions = rows.resolutions.filter((r) => previous.resolutions.get(r.session_key) !== next.resolutions.get(r.session_key));
-  const goneResolutions = [...previous.resolutions.keys()].filter((k) => !next.resolutions.has(k));
-  const changedAttendance = rows.attendance.filter((r) => previous.attendance.get(r.user_id) !== next.attendance.get(r.user_id));
-  const goneAttendance = [...previous.attendance.keys()].filter((k) => !next.attendance.has(k));
+  stats.deleted += await deleteKeys(db, "participant_sessions", "session_key", scope, changes.goneSessions);
+  stats.deleted += await deleteKeys(db, "session_identifiers", "session_key", scope, changes.identifierSessions);
+  stats.deleted += await deleteKeys(db, "session_resolutions", "session_key", scope, changes.goneResolutions);
+  stats.deleted += await deleteKeys(db, "attendance", "user_id", scope, changes.goneAttendance);
 
-  stats.deleted += await deleteKeys(db, "participant_sessions", "session_key", scope, goneSessions);
-  stats.deleted += await deleteKeys(db, "session_identifiers", "session_key", scope, [...goneSessions, ...identifiersChanged]);
-  stats.deleted += await deleteKeys(db, "session_resolutions", "session_key", scope, goneResolutions);
-  stats.deleted += await deleteKeys(db, "attendance", "user_id", scope, goneAttendance);
-
-  await upsertChunks(db, "participant_sessions", ["account_id", "instance_uuid", "session_key"], changedSessions);
-  await insertChunks(db, "session_identifiers", rows.identifiers.filter((r) => identifiersChanged.has(r.session_key)));
-  await upsertChunks(db, "session_resolutions", ["account_id", "instance_uuid", "session_key"], changedResolutions);
-  await upsertChunks(db, "attendance", ["account_id", "instance_uuid", "user_id"], changedAttendance);
-  stats.upserted += changedSessions.length + identifiersChanged.size + changedResolutions.length + changedAttendance.length;
-  return next;
+  await upsertChunks(db, "participant_sessions", ["account_id", "instance_uuid", "session_key"], changes.sessions);
+  await insertChunks(db, "session_identifiers", changes.identifiers);
+  await upsertChunks(db, "session_resolutions", ["account_id", "instance_uuid", "session_key"], changes.resolutions);
+  await upsertChunks(db, "attendance", ["account_id", "instance_uuid", "user_id"], changes.attendance);
+  await updateSessionTimes(db, scope, changes.sessionTimes);
+  await updateAttendanceTimes(db, scope, changes.attendanceTimes);
+  stats.upserted += changes.sessions.length + changes.identifiers.length + changes.resolutions.length + changes.attendance.length + changes.sessionTimes.length + changes.attendanceTimes.length;
 }
 
-async function upsertInstance(db: Db, rows: InstanceRows, options: WriteInstanceOptions): Promise<void> {
+/** `attended_ms` of sessions whose other columns did not change: one statement per chunk (`update … from (values …)`). */
+async function updateSessionTimes(db: Db, scope: { account: string; instance: string }, times: InstanceRowChanges["sessionTimes"]): Promise<void> {
+  const size = Math.floor(maxParameters / 2);
+  for (let i = 0; i < times.length; i += size) {
+    const values = sql.join(times.slice(i, i + size).map((t) => sql`(${t.key}, ${t.attendedMs})`));
+    await sql`update participant_sessions set attended_ms = cast(v.column2 as bigint) from (values ${values}) as v
+      where participant_sessions.account_id = ${scope.account} and participant_sessions.instance_uuid = ${scope.instance} and participant_sessions.session_key = v.column1`.execute(db);
+  }
+}
+
+/** `attended_ms` and `share_of_instance` of attendance rows whose other columns did not change. */
+async function updateAttendanceTimes(db: Db, scope: { account: string; instance: string }, times: InstanceRowChanges["attendanceTimes"]): Promise<void> {
+  const size = Math.floor(maxParameters / 3);
+  for (let i = 0; i < times.length; i += size) {
+    const values = sql.join(times.slice(i, i + size).map((t) => sql`(${t.key}, ${t.attendedMs}, ${t.share})`));
+    await sql`update attendance set attended_ms = cast(v.column2 as bigint), share_of_instance = cast(v.column3 as double precision) from (values ${values}) as v
+      where attendance.account_id = ${scope.account} and attendance.instance_uuid = ${scope.instance} and attendance.user_id = v.column1`.execute(db);
+  }
+}
+
+async function upsertInstance(db: Db, rows: Pick<InstanceRowChanges, "accountId" | "instanceUuid" | "instance">, options: WriteInstanceOptions): Promise<void> {
   // An ended instance whose reconciliation with Zoom's report is done (src/pipeline/reconcile) stays
   // `finalized` through every recomputation, `reprocess` included: the engine only knows live/ended.
   const status = sql<string>`case when cast(${rows.instance.status} as text) = 'ended' and exists (select 1 from reconciliations r where r.account_id = cast(${rows.accountId} as text) and r.instance_uuid = cast(${rows.instanceUuid} as text) and r.state = 'finalized') then 'finalized' else cast(${rows.instance.status} as text) end`;
