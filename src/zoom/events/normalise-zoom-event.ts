@@ -72,7 +72,8 @@ function participantEvent(
   const timeField = TIMED_FIELD[meaning.kind];
   let at: number | undefined;
   if (timeField !== undefined) {
-    const raw = p[timeField];
+    // A named read per field (a keyed read with a varying name is a slow megamorphic lookup).
+    const raw = timeField === "join_time" ? p.join_time : timeField === "leave_time" ? p.leave_time : p.date_time;
     if (raw !== undefined && raw !== null && raw !== "") {
       at = parseZoomTime(raw);
       if (at === undefined) return timeIssue(`payload.object.participant.${timeField}`, raw);
