@@ -37,10 +37,11 @@ export function computeAttendance(
     const r = resolutions[i]!;
     const userId = r.userId;
     if (userId === undefined) {
-      const u: UnresolvedSession = { sessionKey: r.sessionKey, attendedMs: sessions[i]!.attendedMs, reason: r.unresolvedReason ?? "no_identifier" };
       const name = latestNames[i];
-      if (name !== undefined) u.userName = name;
-      unresolved.push(u);
+      const sessionKey = r.sessionKey;
+      const attendedMs = sessions[i]!.attendedMs;
+      const reason = r.unresolvedReason ?? "no_identifier";
+      unresolved.push(name !== undefined ? { sessionKey, attendedMs, reason, userName: name } : { sessionKey, attendedMs, reason });
       continue;
     }
     next[i] = -1;
@@ -98,21 +99,17 @@ export function computeAttendance(
       if (to === undefined) present = true;
       else if (to > lastLeave) lastLeave = to;
     }
-    const a: Attendance = {
-      userId: users[k]!,
-      attendedMs,
-      firstJoin: intervals.length > 0 ? intervals[0]!.from : NaN,
-      sessions: count[k]!,
-      shareOfInstance: span > 0 ? Math.min(1, attendedMs / span) : 0,
-      present,
-      closedByMeetingEnd,
-      resolvedBy: anyWebhookEvidence ? bestMethod! : "report",
-      confidence,
-      sessionKeys: sortedInPlace(sessionKeys),
-      intervals,
-    };
-    if (!present && lastLeave > -Infinity) a.lastLeave = lastLeave;
-    attendance[k] = a;
+    const userId = users[k]!;
+    const firstJoin = intervals.length > 0 ? intervals[0]!.from : NaN;
+    const sessionCount = count[k]!;
+    const shareOfInstance = span > 0 ? Math.min(1, attendedMs / span) : 0;
+    const resolvedBy = anyWebhookEvidence ? bestMethod! : "report";
+    const keys = sortedInPlace(sessionKeys);
+    // One literal per shape (lastLeave last, as when it used to be added afterwards).
+    attendance[k] =
+      !present && lastLeave > -Infinity
+        ? { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, confidence, sessionKeys: keys, intervals, lastLeave }
+        : { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, confidence, sessionKeys: keys, intervals };
   }
   attendance.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   // Unresolved sessions were visited in session order, which is sorted by session key already.

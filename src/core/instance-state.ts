@@ -55,7 +55,7 @@ export function createInstanceState(): InstanceState {
   let infoEvent: InstanceEvent | undefined;
   let latest = -Infinity;
 
-  const store: EventStore = { events: [], next: [] };
+  const store: EventStore = { events: [], next: [], fingerprints: [] };
 
   const newConnection = (userId: string | undefined): Connection => {
     const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
@@ -80,9 +80,13 @@ export function createInstanceState(): InstanceState {
     }
     const events = store.events;
     const next = store.next;
+    const fingerprints = store.fingerprints;
     const key = event.key;
-    for (let i = conn.last; i !== -1; i = next[i]!) if (events[i]!.key === key) return false;
+    const fp = fingerprint(key);
+    // Compare keys only where the fingerprints match: earlier events stay untouched (no cache misses).
+    for (let i = conn.last; i !== -1; i = next[i]!) if (fingerprints[i] === fp && events[i]!.key === key) return false;
     next.push(conn.last);
+    fingerprints.push(fp);
     conn.last = events.length;
     events.push(event);
     const u = p.participantUuid;
@@ -183,6 +187,15 @@ export function createInstanceState(): InstanceState {
  * reserves 17 slots: starting from a one-element literal keeps 40k connections small.
  */
 const NONE: string[] = [];
+
+/**
+ * Equal keys have equal fingerprints: the length and two characters near the end (a content key ends
+ * with the event's own time, so the seconds and minutes tell most events of a connection apart).
+ */
+function fingerprint(key: string): number {
+  const n = key.length;
+  return n < 5 ? n : ((n & 0x3fff) << 16) | ((key.charCodeAt(n - 2) & 0xff) << 8) | (key.charCodeAt(n - 5) & 0xff);
+}
 
 function withValue(list: string[], value: string): string[] {
   if (list.includes(value)) return list;

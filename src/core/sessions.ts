@@ -35,6 +35,8 @@ export interface Connection {
 export interface EventStore {
   events: Array<ParticipantEvent | ReportRowEvent>;
   next: number[];
+  /** A cheap digest of each event's key, so de-duplication compares keys only when it matches. */
+  fingerprints: number[];
 }
 
 /** Context shared by every session of one result. */
@@ -265,18 +267,16 @@ function buildSession(
     }
     attendedMs += to - from;
   }
-  const session: Session = {
-    sessionKey: keyValue,
-    userIds: sortedCopy(scratchIds, nIds),
-    mergedKeys: sortedCopy(scratchStrings, nMerged),
-    identifiers: identifierList(nIdentifiers),
-    names: sortedCopy(scratchNames, nNames),
-    intervals,
-    attendedMs,
-    present,
-    source: webhook ? "webhook" : "report",
-  };
-  if (key.isUuid) session.participantUuid = keyValue;
+  const userIds = sortedCopy(scratchIds, nIds);
+  const mergedKeys = sortedCopy(scratchStrings, nMerged);
+  const identifiers = identifierList(nIdentifiers);
+  const names = sortedCopy(scratchNames, nNames);
+  const source: EventSource = webhook ? "webhook" : "report";
+  // One literal per shape (participantUuid last, as when it used to be added afterwards): a property
+  // added later would give every session an extra out-of-object property store.
+  const session: Session = key.isUuid
+    ? { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source, participantUuid: keyValue }
+    : { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source };
   latestNames.push(latestName);
   return session;
 }
