@@ -7,6 +7,7 @@
  *
  *   npm run bench:pipeline                      # SQLite + PostgreSQL (DATABASE_URL's server, or local)
  *   BENCH_PARTICIPANTS=2000 npm run bench:pipeline
+ *   BENCH_DIALECTS=postgres npm run bench:pipeline
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -83,21 +84,28 @@ function percentile(sorted: number[], p: number): number {
 async function measure(dialect: "sqlite" | "postgres", bodies: unknown[], links: Link[]): Promise<Figures> {
   const baseline = await withDatabase(dialect, async (url) => {
     const service = await serve(url, []);
-    const t = performance.now();
-    await postAll([service.url], secret, bodies, 64);
-    const seconds = (performance.now() - t) / 1000;
-    await service.stop();
-    return seconds;
+    try {
+      const t = performance.now();
+      await postAll([service.url], secret, bodies, 64);
+      return (performance.now() - t) / 1000;
+    } finally {
+      await service.stop(); // before the database is dropped, also on failure
+    }
   });
   return withDatabase(dialect, async (url) => {
     const worker = createPipelineWorker({ pipeline: { loadLinks: async () => links } });
     const service = await serve(url, [worker]);
-    const t = performance.now();
-    await postAll([service.url], secret, bodies, 64);
-    const postSeconds = (performance.now() - t) / 1000;
-    await worker.idle();
-    const allProcessedSeconds = (performance.now() - t) / 1000;
-    await service.stop();
+    let postSeconds: number;
+    let allProcessedSeconds: number;
+    try {
+      const t = performance.now();
+      await postAll([service.url], secret, bodies, 64);
+      postSeconds = (performance.now() - t) / 1000;
+      await worker.idle();
+      allProcessedSeconds = (performance.now() - t) / 1000;
+    } finally {
+      await service.stop(); // before the database is dropped, also on failure
+    }
     const store = await openDatabase(url);
     const rows = await store.db.selectFrom("inbox_events").select(["received_at", "processed_at", "status"]).execute();
     await store.close();
@@ -122,7 +130,8 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 const { bodies, links } = webinarStream({ participants, seed: 2026 });
 const result: Record<string, unknown> = { participants, posts: bodies.length };
-for (const dialect of ["sqlite", "postgres"] as const) {
+const dialects = (process.env["BENCH_DIALECTS"] ?? "sqlite,postgres").split(",") as Array<"sqlite" | "postgres">;
+for (const dialect of dialects) {
   try {
     const figures = await measure(dialect, bodies, links);
     result[dialect] = figures;
