@@ -81,8 +81,7 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
   const parent: number[] = new Array(n);
   for (let c = 0; c < n; c++) parent[c] = c;
   let phantoms: Map<string, number> | undefined;
-  const nodeFor = (target: Connection | undefined, name: string): number => {
-    if (target !== undefined) return target.index;
+  const phantom = (name: string): number => {
     phantoms ??= new Map();
     let i = phantoms.get(name);
     if (i === undefined) {
@@ -108,9 +107,10 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
   for (let c = 0; c < n; c++) {
     const conn = connections[c]!;
     const lu = conn.linkedUserIds;
-    for (let k = 0; k < lu.length; k++) union(c, nodeFor(byUserId.get(lu[k]!), `u${lu[k]!}`));
+    // The phantom's name is only built when there is no connection to link to.
+    for (let k = 0; k < lu.length; k++) union(c, byUserId.get(lu[k]!)?.index ?? phantom(`u${lu[k]!}`));
     const lp = conn.linkedUuids;
-    for (let k = 0; k < lp.length; k++) union(c, nodeFor(byUuid.get(lp[k]!), `p${lp[k]!}`));
+    for (let k = 0; k < lp.length; k++) union(c, byUuid.get(lp[k]!)?.index ?? phantom(`p${lp[k]!}`));
   }
   // Groups as chains of connection indexes (a root is its group's smallest index, so groups come in
   // order of their first connection, as a Map keyed by root would give them).
