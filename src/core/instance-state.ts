@@ -58,7 +58,7 @@ export function createInstanceState(): InstanceState {
   const store: EventStore = { events: [], next: [], fingerprints: [] };
 
   const newConnection = (userId: string | undefined): Connection => {
-    const conn: Connection = { index: connections.length, userId, uuids: NONE, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
+    const conn: Connection = { index: connections.length, userId, uuid: undefined, moreUuids: undefined, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
@@ -90,8 +90,10 @@ export function createInstanceState(): InstanceState {
     conn.last = events.length;
     events.push(event);
     const u = p.participantUuid;
-    if (u !== undefined && !conn.uuids.includes(u)) {
-      conn.uuids = withValue(conn.uuids, u);
+    // The first participant_uuid sits on the connection itself: no list to read for the usual one.
+    if (u !== undefined && u !== conn.uuid && !isExtraUuid(conn, u)) {
+      if (conn.uuid === undefined) conn.uuid = u;
+      else (conn.moreUuids ??= []).push(u);
       const first = byUuid.get(u);
       if (first === undefined) byUuid.set(u, conn);
       else uuidEdges.push(first.index, conn.index);
@@ -195,6 +197,10 @@ const NONE: string[] = [];
 function fingerprint(key: string): number {
   const n = key.length;
   return n < 5 ? n : ((n & 0x3fff) << 16) | ((key.charCodeAt(n - 2) & 0xff) << 8) | (key.charCodeAt(n - 5) & 0xff);
+}
+
+function isExtraUuid(conn: Connection, u: string): boolean {
+  return conn.uuid !== undefined && conn.moreUuids !== undefined && conn.moreUuids.includes(u);
 }
 
 function withValue(list: string[], value: string): string[] {

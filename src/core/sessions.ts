@@ -13,8 +13,10 @@ export interface Connection {
   index: number;
   /** The connection's `user_id`; undefined when its events only had a participant_uuid. */
   userId: string | undefined;
-  /** participant_uuids seen on its events (normally one). */
-  uuids: string[];
+  /** The first participant_uuid seen on its events (normally the only one). */
+  uuid: string | undefined;
+  /** Further participant_uuids, when there are any. */
+  moreUuids: string[] | undefined;
   /** user_ids this connection belongs with: breakout `parent_user_id`, bound computer participant. */
   linkedUserIds: string[];
   /** participant_uuids this connection belongs with (bound computer participant). */
@@ -202,12 +204,16 @@ function buildSession(
     const conn = group[g]!;
     if (conn.userId !== undefined) scratchIds[nIds++] = conn.userId;
     if (conn.webhook) webhook = true;
-    const uuids = conn.uuids;
-    for (let u = 0; u < uuids.length; u++) {
-      const uuid = uuids[u]!;
-      if (uuid !== keyValue && !includes(scratchStrings, nMerged, uuid)) scratchStrings[nMerged++] = uuid;
+    const first = conn.uuid;
+    if (first !== undefined && first !== keyValue && !includes(scratchStrings, nMerged, first)) scratchStrings[nMerged++] = first;
+    const more = conn.moreUuids;
+    if (more !== undefined) {
+      for (let u = 0; u < more.length; u++) {
+        const uuid = more[u]!;
+        if (uuid !== keyValue && !includes(scratchStrings, nMerged, uuid)) scratchStrings[nMerged++] = uuid;
+      }
     }
-    if (conn.phoneLeg && uuids.length === 0 && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
+    if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
     let nJoins = 0;
     let nLeaves = 0;
     for (let i = conn.last; i !== -1; i = next[i]!) {
@@ -374,13 +380,19 @@ export function sortedCopy(list: string[], n: number): string[] {
 function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   // A phone leg's participant_uuid may also sit on its user_id connection (which saw no bind event).
   let phoneUuids: string[] | undefined;
-  for (const conn of group) if (conn.phoneLeg) for (const u of conn.uuids) (phoneUuids ??= []).push(u);
+  for (const conn of group) {
+    if (!conn.phoneLeg || conn.uuid === undefined) continue;
+    (phoneUuids ??= []).push(conn.uuid);
+    if (conn.moreUuids !== undefined) phoneUuids.push(...conn.moreUuids);
+  }
   let best: string | undefined;
   for (let pass = 0; pass < 2; pass++) {
     for (let g = 0; g < group.length; g++) {
-      const uuids = group[g]!.uuids;
-      for (let k = 0; k < uuids.length; k++) {
-        const u = uuids[k]!;
+      const conn = group[g]!;
+      const more = conn.moreUuids;
+      for (let k = -1; k < (more === undefined ? 0 : more.length); k++) {
+        const u = k === -1 ? conn.uuid : more![k]!;
+        if (u === undefined) break;
         const phone = phoneUuids !== undefined && phoneUuids.includes(u);
         if (phone === (pass === 1) && (best === undefined || u < best)) best = u;
       }
@@ -396,7 +408,7 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
     }
     if (best !== undefined) return { value: best, isUuid: false };
   }
-  return { value: group[0]!.uuids[0] ?? "", isUuid: true };
+  return { value: group[0]!.uuid ?? "", isUuid: true };
 }
 
 function addIdentifier(n: number, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): number {
