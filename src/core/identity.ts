@@ -1,7 +1,7 @@
 import { CONFLICT_PENALTY, DEFAULT_NAME_PATTERN, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
 import type { Conflict, Evidence, IdentifierField, Resolution, Session, UnresolvedReason } from "./instance-result.js";
 import type { IdentifierLinkMethod } from "./link.js";
-import { manualKey, type LinkIndex } from "./link-index.js";
+import { manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 
 /** Which identifier field each identifier method reads. */
 const FIELD_OF: Readonly<Record<Exclude<IdentifierLinkMethod, "name_token">, IdentifierField>> = {
@@ -21,6 +21,8 @@ export interface IdentityContext {
   tokenCache: Map<string, string | null>;
   /** Manual links of this instance by session key (undefined when there are none). */
   manualBySession?: ReadonlyMap<string, readonly string[]> | undefined;
+  /** Per method of `options.methods`: the link values and the identifier field it reads (looked up once per result). */
+  plan?: { values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined>; fields: Array<IdentifierField | "manual"> };
 }
 
 /** Manual links grouped per instance, computed once per link index. */
@@ -48,7 +50,13 @@ export function identityContext(instanceUuid: string, meetingId: string, links: 
     }
     manualBySession = perInstance.get(instanceUuid);
   }
-  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession };
+  const values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined> = [];
+  const fields: Array<IdentifierField | "manual"> = [];
+  for (const method of options.methods) {
+    values.push(method === "manual" ? undefined : links.byMethod.get(method));
+    fields.push(method === "manual" ? "manual" : method === "name_token" ? "user_name" : FIELD_OF[method]);
+  }
+  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession, plan: { values, fields } };
 }
 
 /**
@@ -66,7 +74,10 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
   const candidates = CANDIDATES;
   candidates.clear();
   let usableIdentifier = false;
-  for (const method of ctx.options.methods) {
+  const methods = ctx.options.methods;
+  const plan = ctx.plan;
+  for (let m = 0; m < methods.length; m++) {
+    const method = methods[m]!;
     if (method === "manual") {
       if (ctx.links.manual.size === 0) continue;
       const users = "manualBySession" in ctx ? ctx.manualBySession?.get(session.sessionKey) : ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
@@ -75,8 +86,8 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
       }
       continue;
     }
-    const values = ctx.links.byMethod.get(method);
-    const field: IdentifierField = method === "name_token" ? "user_name" : FIELD_OF[method];
+    const values = plan !== undefined ? plan.values[m] : ctx.links.byMethod.get(method);
+    const field = (plan !== undefined ? plan.fields[m] : method === "name_token" ? "user_name" : FIELD_OF[method]) as IdentifierField;
     const identifiers = session.identifiers;
     for (let k = 0; k < identifiers.length; k++) {
       const seen = identifiers[k]!;
@@ -100,7 +111,6 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
   if (candidates.length === 0) {
     return { sessionKey: session.sessionKey, confidence: 0, evidence: [], conflicts: [], unresolvedReason: unresolvedReason(session, usableIdentifier, ctx) };
   }
-  const methods = ctx.options.methods;
   let winner: string | undefined;
   let winnerRank = Infinity;
   for (let i = 0; i < candidates.length; i++) {
