@@ -112,6 +112,9 @@ export class PieceBuffer {
   /** bit 0: closedByMeetingEnd, bit 1: openedWithoutJoin. */
   private flags = new Uint8Array(64);
   private order = new Int32Array(64);
+  private mergedFrom = new Float64Array(64);
+  private mergedTo = new Float64Array(64);
+  private mergedFlags = new Uint8Array(64);
   length = 0;
 
   clear(): void {
@@ -143,6 +146,9 @@ export class PieceBuffer {
     this.to = to;
     this.flags = flags;
     this.order = new Int32Array(size);
+    this.mergedFrom = new Float64Array(size);
+    this.mergedTo = new Float64Array(size);
+    this.mergedFlags = new Uint8Array(size);
   }
 
   /** Order of compareIntervals: from, to, openedWithoutJoin, closedByMeetingEnd. */
@@ -173,12 +179,16 @@ export class PieceBuffer {
         order[k + 1] = v;
       }
     }
-    const out: Interval[] = [];
+    // Closed merged intervals go to the merge buffers; the result array is then allocated exactly.
     let c = order[0]!;
     let curFrom = from[c]!;
     let curTo = to[c]!;
     let cbme = (flags[c]! & 1) !== 0;
     let owj = (flags[c]! & 2) !== 0;
+    const mFrom = this.mergedFrom;
+    const mTo = this.mergedTo;
+    const mFlags = this.mergedFlags;
+    let m = 0;
     for (let i = 1; i < n; i++) {
       c = order[i]!;
       const nextFrom = from[c]!;
@@ -192,15 +202,21 @@ export class PieceBuffer {
           cbme = cbme && (flags[c]! & 1) !== 0;
         }
       } else {
-        out.push(interval(curFrom, curTo, cbme, owj));
+        mFrom[m] = curFrom;
+        mTo[m] = curTo;
+        mFlags[m] = (cbme ? 1 : 0) | (owj ? 2 : 0);
+        m++;
         curFrom = nextFrom;
         curTo = nextTo;
         cbme = (flags[c]! & 1) !== 0;
         owj = (flags[c]! & 2) !== 0;
       }
     }
-    out.push(interval(curFrom, curTo, cbme, owj));
-    return out.length === 1 ? [out[0]!] : out.slice();
+    if (m === 0) return [interval(curFrom, curTo, cbme, owj)];
+    const out: Interval[] = new Array(m + 1);
+    for (let i = 0; i < m; i++) out[i] = interval(mFrom[i]!, mTo[i]!, (mFlags[i]! & 1) !== 0, (mFlags[i]! & 2) !== 0);
+    out[m] = interval(curFrom, curTo, cbme, owj);
+    return out;
   }
 }
 
