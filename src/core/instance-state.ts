@@ -12,7 +12,7 @@ import { buildSessions, type Connection, type EventStore } from "./sessions.js";
  * The engine's incremental form: feed events one at a time (any order, duplicates welcome), ask for
  * a result whenever needed. `apply` is O(1); `result` is O(events of the instance). The output is
  * identical to `computeInstance` over the same events, because the state keeps only
- * order-independent facts (sets of joins/leaves per connection, min/max times) and derives the rest
+ * order-independent facts (each distinct event once, chained per connection; min/max times) and derives the rest
  * in `result`.
  */
 export interface InstanceState {
