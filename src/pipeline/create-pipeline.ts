@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
-import { writeInstanceRows, type WriteStats } from "../store/derived/index.js";
+import { instanceRowChanges, writeInstanceRowChanges, type WriteStats } from "../store/derived/index.js";
 import type { Database, RollcallDatabase } from "../store/index.js";
 import type { NormaliseOptions } from "../zoom/events/index.js";
 import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
@@ -186,15 +186,9 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       return;
     }
     const next = nextRevision(revision);
-    const snapshot = await writeInstanceRows(
-      trx,
-      group.accountId,
-      result,
-      entry.snapshot,
-      { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() },
-      stats,
-    );
-    cache.set(key, { state: entry.state, revision: next, snapshot });
+    const changes = instanceRowChanges(group.accountId, result, entry.snapshot);
+    await writeInstanceRowChanges(trx, changes, { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() }, stats);
+    cache.set(key, { state: entry.state, revision: next, snapshot: changes.snapshot });
   }
 
   function linkLoader(trx: Kysely<Database>): (accountId: string) => Promise<Link[]> {

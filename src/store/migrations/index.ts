@@ -2,6 +2,7 @@ import { inboxMigration } from "./0001-inbox.js";
 import { derivedMigration } from "./0002-derived.js";
 import { directoryMigration } from "./0003-directory.js";
 import { reconcileMigration } from "./0004-reconcile.js";
+import { derivedFillfactorMigration } from "./0005-derived-fillfactor.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -13,4 +14,5 @@ export const migrations: Record<string, RollcallMigration> = {
   "0002-derived": derivedMigration,
   "0003-directory": directoryMigration,
   "0004-reconcile": reconcileMigration,
+  "0005-derived-fillfactor": derivedFillfactorMigration,
 };
