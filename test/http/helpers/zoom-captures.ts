@@ -9,7 +9,7 @@ export interface CapturedBody {
   text: string;
 }
 
-const folder = join(import.meta.dirname, "..", "fixtures", "zoom-captures");
+const folder = join(import.meta.dirname, "..", "..", "fixtures", "zoom-captures");
 
 /** Every body of every capture file (copied from the shared Zoom corpus, see INDEX.md there). */
 export function capturedBodies(): CapturedBody[] {

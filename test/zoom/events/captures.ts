@@ -1,8 +1,8 @@
-/** Loads the real Zoom bodies in ../shared/zoom-captures (INDEX.md describes them). */
+/** Loads the real Zoom bodies kept in test/fixtures/zoom-captures (a copy of ../shared/zoom-captures; INDEX.md describes them). */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const CAPTURES_DIR = process.env["ROLLCALL_ZOOM_CAPTURES"] ?? join(import.meta.dirname, "../../../../shared/zoom-captures");
+export const CAPTURES_DIR = process.env["ROLLCALL_ZOOM_CAPTURES"] ?? join(import.meta.dirname, "../../fixtures/zoom-captures");
 
 export interface CapturedBody {
   file: string;
