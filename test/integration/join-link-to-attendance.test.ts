@@ -116,7 +116,7 @@ eachDatabase("the classroom scenario into a running Rollcall equals the emulator
   it("still equals it after reconciliation with the emulator's report, which adds no difference", async () => {
     const [result] = await reconcileInstances(env.rollcall.store, env.context, { accountId: env.world.accountId, instanceUuid: sim.instance.uuid }, testReconcileSettings);
     expect(result).toMatchObject({ status: "finalized" });
-    await env.pipeline.idle();
+    await env.settle();
     expect(await attendance()).toEqual(truth());
     const view = (await reconciliationReport(env.rollcall.store.db, sim.instance.uuid))!;
     expect(view.differences.filter((d) => d.kind === "attendance")).toEqual([]);

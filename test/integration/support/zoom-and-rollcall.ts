@@ -28,6 +28,9 @@ const clientSecret = "emulatedClientSecret";
 /** Fast retries for tests; the deadline is long enough for a test's "not ready, then ready". */
 export const testReconcileSettings: ReconcileSettings = { delayMs: 0, retryMs: 10, maxRetryMs: 40, deadlineMs: 60 * 60_000 };
 
+/** How long {@link ZoomAndRollcall.settle} waits for the pipeline: generous, for busy machines. */
+export const SETTLE_TIMEOUT_MS = 60_000;
+
 export interface ZoomAndRollcall {
   world: ZoomWorld;
   emulator: RunningEmulator;
@@ -44,6 +47,13 @@ export interface ZoomAndRollcall {
   simulate(scenario: ScenarioInput, seed?: number): Simulation;
   /** Sends deliveries, signed like Zoom, to Rollcall's webhook endpoint as fast as it takes them; waits for the pipeline. */
   deliver(deliveries: readonly ScheduledDelivery[]): Promise<SendSummary>;
+  /**
+   * Waits until the pipeline has applied everything committed so far: no inbox row `pending`, no
+   * instance marked for re-resolution (bounded by {@link SETTLE_TIMEOUT_MS}). `pipeline.idle()`
+   * alone may answer from a round that began before the last commit, which on a busy machine
+   * leaves rows unapplied.
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +79,18 @@ export async function startZoomAndRollcall(databaseUrl: string, options: { repor
   // A poll interval of an hour: tests drive rounds with runOnce().
   const reconcile = createReconcileWorker({ accountId: world.accountId, context, settings: testReconcileSettings, pollIntervalMs: 3_600_000 });
   const rollcall = await startRollcall(config, { workers: [pipeline, reconcile], handleSignals: false, print: () => {} });
+  async function settle(): Promise<void> {
+    const db = rollcall.store.db;
+    const giveUpAt = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      await pipeline.idle();
+      const pending = await db.selectFrom("inbox_events").select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "pending").executeTakeFirstOrThrow();
+      const marked = await db.selectFrom("instances").select((eb) => eb.fn.countAll<number>().as("n")).where("needs_resolve", ">", 0).executeTakeFirstOrThrow();
+      if (Number(pending.n) === 0 && Number(marked.n) === 0) return;
+      if (Date.now() > giveUpAt) throw new Error(`settle: after ${SETTLE_TIMEOUT_MS} ms the pipeline still has ${pending.n} pending inbox rows and ${marked.n} marked instances`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
   return {
     world,
     emulator,
@@ -90,9 +112,10 @@ export async function startZoomAndRollcall(databaseUrl: string, options: { repor
     },
     async deliver(deliveries) {
       const summary = await sendDeliveries(deliveries, { target: `${rollcall.url}/webhooks/zoom`, secret: webhookSecret, speed: "max", retryDelaysMs: [] });
-      await pipeline.idle();
+      await settle();
       return summary;
     },
+    settle,
     async stop() {
       await rollcall.stop();
       await emulator.close();

@@ -3,7 +3,7 @@
  * simulated, some of its webhooks are never delivered (a leave, a join, a whole session), and the
  * report Zoom keeps afterwards puts attendance back to the emulator's ground truth.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import type { ScenarioInput } from "../../../src/emulator/scenarios/scenario-schema.js";
 import type { Simulation } from "../../../src/emulator/simulator/simulation-types.js";
 import { reprocess } from "../../../src/pipeline/index.js";
@@ -77,9 +77,11 @@ eachDatabase("reconciliation with the Zoom emulator's participant report", (data
     expect(waiting?.lastError).toMatch(/3001|not end/);
 
     env.advanceZoomClock(REPORT_DELAY_MS);
-    await new Promise((resolve) => setTimeout(resolve, testReconcileSettings.retryMs * 3));
+    // Wait for the retry the worker chose (read back, not assumed), however slow the machine is.
+    const retryAt = Number((await db().selectFrom("reconciliations").select("due_at").where("instance_uuid", "=", uuid()).executeTakeFirstOrThrow()).due_at);
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThanOrEqual(retryAt), { timeout: 30_000, interval: 5 });
     expect(await env.reconcile.runOnce()).toBe(1);
-    await env.pipeline.idle();
+    await env.settle();
 
     const done = await reconciliationReport(db(), uuid());
     expect(done).toMatchObject({ state: "finalized", attempts: 2, endpoint: "report", reportRows: sim.report.rows.length, newRows: sim.report.rows.length, lastError: null });
@@ -117,7 +119,7 @@ eachDatabase("reconciliation with the Zoom emulator's participant report", (data
     expect(skipped).toEqual([expect.objectContaining({ status: "skipped" })]);
     const [again] = await reconcileInstances(env.rollcall.store, env.context, { accountId: env.world.accountId, instanceUuid: uuid(), force: true }, testReconcileSettings);
     expect(again).toMatchObject({ status: "finalized", outcome: { newRows: 0, reportRows: sim.report.rows.length } });
-    await env.pipeline.idle();
+    await env.settle();
     const after = await db().selectFrom("inbox_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
     expect(await attendance()).toEqual(truth());
