@@ -15,8 +15,11 @@ const faultSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("server_error"), count: z.number().int().min(1).default(1), status: z.number().int().min(500).max(599).default(503) }),
 ]);
 
+// `{ "refuse": "plan" | "scope" }` refuses the participant report endpoint; `{ "refuse": null }` allows it again.
+const reportAccessSchema = z.object({ refuse: z.enum(["plan", "scope"]).nullable() });
+
 /**
- * The emulator's own control panel (not part of Zoom): queue faults, read counters, revoke tokens.
+ * The emulator's own control panel (not part of Zoom): queue faults, refuse the participant report (plan or scope), read counters, revoke tokens.
  * Lets someone driving `rollcall emulator` from outside do what tests do through {@link EmulatorControls}.
  */
 export function registerControlRoutes(app: FastifyInstance, deps: { world: ZoomWorld; controls: EmulatorControls; tokens: AccessTokens }): void {
@@ -44,12 +47,21 @@ export function registerControlRoutes(app: FastifyInstance, deps: { world: ZoomW
     return { pending_faults: 0 };
   });
 
+  app.put("/_emulator/report-access", async (req, reply) => {
+    const parsed = reportAccessSchema.safeParse(req.body);
+    if (!parsed.success) return reply.code(400).send({ error: "invalid report access", issues: parsed.error.issues });
+    controls.refuseReports(parsed.data.refuse ?? undefined);
+    return { refuse: controls.reportRefusal ?? null };
+  });
+
   app.get("/_emulator/stats", async () => ({
     account_id: deps.world.accountId,
     token_requests: controls.tokenRequests,
     api_requests: controls.apiRequests,
     unauthorized: controls.unauthorized,
     pending_faults: controls.pendingFaults,
+    report_refusal: controls.reportRefusal ?? null,
+    report_refusals: controls.reportRefusals,
   }));
 
   app.post("/_emulator/tokens/revoke", async () => {

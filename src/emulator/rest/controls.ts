@@ -17,6 +17,13 @@ export type Fault =
   | { kind: "rate_limit"; retryAfter: RetryAfterForm; type: "QPS" | "Daily" }
   | { kind: "server_error"; status: number };
 
+/**
+ * Why Zoom refuses `/report/meetings/{uuid}/participants` for this account or app: `plan` (the
+ * account's plan does not include reports: 400, code 200) or `scope` (the app lacks
+ * `report:read:admin`: 400, code 4711). Only that endpoint is refused; `/past_meetings` still answers.
+ */
+export type ReportRefusal = "plan" | "scope";
+
 /** Fault queue plus request counters, shared by a running emulator and whoever drives it. */
 export class EmulatorControls {
   private readonly faults: Fault[] = [];
@@ -26,6 +33,15 @@ export class EmulatorControls {
   apiRequests = 0;
   /** How many `/v2` requests were answered 401 because of a missing, unknown or expired token. */
   unauthorized = 0;
+  /** While set, the participant report endpoint answers Zoom's plan or scope refusal (not a queued fault: it lasts). */
+  reportRefusal: ReportRefusal | undefined = undefined;
+  /** How many participant report requests were refused because of {@link reportRefusal}. */
+  reportRefusals = 0;
+
+  /** Makes `/report/meetings/{uuid}/participants` refuse every call for `reason` until called with `undefined`. */
+  refuseReports(reason: ReportRefusal | undefined): void {
+    this.reportRefusal = reason;
+  }
 
   /** Makes the next `count` API calls answer 429 with the given `Retry-After` form. */
   rateLimitNext(count: number, retryAfter: RetryAfterForm = { seconds: 1 }, type: "QPS" | "Daily" = "QPS"): void {

@@ -23,6 +23,14 @@ export function registerReportRoutes(app: FastifyInstance, ctx: RouteContext): v
   app.get<{ Params: { id: string }; Querystring: PageQuery & { include_fields?: string } }>(
     "/v2/report/meetings/:id/participants",
     async (req, reply) => {
+      const refusal = ctx.controls?.reportRefusal;
+      if (refusal !== undefined) {
+        // Zoom checks plan and scope before it looks at the instance.
+        ctx.controls!.reportRefusals++;
+        return refusal === "plan"
+          ? sendZoomError(reply, 400, 200, `Only available for Paid or ZMP account: ${world.accountId}.`)
+          : sendZoomError(reply, 400, 4711, "Invalid access token, does not contain scopes:[report:read:admin].");
+      }
       const rows = readyRows(world, req.params.id);
       if ("error" in rows) return sendZoomError(reply, 404, 3001, rows.error);
       const withRegistrant = (req.query.include_fields ?? "").split(",").map((f) => f.trim()).includes("registrant_id");

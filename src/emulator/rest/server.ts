@@ -106,12 +106,13 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
       access_token: issued.token,
       token_type: "bearer",
       expires_in: issued.expiresIn,
-      scope: "meeting:read:admin meeting:write:admin report:read:admin user:read:admin",
+      // An app without the report scope is told so here too, as Zoom does.
+      scope: controls.reportRefusal === "scope" ? "meeting:read:admin meeting:write:admin user:read:admin" : "meeting:read:admin meeting:write:admin report:read:admin user:read:admin",
       api_url: "https://api.zoom.us",
     };
   });
 
-  const ctx = { world, pageTokens };
+  const ctx = { world, pageTokens, controls };
   registerMeetingRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerControlRoutes(app, { world, controls, tokens });
