@@ -74,4 +74,42 @@ describe("rollcall reconcile and rollcall links issue (CLI)", () => {
     );
     expect(missing?.stderr).toMatch(/ZOOM_SDK_KEY, ZOOM_SDK_SECRET/);
   });
+
+  it("leaves a rate-limited instance scheduled for Zoom's retry time and says so, instead of failing it", async () => {
+    const limited = env.simulate({
+      meeting: { number: meetingId, topic: "CLI class", start: "2026-05-05T08:00:00Z", duration: 30 },
+      account: { id: env.world.accountId },
+      end: { at: "30m" },
+      participants: [{ id: "kim", user: "u-kim", kind: "sdk", name: "Kim", customerKey: "ckKim0000000000000001", timeline: [{ do: "join", at: "1m" }, { do: "leave", at: "11m", deliver: { drop: true } }] }],
+    });
+    await env.deliver(limited.deliveries);
+    const uuid = limited.instance.uuid;
+    // A daily limit two hours away: far beyond what the client sleeps for, so the command gets the 429.
+    const retryAt = new Date(Math.ceil((Date.now() + 2 * 3_600_000) / 1000) * 1000);
+    const row = () => env.rollcall.store.db.selectFrom("reconciliations").select(["state", "due_at", "attempts", "last_error"]).where("instance_uuid", "=", uuid).executeTakeFirstOrThrow();
+    try {
+      env.emulator.controls.rateLimitNext(1, { date: retryAt }, "Daily");
+      const { stdout } = await cli(["reconcile", "--instance", uuid], zoomEnv);
+      expect(env.emulator.controls.pendingFaults).toBe(0);
+      expect(stdout).toContain(`${uuid}  rate_limited: `);
+      // The client turns the Retry-After date into a delay and back, reading its clock twice: allow a few ms.
+      const said = Date.parse(/due again at (\S+) /.exec(stdout)?.[1] ?? "");
+      expect(said - retryAt.getTime()).toBeGreaterThanOrEqual(0);
+      expect(said - retryAt.getTime()).toBeLessThan(1000);
+      expect(await row()).toMatchObject({ state: "scheduled", attempts: 1 });
+      expect(Number((await row()).due_at)).toBe(said);
+
+      env.emulator.controls.rateLimitNext(1, { date: retryAt }, "Daily");
+      const json = JSON.parse((await cli(["reconcile", "--instance", uuid, "--json"], zoomEnv)).stdout);
+      expect(json).toEqual([expect.objectContaining({ instanceUuid: uuid, result: "rate_limited", reason: expect.stringContaining("due again at"), reconciliation: expect.objectContaining({ state: "scheduled", attempts: 2 }) })]);
+      expect(Date.parse(json[0].reconciliation.dueAt) - retryAt.getTime()).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(json[0].reconciliation.dueAt) - retryAt.getTime()).toBeLessThan(1000);
+    } finally {
+      env.emulator.controls.clearFaults();
+    }
+    // Once Zoom answers again, the same instance reconciles as usual.
+    const { stdout } = await cli(["reconcile", "--instance", uuid], zoomEnv);
+    expect(stdout).toContain(`${uuid}  finalized from report: 1 rows (1 new)`);
+    expect(await row()).toMatchObject({ state: "finalized", attempts: 3 });
+  });
 });

@@ -1,5 +1,5 @@
 import type { RollcallDatabase } from "../../store/index.js";
-import { ZoomApiError, ZoomReportNotReadyError } from "../../zoom/api/index.js";
+import { ZoomApiError, ZoomNetworkError, ZoomRateLimitError, ZoomReportNotReadyError } from "../../zoom/api/index.js";
 import { reconcileInstance, type ReconcileContext, type ReconcileOutcome } from "./reconcile-instance.js";
 import type { ReconcileSettings } from "./reconcile-settings.js";
 import { beginManualReconciliation, giveUpReconciliation, rescheduleReconciliation } from "./reconciliation-repository.js";
@@ -21,7 +21,9 @@ export interface ReconcileSelection {
 export type ReconcileResult =
   | { instanceUuid: string; status: "finalized"; outcome: ReconcileOutcome }
   | { instanceUuid: string; status: "skipped"; reason: string }
-  | { instanceUuid: string; status: "not_ready" | "failed"; reason: string };
+  | { instanceUuid: string; status: "not_ready" | "failed"; reason: string }
+  /** Zoom rate-limited (429) or was down: left `scheduled`, due again at `retryAt` (epoch ms) for the worker. */
+  | { instanceUuid: string; status: "rate_limited" | "unavailable"; reason: string; retryAt: number };
 
 /** Thrown when the selection names nothing Rollcall knows. */
 export class ReconcileSelectionError extends Error {
@@ -31,7 +33,8 @@ export class ReconcileSelectionError extends Error {
 /**
  * Reconciles the selected instances now, one after another, whatever their schedule says: the
  * library side of `rollcall reconcile`. Instances already `finalized` are skipped unless `force`;
- * a report Zoom does not have yet leaves the instance scheduled for the worker to retry.
+ * a report Zoom does not have yet, a 429 (due again at Zoom's `retryAt`, as the worker does) or an
+ * outage leaves the instance scheduled for the worker to retry; other Zoom refusals mark it `failed`.
  *
  * @example
  * const results = await reconcileInstances(store, context, { accountId, from: Date.parse("2026-01-01"), to: Date.parse("2026-02-01") }, settings);
@@ -70,6 +73,18 @@ export async function reconcileInstances(store: RollcallDatabase, context: Recon
         // The worker of a running `rollcall serve` picks it up again from here.
         await rescheduleReconciliation(store.db, key, now() + settings.retryMs, error.message, now());
         results.push({ instanceUuid: i.instance_uuid, status: "not_ready", reason: `Zoom has no report yet (meeting not ended, or the report is still being prepared): ${error.message}` });
+      } else if (error instanceof ZoomRateLimitError) {
+        // Same rule as the worker: come back when Zoom says, never sooner than one retry step.
+        const at = now();
+        const retryAt = Math.max(error.retryAt ?? 0, at + settings.retryMs);
+        await rescheduleReconciliation(store.db, key, retryAt, error.message, at);
+        const limit = error.rateLimitType ? ` (${error.rateLimitType})` : "";
+        results.push({ instanceUuid: i.instance_uuid, status: "rate_limited", retryAt, reason: `Zoom's rate limit${limit}; left scheduled, due again at ${new Date(retryAt).toISOString()} (the worker of \`rollcall serve\` retries it then): ${error.message}` });
+      } else if (error instanceof ZoomNetworkError || (error instanceof ZoomApiError && error.status >= 500)) {
+        const at = now();
+        const retryAt = at + settings.retryMs;
+        await rescheduleReconciliation(store.db, key, retryAt, error.message, at);
+        results.push({ instanceUuid: i.instance_uuid, status: "unavailable", retryAt, reason: `Zoom did not answer; left scheduled, due again at ${new Date(retryAt).toISOString()} (the worker of \`rollcall serve\` retries it then): ${error.message}` });
       } else if (error instanceof ZoomApiError) {
         await giveUpReconciliation(store.db, key, "failed", error.message, now());
         results.push({ instanceUuid: i.instance_uuid, status: "failed", reason: error.message });

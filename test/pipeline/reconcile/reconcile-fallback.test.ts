@@ -2,13 +2,15 @@
  * When Zoom refuses `/report/meetings/{uuid}/participants` for plan or scope reasons, reconciliation
  * takes `/past_meetings/{uuid}/participants` instead, against the emulator over HTTP, on SQLite and
  * PostgreSQL. The past_meetings rows carry `registrant_id` (not `customer_key`), so registered guests
- * are what this test drops webhooks for.
+ * are what this test drops webhooks for. Also: a manual run while Zoom is down leaves the instance
+ * scheduled rather than failed.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Simulation } from "../../../src/emulator/simulator/simulation-types.js";
-import { reconciliationReport, REPORT_PARTICIPANT_EVENT } from "../../../src/pipeline/reconcile/index.js";
+import { reconcileInstances, reconciliationReport, REPORT_PARTICIPANT_EVENT } from "../../../src/pipeline/reconcile/index.js";
+import { ZoomApiClient } from "../../../src/zoom/api/index.js";
 import { eachDatabase } from "../../support/databases.js";
-import { startZoomAndRollcall, type ZoomAndRollcall } from "../../integration/support/zoom-and-rollcall.js";
+import { startZoomAndRollcall, testReconcileSettings, type ZoomAndRollcall } from "../../integration/support/zoom-and-rollcall.js";
 
 eachDatabase("reconciliation falls back to past_meetings when the report endpoint is refused", (database) => {
   let env: ZoomAndRollcall;
@@ -77,5 +79,25 @@ eachDatabase("reconciliation falls back to past_meetings when the report endpoin
     const inbox = await db().selectFrom("inbox_events").select(["body", "status"]).where("event", "=", REPORT_PARTICIPANT_EVENT).where("instance_uuid", "=", uuid).execute();
     expect(inbox).toHaveLength(sim.report.rows.length);
     expect(inbox.map((r) => [(JSON.parse(r.body) as { payload: { endpoint: string } }).payload.endpoint, r.status])).toEqual(inbox.map(() => ["past_meetings", "done"]));
+  });
+
+  it("leaves an instance scheduled when Zoom is down during a manual run, and reconciles it afterwards", async () => {
+    const sim = await endedInstance("down", "2026-03-05T09:00:00Z");
+    const uuid = sim.instance.uuid;
+    // One attempt per call, so the client hands the 503 over instead of backing off.
+    const zoom = new ZoomApiClient({ accountId: env.world.accountId, clientId: "emulatedClientId", clientSecret: "emulatedClientSecret", apiBaseUrl: env.emulator.apiBaseUrl, oauthUrl: env.emulator.url }, { retry: { maxAttempts: 1 } });
+    const selection = { accountId: env.world.accountId, instanceUuid: uuid };
+    env.emulator.controls.failNext(1, 503);
+    const before = Date.now();
+    const [down] = await reconcileInstances(env.rollcall.store, { ...env.context, zoom }, selection, testReconcileSettings);
+    expect(env.emulator.controls.pendingFaults).toBe(0);
+    expect(down).toMatchObject({ status: "unavailable", reason: expect.stringMatching(/due again at/) });
+    expect(down!.status === "unavailable" && down!.retryAt).toBeGreaterThanOrEqual(before + testReconcileSettings.retryMs);
+    expect(await reconciliationReport(db(), uuid)).toMatchObject({ state: "scheduled", attempts: 1, lastError: expect.stringMatching(/503/) });
+
+    const [after] = await reconcileInstances(env.rollcall.store, { ...env.context, zoom }, selection, testReconcileSettings);
+    expect(after).toMatchObject({ status: "finalized", outcome: { endpoint: "report" } });
+    await env.settle();
+    expect(await attendance(uuid)).toEqual(truth(sim));
   });
 });
