@@ -14,6 +14,7 @@ export {
   giveUpReconciliation,
   rescheduleReconciliation,
   scheduleEndedInstances,
+  scheduleIdleInstances,
   type ReconciliationRow,
   type ReconciliationState,
 } from "./reconciliation-repository.js";

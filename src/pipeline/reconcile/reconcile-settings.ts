@@ -10,14 +10,20 @@ export interface ReconcileSettings {
   maxRetryMs: number;
   /** Give up ("expired") when the report is still not ready this long after the first attempt was due. */
   deadlineMs: number;
+  /**
+   * A `live` instance whose latest inbox event is older than this is scheduled too: its
+   * `meeting.ended` may never have arrived. Zoom answers "not ready" while it really is still on.
+   */
+  idleMs: number;
 }
 
-/** Defaults: first try 5 min after the end, retries from 1 min doubling up to 30 min, give up after 24 h. */
+/** Defaults: first try 5 min after the end, retries from 1 min doubling up to 30 min, give up after 24 h; live instances idle for 12 h are tried too. */
 export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
   delayMs: 5 * 60_000,
   retryMs: 60_000,
   maxRetryMs: 30 * 60_000,
   deadlineMs: 24 * 3_600_000,
+  idleMs: 12 * 3_600_000,
 };
 
 const seconds = (name: string) =>
@@ -27,11 +33,13 @@ const envSchema = z.object({
   ROLLCALL_RECONCILE_DELAY_SECONDS: seconds("ROLLCALL_RECONCILE_DELAY_SECONDS"),
   ROLLCALL_RECONCILE_RETRY_SECONDS: seconds("ROLLCALL_RECONCILE_RETRY_SECONDS"),
   ROLLCALL_RECONCILE_DEADLINE_SECONDS: seconds("ROLLCALL_RECONCILE_DEADLINE_SECONDS"),
+  ROLLCALL_RECONCILE_IDLE_SECONDS: seconds("ROLLCALL_RECONCILE_IDLE_SECONDS"),
 });
 
 /**
- * Reads `ROLLCALL_RECONCILE_DELAY_SECONDS`, `ROLLCALL_RECONCILE_RETRY_SECONDS` and
- * `ROLLCALL_RECONCILE_DEADLINE_SECONDS` (each optional; empty counts as unset). Throws an error that
+ * Reads `ROLLCALL_RECONCILE_DELAY_SECONDS`, `ROLLCALL_RECONCILE_RETRY_SECONDS`,
+ * `ROLLCALL_RECONCILE_DEADLINE_SECONDS` and `ROLLCALL_RECONCILE_IDLE_SECONDS` (each optional; empty
+ * counts as unset; an idle time of 0 is taken as 1 s, so a live instance is never tried at once). Throws an error that
  * names the variable when one is not a number of seconds.
  *
  * @example
@@ -47,6 +55,7 @@ export function reconcileSettingsFromEnv(env: Record<string, string | undefined>
     retryMs: v.ROLLCALL_RECONCILE_RETRY_SECONDS !== undefined ? Math.max(1, v.ROLLCALL_RECONCILE_RETRY_SECONDS * 1000) : DEFAULT_RECONCILE_SETTINGS.retryMs,
     maxRetryMs: DEFAULT_RECONCILE_SETTINGS.maxRetryMs,
     deadlineMs: v.ROLLCALL_RECONCILE_DEADLINE_SECONDS !== undefined ? v.ROLLCALL_RECONCILE_DEADLINE_SECONDS * 1000 : DEFAULT_RECONCILE_SETTINGS.deadlineMs,
+    idleMs: v.ROLLCALL_RECONCILE_IDLE_SECONDS !== undefined ? Math.max(1000, v.ROLLCALL_RECONCILE_IDLE_SECONDS * 1000) : DEFAULT_RECONCILE_SETTINGS.idleMs,
   };
 }
 

@@ -8,6 +8,7 @@ import {
   giveUpReconciliation,
   rescheduleReconciliation,
   scheduleEndedInstances,
+  scheduleIdleInstances,
   type ReconciliationRow,
 } from "./reconciliation-repository.js";
 
@@ -29,7 +30,7 @@ export interface ReconcileWorkerOptions {
 
 /** The reconciliation worker, plus a way to run one round now (tests). */
 export interface ReconcileWorker extends Worker {
-  /** Schedules ended instances and runs every due reconciliation once; resolves with how many finished. */
+  /** Schedules ended (and idle live) instances and runs every due reconciliation once; resolves with how many finished. */
   runOnce(): Promise<number>;
 }
 
@@ -73,7 +74,8 @@ export async function attemptReconciliation(store: RollcallDatabase, row: Reconc
 
 /**
  * A {@link Worker} that reconciles ended instances with Zoom's participant reports: it schedules
- * each ended instance `delayMs` after its end, claims due ones (once across processes), fetches and
+ * each ended instance `delayMs` after its end (and each live one idle for `idleMs`, whose end
+ * webhook may be lost), claims due ones (once across processes), fetches and
  * merges the report, and retries with backoff while Zoom has none yet.
  *
  * @example
@@ -93,6 +95,7 @@ export function createReconcileWorker(options: ReconcileWorkerOptions): Reconcil
     const store = worker!.store;
     const now = context!.now ?? Date.now;
     await scheduleEndedInstances(store.db, options.accountId, { now: now(), delayMs: options.settings.delayMs, deadlineMs: options.settings.deadlineMs });
+    await scheduleIdleInstances(store.db, options.accountId, { now: now(), idleMs: options.settings.idleMs, deadlineMs: options.settings.deadlineMs });
     let finished = 0;
     // One claim per round: a row rescheduled a few ms ahead must wait for the next round, not be
     // fetched again at once (the backoff is the point).

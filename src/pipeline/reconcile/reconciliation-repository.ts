@@ -43,6 +43,35 @@ export async function scheduleEndedInstances(db: Kysely<Database>, accountId: st
   return scheduled;
 }
 
+/**
+ * Schedules a reconciliation, due now, for every `live` instance of `accountId` that has none yet
+ * and whose latest inbox event was received more than `idleMs` ago: its `*.ended` webhook may never
+ * have arrived. While Zoom still has no report (the meeting really is on) the attempts back off as
+ * usual and give up `deadlineMs` from now. Safe to run from several processes.
+ *
+ * @returns how many were scheduled.
+ * @example
+ * await scheduleIdleInstances(db, "acct", { now: Date.now(), idleMs: 12 * 3_600_000, deadlineMs: 86_400_000 });
+ */
+export async function scheduleIdleInstances(db: Kysely<Database>, accountId: string, timing: { now: number; idleMs: number; deadlineMs: number }): Promise<number> {
+  const candidates = await db
+    .selectFrom("instances as i")
+    .leftJoin("reconciliations as r", (join) => join.onRef("r.account_id", "=", "i.account_id").onRef("r.instance_uuid", "=", "i.instance_uuid"))
+    .select(["i.instance_uuid", "i.meeting_id"])
+    .where("i.account_id", "=", accountId)
+    .where("i.status", "=", "live")
+    .where("r.instance_uuid", "is", null)
+    // The latest event by id (index inbox_events_instance), not max(received_at) over every event of a large live instance.
+    .where((eb) => eb(eb.selectFrom("inbox_events as e").select("e.received_at").whereRef("e.instance_uuid", "=", "i.instance_uuid").orderBy("e.id", "desc").limit(1), "<", timing.now - timing.idleMs))
+    .limit(500)
+    .execute();
+  let scheduled = 0;
+  for (const c of candidates) {
+    scheduled += await insertSchedule(db, { accountId, instanceUuid: c.instance_uuid, meetingId: c.meeting_id, dueAt: timing.now, deadlineAt: timing.now + timing.deadlineMs, now: timing.now });
+  }
+  return scheduled;
+}
+
 /** Inserts a `scheduled` row unless the instance has one; returns 1 when inserted. */
 async function insertSchedule(db: Kysely<Database>, s: { accountId: string; instanceUuid: string; meetingId: string; dueAt: number; deadlineAt: number; now: number }): Promise<number> {
   const result = await db

@@ -25,8 +25,11 @@ export const webhookSecret = "integration-webhook-secret";
 const clientId = "emulatedClientId";
 const clientSecret = "emulatedClientSecret";
 
-/** Fast retries for tests; the deadline is long enough for a test's "not ready, then ready". */
-export const testReconcileSettings: ReconcileSettings = { delayMs: 0, retryMs: 10, maxRetryMs: 40, deadlineMs: 60 * 60_000 };
+/**
+ * Fast retries for tests; the deadline is long enough for a test's "not ready, then ready". Live
+ * instances count as idle after a day, so only a test that means to see them scheduled does.
+ */
+export const testReconcileSettings: ReconcileSettings = { delayMs: 0, retryMs: 10, maxRetryMs: 40, deadlineMs: 60 * 60_000, idleMs: 24 * 3_600_000 };
 
 /** How long {@link ZoomAndRollcall.settle} waits for the pipeline: generous, for busy machines. */
 export const SETTLE_TIMEOUT_MS = 60_000;
@@ -36,6 +39,8 @@ export interface ZoomAndRollcall {
   emulator: RunningEmulator;
   /** Moves the emulated Zoom's clock forward (report availability, token expiry). */
   advanceZoomClock(ms: number): void;
+  /** Moves the reconciliation worker's clock forward (schedules, idle time, backoff, deadline); ingest keeps the real one. */
+  advanceReconcileClock(ms: number): void;
   zoom: ZoomApiClient;
   rollcall: RunningRollcall;
   pipeline: PipelineWorker;
@@ -58,8 +63,9 @@ export interface ZoomAndRollcall {
 }
 
 /** Starts both sides on `databaseUrl`. The reconciliation worker only runs when `reconcile.runOnce()` is called. */
-export async function startZoomAndRollcall(databaseUrl: string, options: { reportDelayMs?: number } = {}): Promise<ZoomAndRollcall> {
+export async function startZoomAndRollcall(databaseUrl: string, options: { reportDelayMs?: number; reconcileSettings?: Partial<ReconcileSettings> } = {}): Promise<ZoomAndRollcall> {
   let skew = 0;
+  let reconcileSkew = 0;
   const world = new ZoomWorld({ reportDelayMs: options.reportDelayMs ?? 0, now: () => Date.now() + skew });
   const emulator = await startEmulator({ world, clientId, clientSecret, port: 0 });
   const zoom = new ZoomApiClient({ accountId: world.accountId, clientId, clientSecret, apiBaseUrl: emulator.apiBaseUrl, oauthUrl: emulator.url });
@@ -75,9 +81,9 @@ export async function startZoomAndRollcall(databaseUrl: string, options: { repor
     },
   });
   const pipeline = createPipelineWorker({ pipeline: { loadLinks }, pollIntervalMs: 50 });
-  const context: ReconcileContext = { zoom, loadLinks, privacy: { privacy: "store" } };
+  const context: ReconcileContext = { zoom, loadLinks, privacy: { privacy: "store" }, now: () => Date.now() + reconcileSkew };
   // A poll interval of an hour: tests drive rounds with runOnce().
-  const reconcile = createReconcileWorker({ accountId: world.accountId, context, settings: testReconcileSettings, pollIntervalMs: 3_600_000 });
+  const reconcile = createReconcileWorker({ accountId: world.accountId, context, settings: { ...testReconcileSettings, ...options.reconcileSettings }, pollIntervalMs: 3_600_000 });
   const rollcall = await startRollcall(config, { workers: [pipeline, reconcile], handleSignals: false, print: () => {} });
   async function settle(): Promise<void> {
     const db = rollcall.store.db;
@@ -96,6 +102,9 @@ export async function startZoomAndRollcall(databaseUrl: string, options: { repor
     emulator,
     advanceZoomClock: (ms) => {
       skew += ms;
+    },
+    advanceReconcileClock: (ms) => {
+      reconcileSkew += ms;
     },
     zoom,
     rollcall,
