@@ -83,6 +83,9 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
     let failures = 0;
     while (!stopping) {
       woken = false;
+      // Only callers of idle() from before this round may be told "idle": a round that began before
+      // their events committed proves nothing about those events.
+      const waitingBeforeRound = idleWaiters.length;
       try {
         const started = performance.now();
         const batch = await pipeline!.processInboxBatch();
@@ -96,8 +99,9 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
           continue;
         }
         if ((await pipeline!.processMarkedInstances()) > 0) continue;
-        for (const resolve of idleWaiters) resolve();
-        idleWaiters = [];
+        for (const resolve of idleWaiters.splice(0, waitingBeforeRound)) resolve();
+        // Someone asked during this round: go round once more for them instead of sleeping.
+        if (idleWaiters.length > 0) continue;
       } catch (error) {
         failures++;
         // Driver messages may quote stored values (names, e-mails): log the code only.
