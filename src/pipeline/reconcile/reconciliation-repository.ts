@@ -186,7 +186,8 @@ export async function finalizeReconciliation(trx: Kysely<Database>, f: Finalized
   await trx.deleteFrom("reconcile_differences").where("account_id", "=", f.accountId).where("instance_uuid", "=", f.instanceUuid).execute();
   const rows = f.differences.map((d) => ({ account_id: f.accountId, instance_uuid: f.instanceUuid, ...differenceColumns(d) }));
   for (let i = 0; i < rows.length; i += 500) await trx.insertInto("reconcile_differences").values(rows.slice(i, i + 500)).execute();
-  await trx.updateTable("instances").set({ status: "finalized" }).where("account_id", "=", f.accountId).where("instance_uuid", "=", f.instanceUuid).where("status", "=", "ended").execute();
+  // Live too: Zoom had a report, so the meeting is over even if its `meeting.ended` never arrived.
+  await trx.updateTable("instances").set({ status: "finalized" }).where("account_id", "=", f.accountId).where("instance_uuid", "=", f.instanceUuid).where("status", "in", ["ended", "live"]).execute();
 }
 
 function differenceColumns(d: ReconcileDifference) {

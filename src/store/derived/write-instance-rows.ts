@@ -246,7 +246,9 @@ async function updateAttendanceTimes(db: Db, scope: { account: string; instance:
 async function upsertInstance(db: Db, rows: Pick<InstanceRowChanges, "accountId" | "instanceUuid" | "instance">, options: WriteInstanceOptions): Promise<void> {
   // An ended instance whose reconciliation with Zoom's report is done (src/pipeline/reconcile) stays
   // `finalized` through every recomputation, `reprocess` included: the engine only knows live/ended.
-  const status = sql<string>`case when cast(${rows.instance.status} as text) = 'ended' and exists (select 1 from reconciliations r where r.account_id = cast(${rows.accountId} as text) and r.instance_uuid = cast(${rows.instanceUuid} as text) and r.state = 'finalized') then 'finalized' else cast(${rows.instance.status} as text) end`;
+  // A live instance counts too: Zoom serves a report only once the meeting is over, so a finalized
+  // reconciliation of an instance whose `meeting.ended` never came still means it ended.
+  const status = sql<string>`case when cast(${rows.instance.status} as text) in ('ended', 'live') and exists (select 1 from reconciliations r where r.account_id = cast(${rows.accountId} as text) and r.instance_uuid = cast(${rows.instanceUuid} as text) and r.state = 'finalized') then 'finalized' else cast(${rows.instance.status} as text) end`;
   const values = { ...rows.instance, status, event_count: options.eventCount, revision: options.revision, needs_resolve: 0, updated_at: options.now };
   const { account_id: _a, instance_uuid: _i, needs_resolve: _n, ...updatable } = values;
   await db

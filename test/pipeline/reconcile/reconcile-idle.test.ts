@@ -77,5 +77,7 @@ eachDatabase("reconciliation of an instance whose meeting.ended was lost", (data
     expect(await reconciliationReport(db(), uuid())).toMatchObject({ state: "finalized", attempts: 2, endpoint: "report", reportRows: sim.report.rows.length, lastError: null });
     expect(truth()).toEqual({ "u-teacher": 3000, "u-sam": 1740 });
     expect(await attendance()).toEqual(truth());
+    // Zoom had a report, so the meeting is over: finalized, and kept so by later recomputation.
+    expect(await status()).toBe("finalized");
   });
 });
