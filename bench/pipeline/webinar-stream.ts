@@ -6,18 +6,8 @@
  * streams are nearly, not exactly, in time order). Used by `bench/pipeline` and the pipeline tests.
  */
 import type { Link } from "../../src/core/index.js";
+import { prng } from "../engine/generate.js";
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
 
