@@ -95,9 +95,8 @@ export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOp
 
     if (isRecord(parsed) && parsed["event"] === urlValidationEvent) {
       const plainToken = isRecord(parsed["payload"]) ? parsed["payload"]["plainToken"] : undefined;
-      if (typeof plainToken !== "string" || plainToken === "" || plainToken.length > maxPlainTokenLength) {
-        return refuse(reply, 400, "malformed", "payload.plainToken: expected a non-empty string");
-      }
+      if (typeof plainToken !== "string" || plainToken === "") return refuse(reply, 400, "malformed", "payload.plainToken: expected a non-empty string");
+      if (plainToken.length > maxPlainTokenLength) return refuse(reply, 400, "malformed", `payload.plainToken: expected at most ${maxPlainTokenLength} characters`);
       metrics.countWebhook("url_validation");
       return reply.code(200).send(answerUrlValidation(plainToken, verified.secret.secret));
     }

@@ -104,7 +104,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       const result = normaliseInboxBody(parsed, normaliseOptionsForStoredBody(parsed, privacy));
       if (result.status === "event") return { event: result.event };
       if (result.status === "ignored") return { ignored: result.reason };
-      return { error: result.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "rejected by the normaliser" };
+      return { error: result.issues.map((i) => (i.message.startsWith(`${i.path}:`) ? i.message : `${i.path}: ${i.message}`)).join("; ") || "rejected by the normaliser" };
     } catch (error) {
       return { error: `normaliser failed: ${error instanceof Error ? error.message : String(error)}` };
     }

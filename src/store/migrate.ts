@@ -10,7 +10,7 @@ import { migrations } from "./migrations/index.js";
  */
 export async function migrateToLatest(store: RollcallDatabase): Promise<string[]> {
   const result = await migratorFor(store).migrateToLatest();
-  return applied(result);
+  return applied(result, store);
 }
 
 function migratorFor(store: RollcallDatabase): Migrator {
@@ -24,10 +24,14 @@ function migratorFor(store: RollcallDatabase): Migrator {
   return new Migrator({ db: store.db, provider: { getMigrations: async () => provided } });
 }
 
-function applied({ error, results }: MigrationResultSet): string[] {
+function applied({ error, results }: MigrationResultSet, store: RollcallDatabase): string[] {
   if (error) {
+    const message = error instanceof Error ? error.message : String(error);
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
-    throw new Error(`migration ${failed ?? "(unknown)"} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (failed !== undefined) throw new Error(`migration ${failed} failed: ${message}`, { cause: error });
+    // No migration ran: the database could not be reached or locked (refused, wrong name, timeout).
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`database ${store.url}: could not be reached to migrate (${typeof code === "string" ? `${code}: ` : ""}${message})`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

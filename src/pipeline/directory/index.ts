@@ -32,5 +32,6 @@ export { expectedAttendees } from "./expected-attendees.js";
 export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
 export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
+export { spreadsheetSafeCell, spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
 export { withConfiguredStore, type StoreFlags } from "./configured-store.js";
 export { listInstances, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";

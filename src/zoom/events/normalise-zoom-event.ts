@@ -14,7 +14,7 @@ import {
 } from "./event-schemas.js";
 import type { NormaliseIssue, NormaliseOptions, NormaliseResult } from "./normalise-result.js";
 import { personalDataFilter, type PersonalDataFilter } from "./privacy.js";
-import { parseEventTs, parseZoomTime } from "./zoom-time.js";
+import { eventTsProblem, parseEventTs, parseZoomTime } from "./zoom-time.js";
 
 /**
  * Validates one parsed Zoom webhook body and flattens it into the engine's {@link NormalisedEvent}.
@@ -80,7 +80,11 @@ function participantEvent(
     }
   }
   // jbh_* events carry no time of their own; a missing leave_time falls back to event_ts (tolerance).
-  at ??= parseEventTs(data.event_ts);
+  if (at === undefined) {
+    at = parseEventTs(data.event_ts);
+    const problem = at === undefined ? eventTsProblem(data.event_ts) : undefined;
+    if (problem !== undefined) return issue("event_ts", "an integer epoch-ms time", problem);
+  }
   if (at === undefined) {
     if (timeField === "join_time" || timeField === "leave_time") return timeIssue(`payload.object.participant.${timeField}`, undefined);
     at = 0; // only jbh_* without event_ts (a stored capture): never attendance, so an unknown time is harmless.
@@ -149,6 +153,8 @@ function instanceEvent(data: InstanceBody, meaning: Extract<EventMeaning, { type
   if (typeof duration === "number" && Number.isFinite(duration)) meeting.scheduledMinutes = duration;
   const own = meaning.kind === "ended" ? meeting.endTime : meeting.startTime;
   const at = own ?? parseEventTs(data.event_ts);
+  const problem = at === undefined ? eventTsProblem(data.event_ts) : undefined;
+  if (problem !== undefined) return issue("event_ts", "an integer epoch-ms time", problem);
   if (at === undefined) return timeIssue(`payload.object.${meaning.kind === "ended" ? "end_time" : "start_time"}`, undefined);
   return {
     status: "event",
@@ -210,6 +216,10 @@ export function text(value: string | number | null | undefined): string | undefi
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function issue(path: string, expected: string, message: string): NormaliseResult {
+  return { status: "rejected", issues: [{ path, expected, message }] };
 }
 
 function timeIssue(path: string, got: string | undefined): NormaliseResult {
