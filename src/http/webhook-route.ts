@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { InboxUnavailableError, storableDedupeKey, type InboxWriter } from "../store/inbox/index.js";
+import { InboxRefusedError, InboxUnavailableError, storableDedupeKey, type InboxWriter } from "../store/inbox/index.js";
 import { contentKey } from "../zoom/events/content-key.js";
 import {
   answerUrlValidation,
@@ -120,6 +120,10 @@ export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOp
       metrics.countWebhook(result.duplicate ? "duplicate" : "stored");
       return reply.code(200).send({ status: result.duplicate ? "duplicate" : "stored", id: result.id });
     } catch (error) {
+      if (error instanceof InboxRefusedError) {
+        // Only this delivery: the others of its batch were committed. A retry would fail alike.
+        return refuse(reply, 400, "malformed", `body: the database cannot store this event (${error.code})`);
+      }
       if (!(error instanceof InboxUnavailableError)) throw error;
       metrics.countWebhook("unavailable");
       reply.log.warn({ reqId: request.id, outcome: "unavailable", errorCode: error.code }, "inbox could not commit; answering 503 so Zoom retries");
