@@ -1,7 +1,7 @@
 import type { RollcallDatabase } from "../database.js";
 import { isDataError } from "../data-error.js";
 import { InboxRefusedError, InboxUnavailableError } from "./inbox-unavailable-error.js";
-import { inboxBatchWriter } from "./inbox-repository.js";
+import { inboxBatchWriter, inboxCommitProbe } from "./inbox-repository.js";
 import { startSqliteCommitThread } from "./sqlite-commit-thread.js";
 import type { AppendResult, NewInboxEvent } from "./new-inbox-event.js";
 
@@ -40,8 +40,14 @@ export interface InboxWriter {
    * so a worker can start at once instead of polling. Returns a function that removes it.
    */
   onCommitted(listener: (ids: number[]) => void): () => void;
-  /** False after a failed commit, until one succeeds again (for `/readyz`). */
+  /** False after a failed (or too slow) commit, until one succeeds again (for `/readyz`). */
   readonly healthy: boolean;
+  /**
+   * Commits a transaction that changes no data on the inbox's own path (its thread on SQLite) and
+   * sets `healthy` from the outcome: how `/readyz` learns that an unhealthy inbox can commit again
+   * when no delivery has tried since. Resolves with the new `healthy`.
+   */
+  probe(): Promise<boolean>;
   /** Deliveries queued or being committed. */
   readonly inFlight: number;
   /** Refuses new deliveries and resolves once every queued one has been committed or refused. */
@@ -74,6 +80,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   const listeners = new Set<(ids: number[]) => void>();
   const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store);
   const write = thread?.write ?? inboxBatchWriter(store);
+  const probeCommit = thread?.probe ?? inboxCommitProbe(store);
   let queue: Waiting[] = [];
   let running: Promise<void> | undefined;
   let scheduled = false;
@@ -185,6 +192,15 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
       return () => listeners.delete(listener);
     },
     get healthy() {
+      return healthy;
+    },
+    async probe() {
+      try {
+        await probeCommit();
+        healthy = true;
+      } catch {
+        healthy = false;
+      }
       return healthy;
     },
     get inFlight() {
