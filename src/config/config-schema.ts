@@ -22,7 +22,7 @@ export type ZoomApp = z.infer<typeof zoomAppSchema>;
 
 /**
  * How an attendance row gets its status (`ROLLCALL_STATUS_POLICY`, JSON). Minutes are measured
- * against the instance's start and end (see `src/pipeline/directory/status-policy.ts`).
+ * against the instance's start and end (see `src/reports/status-policy.ts`).
  */
 export const statusPolicySchema = z.strictObject({
   /** `late` when the first join is more than this after the start. */

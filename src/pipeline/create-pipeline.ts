@@ -8,7 +8,7 @@ import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/pri
 import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 // Webhooks and the report rows reconciliation stores (`rollcall.report_participant`) share one entry point.
-import { normaliseInboxBody } from "./reconcile/normalise-inbox-body.js";
+import { normaliseInboxBody } from "../zoom/events/normalise-inbox-body.js";
 import { lockInstances, tryLockInstance, withWriteTransaction } from "./write-transaction.js";
 
 /** What one batch did. */

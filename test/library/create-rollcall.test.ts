@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRollcall, signZoomWebhook, type EmbeddedRollcall } from "../../src/index.js";
 import { eachDatabase } from "../support/databases.js";
-import { meetingEvents, minute, participant } from "../pipeline/directory/support/meeting-events.js";
+import { meetingEvents, minute, participant } from "../directory/support/meeting-events.js";
 
 const secret = "library-test-secret";
 const start = Date.UTC(2026, 4, 4, 15, 0, 0);

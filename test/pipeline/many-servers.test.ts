@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadLinks } from "../../src/pipeline/directory/load-links.js";
+import { loadLinks } from "../../src/directory/load-links.js";
 import { reprocess } from "../../src/pipeline/index.js";
 import { openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { webinarStream } from "../../bench/pipeline/webinar-stream.js";

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { listInstances } from "../../src/pipeline/directory/index.js";
+import { listInstances } from "../../src/reports/index.js";
 import { upsertInboxEvents } from "../../src/store/inbox/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startTestRollcall, testSecret, type TestRollcall } from "./support/start-test-rollcall.js";
