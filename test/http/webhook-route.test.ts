@@ -100,6 +100,17 @@ eachDatabase("POST /webhooks/zoom", (database) => {
     expect(await metric("invalid_signature")).toBe(unauthorizedBefore + 2);
   });
 
+  it("refuses a replay: the same body and signature under another timestamp inside the window (401)", async () => {
+    const before = await count();
+    const body = joinedBody();
+    const now = Math.floor(Date.now() / 1000);
+    const original = signedDelivery(secret, body, { timestamp: String(now - 10) });
+    const replayed = { body, headers: { ...original.headers, "x-zm-request-timestamp": String(now) } };
+    expect(await post(server.url, replayed)).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
+    expect(await count()).toBe(before);
+    expect((await post(server.url, original)).status).toBe(200);
+  });
+
   it("refuses stale and future timestamps (outside 300 s), in seconds and in milliseconds", async () => {
     const before = await count();
     const now = Math.floor(Date.now() / 1000);
