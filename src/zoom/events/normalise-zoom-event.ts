@@ -108,7 +108,10 @@ function participantEvent(
   return { status: "event", event };
 }
 
-/** Flattens a participant object: `""`/`null` become absent; `participant_user_id` is preferred over the deprecated `id`. */
+/**
+ * Flattens a participant object: `""`/`null` become absent; `id` is kept apart from
+ * `participant_user_id` (it can hold a registrant id), and dropped when it only repeats it.
+ */
 export function identifiers(
   p: z.infer<typeof participantBodySchema>["payload"]["object"]["participant"],
   filter: PersonalDataFilter,
@@ -117,13 +120,16 @@ export function identifiers(
   // events keeps the engine's property reads monomorphic, which is most of its speed.
   const name = nonEmpty(p.user_name);
   const email = nonEmpty(p.email);
+  const zoomUserId = text(p.participant_user_id);
+  const id = text(p.id);
   const out: ParticipantIdentifiers = {
     userId: text(p.user_id),
     participantUuid: text(p.participant_uuid),
     parentUserId: text(p.parent_user_id),
     userName: name === undefined ? undefined : filter.name(name),
     email: email === undefined ? undefined : filter.email(email),
-    zoomUserId: text(p.participant_user_id) ?? text(p.id),
+    zoomUserId,
+    id: id === zoomUserId ? undefined : id,
     registrantId: text(p.registrant_id),
     customerKey: text(p.customer_key),
     phoneNumber: text(p.phone_number),
