@@ -48,10 +48,12 @@ export async function hostedJoinRoute(app: FastifyInstance, options: HostedJoinR
 
   app.get("/join-assets/hosted-join.js", async (_request, reply) => reply.type("text/javascript; charset=utf-8").header("cache-control", "no-cache").send(hostedJoinScript));
 
-  app.get<{ Params: { token: string } }>(`${hostedJoinPath}/:token`, async (request, reply) => {
+  // A wildcard, not `:token`: a registrant token carries the join URL and outgrows Fastify's
+  // 100-character limit on named parameters.
+  app.get<{ Params: { "*": string } }>(`${hostedJoinPath}/*`, async (request, reply) => {
     let hosted: HostedJoin;
     try {
-      hosted = verifyHostedJoinToken(request.params.token, options.joinTokenSecret, now());
+      hosted = verifyHostedJoinToken(request.params["*"], options.joinTokenSecret, now());
     } catch (error) {
       if (!(error instanceof HostedJoinTokenError)) throw error;
       const text =

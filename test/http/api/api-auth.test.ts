@@ -55,7 +55,7 @@ eachDatabase("API authentication", (database) => {
     for (const route of routes) {
       const path = concrete(route.url);
       for (const key of [null, "", "rk_not-a-real-key", `rk_${"A".repeat(43)}`]) {
-        const headers = key === null ? {} : { authorization: `Bearer ${key}` };
+        const headers: Record<string, string> = key === null ? {} : { authorization: `Bearer ${key}` };
         const answer = await server.call(route.method, path, { key: null, headers, ...(route.method === "GET" || route.method === "HEAD" ? {} : { body: {} }) });
         expect(answer.status, `${route.method} ${path} with ${key === null ? "no key" : `key "${key}"`}`).toBe(401);
         if (route.method !== "HEAD") expect(answer.json?.error?.code).toBe("unauthorized");
