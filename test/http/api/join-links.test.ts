@@ -162,9 +162,15 @@ describe("API join links: the SDK page in Chromium", () => {
             },
           });
         });
-        const answer = await page.goto(issued.json.joinUrl, { waitUntil: "load" });
+        const console: string[] = [];
+        page.on("console", (message) => console.push(message.text()));
+        page.on("pageerror", (error) => console.push(`pageerror: ${error.message}`));
+        // A 5 MB SDK on a shared machine: generous timeouts.
+        const answer = await page.goto(issued.json.joinUrl, { waitUntil: "domcontentloaded", timeout: 120_000 });
         expect(answer?.status()).toBe(200);
-        await page.waitForFunction(() => ((window as unknown as { __rollcallCalls: Array<{ name: string }> }).__rollcallCalls ?? []).some((c) => c.name === "join"), null, { timeout: 60_000 });
+        await page.waitForFunction(() => ((window as unknown as { __rollcallCalls: Array<{ name: string }> }).__rollcallCalls ?? []).some((c) => c.name === "join"), null, { timeout: 120_000 }).catch((error: Error) => {
+          throw new Error(`${error.message}\nconsole: ${console.join("\n")}\nassets: ${JSON.stringify(sdkRequests)}`);
+        });
         const calls = (await page.evaluate(() => (window as unknown as { __rollcallCalls: unknown[] }).__rollcallCalls)) as Array<{ name: string; args: Record<string, unknown> }>;
         const join = calls.find((c) => c.name === "join")!.args;
         expect(join).toMatchObject({ meetingNumber: s.meetingId, userName: "Ivan Interpreter", customerKey: issued.json.value, passWord: "s3cret" });
@@ -181,6 +187,6 @@ describe("API join links: the SDK page in Chromium", () => {
         await browser.close();
       }
     },
-    180_000,
+    300_000,
   );
 });
