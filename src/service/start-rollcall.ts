@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
 import { ensureGeneratedSecret, joinTokenSecretFile, webhookSecretFile, type Config } from "../config/index.js";
-import { registerApi, type ApiDeps, type ApiRouteGroup } from "../http/api/index.js";
+import { guardApiScope, registerApi, type ApiDeps, type ApiRouteGroup } from "../http/api/index.js";
 import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "../http/index.js";
 import { createPipeline, settleInstances, type Pipeline } from "../pipeline/index.js";
 import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "../store/inbox/index.js";
@@ -102,6 +102,8 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
   });
   const context: WorkerContext = { config, store, inbox, logger, metrics };
+  // Before any other route: nothing may answer under /api without a key.
+  guardApiScope(app);
 
   let address: string;
   try {

@@ -15,6 +15,33 @@ import { meetingsRoutes } from "./meetings-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { usersRoutes } from "./users-routes.js";
 
+/** Per app: the routes registered inside the authenticated `/api` scope. */
+const scopedRoutes = new WeakMap<FastifyInstance, Set<string>>();
+
+/**
+ * Makes the app refuse to start (at `ready`) when a route under `/api` was registered outside the
+ * authenticated scope of {@link registerApi}: such a route would answer without a key. Call it
+ * right after creating the app, before anything else adds routes; `registerApi` calls it too
+ * (idempotent) for apps that did not.
+ *
+ * @returns the set `registerApi` fills with the routes of its scope.
+ */
+export function guardApiScope(app: FastifyInstance): Set<string> {
+  const known = scopedRoutes.get(app);
+  if (known) return known;
+  const inScope = new Set<string>();
+  scopedRoutes.set(app, inScope);
+  const everywhere: string[] = [];
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api")) everywhere.push(`${String(route.method)} ${route.url}`);
+  });
+  app.addHook("onReady", async () => {
+    const outside = everywhere.filter((r) => !inScope.has(r));
+    if (outside.length > 0) throw new Error(`routes under /api registered outside the authenticated API scope (use registerApi's groups): ${outside.join(", ")}`);
+  });
+  return inScope;
+}
+
 /** Rollcall's own route groups, one file each. Other modules add theirs through `registerApi`'s `groups`. */
 export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, meetingsRoutes, joinLinksRoutes];
 
@@ -42,15 +69,7 @@ const packageVersion = (createRequire(import.meta.url)("../../../package.json") 
  */
 export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: RegisterApiOptions = {}): Promise<{ specs: ReadonlyArray<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>> }> {
   const specs: Array<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>> = [];
-  const inScope = new Set<string>();
-  const everywhere: string[] = [];
-  app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/api")) everywhere.push(`${String(route.method)} ${route.url}`);
-  });
-  app.addHook("onReady", async () => {
-    const outside = everywhere.filter((r) => !inScope.has(r));
-    if (outside.length > 0) throw new Error(`routes under /api registered outside the authenticated API scope (use registerApi's groups): ${outside.join(", ")}`);
-  });
+  const inScope = guardApiScope(app);
 
   await app.register(
     async (scope) => {

@@ -4,8 +4,8 @@
  * with a wrong key and with a revoked key; a read-only key gets 403 on every write; the rate limit
  * answers 429 with retry-after; `rollcall keys create` prints the key alone on its last line.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { eachDatabase } from "../../support/databases.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, eachDatabase } from "../../support/databases.js";
 import { rollcallCli, startApiTestServer, type ApiTestServer } from "./support/api-test-server.js";
 
 eachDatabase("API authentication", (database) => {
@@ -127,5 +127,18 @@ eachDatabase("API rate limit", (database) => {
     expect(limited.json.error.code).toBe("rate_limited");
     // Another key has its own budget.
     expect((await server.call("GET", "/api/v1/users", { key: server.readKey })).status).toBe(200);
+  });
+});
+
+describe("API scope guard", () => {
+  it("refuses to start when a route under /api is registered outside the authenticated scope", async () => {
+    const database = await createTestDatabase("sqlite");
+    try {
+      await expect(
+        startApiTestServer(database.url, {}, { routes: [(app) => void app.get("/api/v1/sneaky", async () => ({ open: true }))] }),
+      ).rejects.toThrow(/outside the authenticated API scope.*GET \/api\/v1\/sneaky/);
+    } finally {
+      await database.drop();
+    }
   });
 });
