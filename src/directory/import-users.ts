@@ -13,8 +13,14 @@ export interface ImportUsersOptions {
   /** E-mails and names are kept as the privacy mode allows (hashed or not at all). */
   privacy: PrivacySettings;
   now?: number;
-  /** Users per transaction (default 500): each commit holds the write lock only briefly. */
+  /** Users per transaction (default 250): each commit holds the write lock only briefly. */
   chunkSize?: number;
+  /**
+   * SQLite: pause between chunks (default 100 ms). SQLite queues no one for its write lock: a
+   * waiting server polls for it (every 100 ms at most), so an import that began its next chunk at
+   * once could keep it from the lock for the whole import.
+   */
+  sqlitePauseMs?: number;
 }
 
 export interface ImportUsersResult {
@@ -29,7 +35,7 @@ export interface ImportUsersResult {
 /**
  * Upserts users by `externalId`, in transactions of `chunkSize` users each, so a large import next
  * to a running server holds the write lock only for short moments (on SQLite one writer at a time
- * means the server's commits wait meanwhile) and waits its turn for the lock between chunks. The
+ * means the server's commits wait meanwhile) and leaves it free between chunks (`sqlitePauseMs`). The
  * import is idempotent: if it stops half way, running it again finishes it. Upsert semantics, per field:
  * - `email`, `name`: set when given, kept when absent;
  * - each array (`zoomUserIds`, `customerKeys`, `nameTokens`, `registrants`) and `email` as a link:
@@ -45,7 +51,8 @@ export interface ImportUsersResult {
  */
 export async function importUsers(target: RollcallDatabase | Kysely<Database>, rows: readonly UserImportRow[], options: ImportUsersOptions): Promise<ImportUsersResult> {
   const now = options.now ?? Date.now();
-  const chunkSize = Math.max(1, options.chunkSize ?? 500);
+  const chunkSize = Math.max(1, options.chunkSize ?? 250);
+  const pauseMs = "dialect" in target && target.dialect === "sqlite" ? (options.sqlitePauseMs ?? 100) : 0;
   const result: ImportUsersResult = { created: 0, updated: 0, linksAdded: 0, linksRemoved: 0, reresolvedInstances: [] };
   const reresolved = new Set<string>();
   const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
@@ -72,6 +79,7 @@ export async function importUsers(target: RollcallDatabase | Kysely<Database>, r
     });
     for (const uuid of marked) reresolved.add(uuid);
     if (rows.length === 0) break;
+    if (pauseMs > 0 && start + chunkSize < rows.length) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
   result.reresolvedInstances = [...reresolved].sort();
   return result;
