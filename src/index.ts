@@ -56,7 +56,7 @@ export async function createRollcall(options: CreateRollcallOptions = {}): Promi
   const privacy = privacySettingsFromConfig(config);
   return Object.assign(running, {
     config,
-    importUsers: async (rows: unknown[], o: { accountId?: string } = {}) => importUsers(db, validateUserRows(rows, "users"), { accountId: o.accountId ?? "*", privacy }),
+    importUsers: async (rows: unknown[], o: { accountId?: string } = {}) => importUsers(running.store, validateUserRows(rows, "users"), { accountId: o.accountId ?? "*", privacy }),
     linkSession: async (input: { instanceUuid: string; sessionKey: string; externalId: string }) => {
       await linkSessionManually(db, input);
     },

@@ -14,6 +14,11 @@ import type { Worker, WorkerContext } from "../runtime/index.js";
 import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
 import { meetingSdkFromConfig, zoomApiFromConfig } from "./zoom-from-config.js";
 
+/** SQLite: longest lock wait on the event loop's own connection (see the comment where it is set). */
+const serviceSqliteBusyTimeoutMs = 200;
+/** SQLite: longest lock wait of an inbox commit on its thread, inside the 2.5 s commit timeout. */
+const inboxLockWaitMs = 2000;
+
 export type { Worker, WorkerContext } from "../runtime/index.js";
 
 export interface StartRollcallOptions {
@@ -82,6 +87,11 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     await store.close();
     throw error;
   }
+  // SQLite: a lock wait on the store's connection (the pipeline's write transactions) blocks the
+  // event loop, so it must stay far below the webhook answer budget; the pipeline retries a batch
+  // that found the lock taken (a CLI import's chunk). The inbox commits on its own thread and may
+  // wait longer there (`lockWaitMs` below), since that blocks nothing.
+  store.sqlite?.pragma(`busy_timeout = ${serviceSqliteBusyTimeoutMs}`);
 
   // From the config, so every embedding (not only `rollcall serve`) honours the privacy mode.
   const prepareBodyForStorage =
@@ -89,7 +99,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   const metrics = createMetrics();
   metrics.trackInboxDepth(() => countPendingInboxEvents(store.db));
-  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit });
+  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit, lockWaitMs: inboxLockWaitMs });
   const verifier = createWebhookVerifier({ secrets, toleranceSeconds: config.webhookToleranceSeconds });
   const app = await createApp({
     store,
