@@ -4,8 +4,8 @@ import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
 import { loadLinks } from "../directory/load-links.js";
 import { createReconcileWorker } from "../reconcile/reconcile-worker.js";
 import type { ReconcileContext } from "../reconcile/reconcile-instance.js";
-import { reconcileSettingsFromEnv } from "../reconcile/reconcile-settings.js";
-import { zoomApiFromConfig } from "./zoom-from-config.js";
+import { reconcileSettingsFromConfig } from "../reconcile/reconcile-settings.js";
+import { zoomApiFromConfig } from "../zoom/api/index.js";
 
 /**
  * The reconciliation context from the service configuration, or the error naming the missing Zoom
@@ -32,8 +32,8 @@ export function reconcileContextFromConfig(config: Config): { ok: true; accountI
  * @example
  * serveWorkers.push(reconcileWorkerFromConfig);
  */
-export function reconcileWorkerFromConfig(config: Config, env: Record<string, string | undefined> = process.env): Worker {
-  const settings = reconcileSettingsFromEnv(env);
+export function reconcileWorkerFromConfig(config: Config): Worker {
+  const settings = reconcileSettingsFromConfig(config);
   const resolved = reconcileContextFromConfig(config);
   if (!resolved.ok) {
     const reason = resolved.error.message;

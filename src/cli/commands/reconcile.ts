@@ -5,7 +5,7 @@ import { createPipeline } from "../../pipeline/index.js";
 import {
   reconcileContextFromConfig,
   reconcileInstances,
-  reconcileSettingsFromEnv,
+  reconcileSettingsFromConfig,
   reconciliationReport,
   type ReconcileResult,
   type ReconciliationView,
@@ -44,8 +44,8 @@ export function registerReconcileCommand(program: Command): void {
       const from = flags.from === undefined ? undefined : parseDate("--from", flags.from);
       const to = flags.to === undefined ? undefined : parseDate("--to", flags.to);
       if (from !== undefined && to !== undefined && to <= from) throw new Error(`--to: expected a date after --from ${flags.from}, got ${flags.to}`);
-      const settings = reconcileSettingsFromEnv(process.env);
       const output = await withConfiguredStore(flags, async (store, config) => {
+        const settings = reconcileSettingsFromConfig(config);
         const resolved = reconcileContextFromConfig(config);
         if (!resolved.ok) throw new Error(`rollcall reconcile needs Zoom's Server-to-Server OAuth credentials. ${resolved.error.message}`);
         const results = await reconcileInstances(
