@@ -26,7 +26,7 @@ export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Req
  * The pipeline worker `rollcall serve` runs.
  *
  * @example
- * serveWorkers.push(pipelineWorkerFromConfig);
+ * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config)] });
  */
 export function pipelineWorkerFromConfig(config: Config): PipelineWorker {
   return createPipelineWorker({ pipeline: pipelineOptionsFromConfig(config) });

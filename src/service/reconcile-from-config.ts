@@ -32,7 +32,7 @@ export function reconcileContextFromConfig(config: Config): { ok: true; accountI
  * logs once which variables are missing and the rest of Rollcall runs as before.
  *
  * @example
- * serveWorkers.push(reconcileWorkerFromConfig);
+ * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config), reconcileWorkerFromConfig(config)] });
  */
 export function reconcileWorkerFromConfig(config: Config): Worker {
   const settings = reconcileSettingsFromConfig(config);

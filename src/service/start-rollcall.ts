@@ -53,7 +53,8 @@ export interface RunningRollcall {
  * generates one into the data directory and prints it once, with the endpoint URL.
  *
  * @example
- * const rollcall = await startRollcall(loadConfig(), { workers: [pipelineWorker] });
+ * const config = loadConfig();
+ * const rollcall = await startRollcall(config, { workers: serviceWorkers(config) });
  * // … later
  * await rollcall.stop();
  */
