@@ -12,7 +12,8 @@ import { createBodyPreparer, privacySettingsFromConfig } from "../zoom/privacy/i
 import { createWebhookVerifier, webhookSecretsFrom } from "../zoom/webhook/index.js";
 import type { Worker, WorkerContext } from "../runtime/index.js";
 import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
-import { meetingSdkFromConfig, zoomApiFromConfig } from "./zoom-from-config.js";
+import { zoomApiFromConfig } from "../zoom/api/index.js";
+import { meetingSdkFromConfig } from "../zoom/sdk/sdk-credentials.js";
 
 /** SQLite: longest lock wait on the event loop's own connection (see the comment where it is set). */
 const serviceSqliteBusyTimeoutMs = 200;
@@ -64,7 +65,8 @@ export interface RunningRollcall {
  * generates one into the data directory and prints it once, with the endpoint URL.
  *
  * @example
- * const rollcall = await startRollcall(loadConfig(), { workers: [pipelineWorker] });
+ * const config = loadConfig();
+ * const rollcall = await startRollcall(config, { workers: serviceWorkers(config) });
  * // … later
  * await rollcall.stop();
  */

@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import type { ParticipantIdentifiers, NormalisedEvent, MeetingInfo } from "../../core/normalised-event.js";
 import { contentKey } from "./content-key.js";
-import { fastAccepts, isRecord } from "./fast-check-body.js";
+import { isRecord } from "../../json/index.js";
+import { fastAccepts } from "./fast-check-body.js";
 import { EVENT_MEANINGS, TIMED_FIELD, type EventMeaning } from "./event-names.js";
 import {
   envelopeSchema,
