@@ -5,6 +5,7 @@ import type { InstanceInfo, InstanceResult, Resolution } from "./instance-result
 import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";
 import type { InstanceEvent, MeetingInfo, NormalisedEvent, ParticipantEvent, Product, ReportRowEvent } from "./normalised-event.js";
+import { Scratch } from "./scratch.js";
 import { buildSessions, type Connection, type EventStore } from "./sessions.js";
 
 
@@ -163,7 +164,9 @@ export function createInstanceState(): InstanceState {
       const opts = resolveEngineOptions(options);
       const sortedEnds = endTimes.length < 2 ? endTimes.slice() : [...endTimes].sort((a, b) => a - b);
       const openEnd = opts.now ?? (latest > -Infinity ? latest : 0);
-      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges, store }, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
+      // Fresh working space per result: nothing shared with another computation running meanwhile.
+      const scratch = new Scratch();
+      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges, store }, { instanceStart: startTime, endTimes: sortedEnds, openEnd }, scratch);
       const sessions = built.sessions;
       const spanFromCandidate = Math.min(startTime ?? Infinity, built.firstFrom);
       const spanToCandidate = Math.max(endTime ?? opts.now ?? -Infinity, built.lastTo);
@@ -172,7 +175,7 @@ export function createInstanceState(): InstanceState {
       const ctx = identityContext(uuid ?? "", meetingId, toLinkIndex(links), opts);
       const resolutions: Resolution[] = new Array(sessions.length);
       for (let i = 0; i < sessions.length; i++) resolutions[i] = resolveSession(sessions[i]!, ctx);
-      const { attendance, unresolved } = computeAttendance(sessions, resolutions, built.latestNames, { methods: opts.methods, openEnd, spanFrom, spanTo });
+      const { attendance, unresolved } = computeAttendance(sessions, resolutions, built.latestNames, { methods: opts.methods, openEnd, spanFrom, spanTo, scratch });
       const instance: InstanceInfo = { uuid: uuid ?? "", meetingId, accountId, product, status: endTimes.length > 0 ? "ended" : "live" };
       copyInfo(instance, infoEvent?.meeting);
       if (startTime !== undefined) instance.startTime = startTime;

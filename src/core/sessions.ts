@@ -1,6 +1,8 @@
 import type { EventSource, ParticipantEvent, ReportRowEvent } from "./normalised-event.js";
 import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
-import { PieceBuffer } from "./intervals.js";
+import { pairTimes } from "./intervals.js";
+import { grown, type Scratch } from "./scratch.js";
+import { compareStrings, sortPrefix } from "./sort-prefix.js";
 
 /**
  * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
@@ -75,7 +77,7 @@ export interface BuiltSessions {
  * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
  * join-before-host events only add identifiers to the session they share a key with.
  */
-export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): BuiltSessions {
+export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scratch: Scratch): BuiltSessions {
   const { connections, byUserId, byUuid, uuidEdges } = graph;
   const n = connections.length;
   // Union–find over connection indexes, plus phantom nodes for link targets never seen themselves
@@ -143,7 +145,7 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
       if (conn.attendance) attendance = true;
     }
     if (!attendance) continue;
-    sessions.push(buildSession(group, graph.store, ctx, span, latestNames));
+    sessions.push(buildSession(group, graph.store, ctx, span, latestNames, scratch));
   }
   // Sort by key (stable, like the map-ordered list it replaces), keeping latest names aligned.
   const order: number[] = new Array(sessions.length);
@@ -166,27 +168,15 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
   return { sessions, latestNames, firstFrom: span.firstFrom, lastTo: span.lastTo };
 }
 
-// Scratch buffers reused by every session (results are computed synchronously, one at a time).
-const pieces = new PieceBuffer();
-let joins = new Float64Array(64);
-let leaves = new Float64Array(64);
-const scratchStrings: string[] = [];
-const scratchIds: string[] = [];
-const scratchNames: string[] = [];
-const idField: IdentifierField[] = [];
-const idValue: string[] = [];
-const idKey: string[] = [];
-const idSource: EventSource[] = [];
-const idAt: number[] = [];
-const idOrder: number[] = [];
-
 function buildSession(
   group: Connection[],
   store: EventStore,
   ctx: SessionContext,
   span: { firstFrom: number; lastTo: number },
   latestNames: Array<string | undefined>,
+  scratch: Scratch,
 ): Session {
+  const { pieces, merged: scratchStrings, userIds: scratchIds, names: scratchNames } = scratch;
   const key = chooseKey(group);
   const keyValue = key.value;
   const events = store.events;
@@ -216,34 +206,36 @@ function buildSession(
     if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
     let nJoins = 0;
     let nLeaves = 0;
+    let joins = scratch.joins;
+    let leaves = scratch.leaves;
     for (let i = conn.last; i !== -1; i = next[i]!) {
       const event = events[i]!;
       // Attendance times: joins and leaves of the meeting proper and breakout rooms; report rows both.
       if (event.type === "report_row") {
         if (event.status !== "in_waiting_room") {
-          if (nJoins === joins.length) joins = grown(joins);
+          if (nJoins === joins.length) joins = scratch.joins = grown(joins);
           joins[nJoins++] = event.at;
-          if (nLeaves === leaves.length) leaves = grown(leaves);
+          if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
           leaves[nLeaves++] = event.leaveAt;
         }
       } else {
         const kind = event.kind;
         if (kind === "joined" || kind === "breakout_joined") {
-          if (nJoins === joins.length) joins = grown(joins);
+          if (nJoins === joins.length) joins = scratch.joins = grown(joins);
           joins[nJoins++] = event.at;
         } else if (kind === "left" || kind === "breakout_left") {
-          if (nLeaves === leaves.length) leaves = grown(leaves);
+          if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
           leaves[nLeaves++] = event.at;
         }
       }
       const p = event.participant;
-      if (p.customerKey !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "customer_key", p.customerKey, event);
-      if (p.registrantId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "registrant_id", p.registrantId, event);
-      if (p.zoomUserId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "participant_user_id", p.zoomUserId, event);
-      if (p.email !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "email", p.email, event);
+      if (p.customerKey !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "customer_key", p.customerKey, event);
+      if (p.registrantId !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "registrant_id", p.registrantId, event);
+      if (p.zoomUserId !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "participant_user_id", p.zoomUserId, event);
+      if (p.email !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "email", p.email, event);
       const userName = p.userName;
       if (userName !== undefined) {
-        nIdentifiers = addIdentifier(nIdentifiers, "user_name", userName, event);
+        nIdentifiers = addIdentifier(scratch, nIdentifiers, "user_name", userName, event);
         if (!includes(scratchNames, nNames, userName)) scratchNames[nNames++] = userName;
         if (event.at > latestNameAt || (event.at === latestNameAt && event.key > latestNameKey)) {
           latestName = userName;
@@ -252,7 +244,7 @@ function buildSession(
         }
       }
     }
-    if (nJoins > 0 || nLeaves > 0) pairTimes(nJoins, nLeaves, ctx.instanceStart, ctx.endTimes);
+    if (nJoins > 0 || nLeaves > 0) pairTimes(joins, nJoins, leaves, nLeaves, ctx.instanceStart, ctx.endTimes, pieces);
   }
   const intervals = pieces.union();
   let present = false;
@@ -275,7 +267,7 @@ function buildSession(
   }
   const userIds = sortedCopy(scratchIds, nIds);
   const mergedKeys = sortedCopy(scratchStrings, nMerged);
-  const identifiers = identifierList(nIdentifiers);
+  const identifiers = identifierList(scratch, nIdentifiers);
   const names = sortedCopy(scratchNames, nNames);
   const source: EventSource = webhook ? "webhook" : "report";
   // One literal per shape (participantUuid last, as when it used to be added afterwards): a property
@@ -285,68 +277,6 @@ function buildSession(
     : { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source };
   latestNames.push(latestName);
   return session;
-}
-
-/**
- * One connection's joins and leaves (in the scratch buffers) → pieces; the rules of
- * {@link pairJoinsAndLeaves} in `intervals.ts`, without arrays or objects.
- */
-function pairTimes(nJoins: number, nLeaves: number, instanceStart: number | undefined, endTimes: readonly number[]): void {
-  sortNumbers(joins, nJoins);
-  sortNumbers(leaves, nLeaves);
-  let open = NaN;
-  let sawJoin = false;
-  let j = 0;
-  let l = 0;
-  while (j < nJoins || l < nLeaves) {
-    if (j < nJoins && (l >= nLeaves || joins[j]! <= leaves[l]!)) {
-      if (open !== open) open = joins[j]!;
-      sawJoin = true;
-      j++;
-      continue;
-    }
-    const at = leaves[l++]!;
-    if (open === open) {
-      pieces.add(open, at, false, false);
-      open = NaN;
-    } else if (!sawJoin) {
-      pieces.add(instanceStart !== undefined && instanceStart <= at ? instanceStart : at, at, false, true);
-      sawJoin = true; // later stray leaves of this connection are stale extras
-    }
-  }
-  if (open === open) {
-    let end = Infinity;
-    for (let i = 0; i < endTimes.length; i++) {
-      if (endTimes[i]! >= open) {
-        end = endTimes[i]!;
-        break;
-      }
-    }
-    pieces.add(open, end, end !== Infinity, false);
-  }
-}
-
-function sortNumbers(a: Float64Array, n: number): void {
-  if (n < 2) return;
-  if (n > 32) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let k = i - 1;
-    while (k >= 0 && a[k]! > v) {
-      a[k + 1] = a[k]!;
-      k--;
-    }
-    a[k + 1] = v;
-  }
-}
-
-function grown(a: Float64Array): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 function includes(list: string[], n: number, value: string): boolean {
@@ -360,16 +290,7 @@ export function sortedCopy(list: string[], n: number): string[] {
   if (n === 1) return [list[0]!];
   if (n === 2) return list[0]! <= list[1]! ? [list[0]!, list[1]!] : [list[1]!, list[0]!];
   const out = list.slice(0, n);
-  if (n > 32) return out.sort();
-  for (let i = 1; i < n; i++) {
-    const v = out[i]!;
-    let k = i - 1;
-    while (k >= 0 && out[k]! > v) {
-      out[k + 1] = out[k]!;
-      k--;
-    }
-    out[k + 1] = v;
-  }
+  sortPrefix(out, n, compareStrings);
   return out;
 }
 
@@ -411,8 +332,9 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   return { value: group[0]!.uuid ?? "", isUuid: true };
 }
 
-function addIdentifier(n: number, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): number {
+function addIdentifier(scratch: Scratch, n: number, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): number {
   const source: EventSource = event.source;
+  const { idField, idValue, idKey, idSource, idAt } = scratch;
   // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
   for (let i = 0; i < n; i++) {
     if (idValue[i] === value && idField[i] === field && idSource[i] === source) {
@@ -433,45 +355,17 @@ function addIdentifier(n: number, field: IdentifierField, value: string, event: 
 }
 
 /** The scratch identifiers sorted by field, value, source, as result objects. */
-function identifierList(n: number): SeenIdentifier[] {
+function identifierList(scratch: Scratch, n: number): SeenIdentifier[] {
   if (n === 0) return [];
+  const { idField, idValue, idKey, idSource, idOrder } = scratch;
   for (let i = 0; i < n; i++) idOrder[i] = i;
-  if (n > 32) {
-    const order = idOrder.slice(0, n).sort(compareIdentifiers);
-    for (let i = 0; i < n; i++) idOrder[i] = order[i]!;
-  } else {
-    for (let i = 1; i < n; i++) {
-      const v = idOrder[i]!;
-      let k = i - 1;
-      while (k >= 0 && compareIdentifiers(idOrder[k]!, v) > 0) {
-        idOrder[k + 1] = idOrder[k]!;
-        k--;
-      }
-      idOrder[k + 1] = v;
-    }
-  }
+  sortPrefix(idOrder, n, scratch.compareIdentifiers);
   const out: SeenIdentifier[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const k = idOrder[i]!;
     out[i] = { field: idField[k]!, value: idValue[k]!, eventKey: idKey[k]!, source: idSource[k]! };
   }
   return out;
-}
-
-function compareIdentifiers(a: number, b: number): number {
-  return cmp(idField[a]!, idField[b]!) || cmp(idValue[a]!, idValue[b]!) || cmp(idSource[a]!, idSource[b]!);
-}
-
-/**
- * A copy without spare capacity. Arrays grown by `push` reserve 17 slots; the result keeps tens of
- * thousands of small arrays alive, so trimming them makes the garbage collector's job much lighter.
- */
-export function exact<T>(list: T[]): T[] {
-  return list.length === 0 ? [] : list.slice();
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export type { Interval };
