@@ -30,13 +30,21 @@ export interface Pipeline {
    * holds are skipped), applies them and marks them `done`, `ignored` or `parked`, all in one
    * transaction. Each affected instance is recomputed once. Resolves with `claimed: 0` when idle.
    */
-  processInboxBatch(): Promise<BatchSummary>;
+  processInboxBatch(scope?: ClaimScope): Promise<BatchSummary>;
   /** Recomputes instances marked by `markInstancesForReprocessing` (links changed). Returns how many. */
   processMarkedInstances(limit?: number): Promise<number>;
   /** Runs both until nothing is pending or marked; returns the totals. */
   runUntilIdle(): Promise<BatchSummary>;
   /** Forgets every cached engine state (after `reprocess` deleted derived rows, for one). */
   clearCache(): void;
+}
+
+/** Which pending rows a batch takes; by default the oldest of any instance. */
+export interface ClaimScope {
+  /** Only rows of this instance (`null`: rows without one, such as registrations). */
+  instanceUuid: string | null;
+  /** Most rows to take (default: the pipeline's `batchSize`). */
+  limit?: number;
 }
 
 interface InboxRow {
@@ -200,8 +208,10 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     };
   }
 
-  async function claim(trx: Kysely<Database>): Promise<InboxRow[]> {
-    let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending").orderBy("id").limit(batchSize);
+  async function claim(trx: Kysely<Database>, scope: ClaimScope | undefined): Promise<InboxRow[]> {
+    let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending");
+    if (scope !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
+    query = query.orderBy("id").limit(scope?.limit ?? batchSize);
     // Another process's claimed rows are skipped, not waited for; they are that process's batch.
     if (store.dialect === "postgres") query = query.forUpdate().skipLocked();
     return query.execute();
@@ -223,7 +233,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     }
   }
 
-  async function processInboxBatch(): Promise<BatchSummary> {
+  async function processInboxBatch(scope?: ClaimScope): Promise<BatchSummary> {
     const started = performance.now();
     const touched = new Set<string>();
     let received: InboxRow[] = [];
@@ -231,7 +241,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     const summary = emptySummary();
     try {
       await withWriteTransaction(store, async (trx) => {
-        const rows = await claim(trx);
+        const rows = await claim(trx, scope);
         received = rows;
         summary.claimed = rows.length;
         if (rows.length === 0) return;
