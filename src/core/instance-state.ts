@@ -4,21 +4,27 @@ import { identityContext, resolveSession } from "./identity.js";
 import type { InstanceInfo, InstanceResult, Resolution } from "./instance-result.js";
 import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";
-import type { InstanceEvent, MeetingInfo, NormalisedEvent, ParticipantEvent, Product, ReportRowEvent } from "./normalised-event.js";
+import type { InstanceEvent, MeetingInfo, NormalisedEvent, Product } from "./normalised-event.js";
 import { Scratch } from "./scratch.js";
-import { buildSessions, type Connection, type EventStore } from "./sessions.js";
+import { buildSessions, type Connection, type ConnectionLookup, type EventStore } from "./sessions.js";
+import { BIND, BREAKOUT_JOINED, BREAKOUT_LEFT, EventColumnsBuilder, JOINED, LEFT, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";
 
 
 /**
- * The engine's incremental form: feed events one at a time (any order, duplicates welcome), ask for
- * a result whenever needed. `apply` is O(1); `result` is O(events of the instance). The output is
- * identical to `computeInstance` over the same events, because the state keeps only
- * order-independent facts (each distinct event once, chained per connection; min/max times) and derives the rest
- * in `result`.
+ * The engine's incremental form: feed events one at a time or as columns (any order, duplicates
+ * welcome), ask for a result whenever needed. Applying is O(1) per event; `result` is O(events of
+ * the instance). The output is identical to `computeInstance` over the same events, because the
+ * state keeps only order-independent facts (each distinct event once, as a row of columns chained
+ * per connection; min/max times) and derives the rest in `result`.
  */
 export interface InstanceState {
   /** Adds one event; returns false when it was a duplicate (same `key`) or a registration (meeting-level). */
   apply(event: NormalisedEvent): boolean;
+  /**
+   * Adds every row of `columns` (participant events and report rows; instance events go to
+   * `apply`), without an object per event. Returns how many were new (not duplicates).
+   */
+  applyColumns(columns: EventColumns): number;
   /** Sessions, resolutions and attendance for the events applied so far. */
   result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult;
   /** Number of distinct events applied. */
@@ -27,7 +33,7 @@ export interface InstanceState {
 
 /**
  * Creates an empty {@link InstanceState}. All events must belong to one instance (`instanceUuid`);
- * `apply` throws on an event of another instance, since mixing them is a caller bug.
+ * applying one of another instance throws, since mixing them is a caller bug.
  *
  * @example
  * const state = createInstanceState();
@@ -39,13 +45,18 @@ export function createInstanceState(): InstanceState {
   // are de-duplicated within their connection, which keeps this set tiny.
   const otherKeys = new Set<string>();
   let size = 0;
-  // Connections by user_id, and by participant_uuid for events without a user_id.
-  const byUserId = new Map<string, Connection>();
-  const byUuidOnly = new Map<string, Connection>();
-  // First connection seen with each participant_uuid; later ones are recorded as edges to it.
-  const byUuid = new Map<string, Connection>();
+  const rows = new EventColumnsBuilder(64);
+  const strings = rows.strings;
+  const store: EventStore = { rows, next: [], fingerprints: [] };
+  // Connections by string id (index + 1; 0: none): by user_id, by participant_uuid for events
+  // without a user_id, and the first connection seen with each participant_uuid (later ones are
+  // recorded as edges to it).
+  let byUserIdId = new Int32Array(64);
+  let byUuidOnlyId = new Int32Array(64);
+  let firstByUuidId = new Int32Array(64);
   const uuidEdges: number[] = [];
   const connections: Connection[] = [];
+  let uuidId = NO_STRING;
   let uuid: string | undefined;
   let meetingId = "";
   let accountId = "";
@@ -56,7 +67,27 @@ export function createInstanceState(): InstanceState {
   let infoEvent: InstanceEvent | undefined;
   let latest = -Infinity;
 
-  const store: EventStore = { events: [], next: [], fingerprints: [] };
+  const ensureIds = (): void => {
+    const n = strings.length;
+    if (n <= byUserIdId.length) return;
+    const size = Math.max(n, byUserIdId.length * 2);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    byUserIdId = grow(byUserIdId);
+    byUuidOnlyId = grow(byUuidOnlyId);
+    firstByUuidId = grow(firstByUuidId);
+  };
+  const byUserId: ConnectionLookup = { get: (value) => connectionOf(byUserIdId, value) };
+  const byUuid: ConnectionLookup = { get: (value) => connectionOf(firstByUuidId, value) };
+  const connectionOf = (table: Int32Array, value: string): Connection | undefined => {
+    const id = rows.find(value);
+    if (id === NO_STRING || id >= table.length) return undefined;
+    const c = table[id]!;
+    return c === 0 ? undefined : connections[c - 1];
+  };
 
   const newConnection = (userId: string | undefined): Connection => {
     const conn: Connection = { index: connections.length, userId, uuid: undefined, moreUuids: undefined, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
@@ -64,63 +95,107 @@ export function createInstanceState(): InstanceState {
     return conn;
   };
 
-  const applyParticipant = (event: ParticipantEvent | ReportRowEvent): boolean => {
-    const p = event.participant;
+  /** Checks the instance and takes the smallest non-empty meeting id and account id (identical whatever the arrival order). */
+  const instanceFacts = (instance: number, account: number, meeting: number, productCode: number): void => {
+    if (uuidId === NO_STRING) {
+      uuidId = instance;
+      uuid = strings[instance];
+    } else if (instance !== uuidId) {
+      throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${strings[instance]}"; group events by instance first`);
+    }
+    const m = strings[meeting]!;
+    if (m !== "" && m !== meetingId && (meetingId === "" || m < meetingId)) meetingId = m;
+    const a = strings[account]!;
+    if (a !== "" && a !== accountId && (accountId === "" || a < accountId)) accountId = a;
+    if (productCode === 1) product = "webinar";
+  };
+
+  /**
+   * Row `i` of `src` (string ids mapped by `id`) into the state, unless its connection already has
+   * it. Returns false for a duplicate.
+   */
+  const applyRow = (src: EventColumns, i: number, id: (value: number) => number): boolean => {
+    const userIdId = id(src.userId[i]!);
+    const uuidOfRow = id(src.participantUuid[i]!);
+    const key = src.key[i]!;
+    ensureIds();
     let conn: Connection | undefined;
-    if (p.userId !== undefined) {
-      conn = byUserId.get(p.userId);
-      if (conn === undefined) byUserId.set(p.userId, (conn = newConnection(p.userId)));
-    } else if (p.participantUuid !== undefined) {
-      conn = byUuidOnly.get(p.participantUuid);
-      if (conn === undefined) byUuidOnly.set(p.participantUuid, (conn = newConnection(undefined)));
+    if (userIdId !== NO_STRING) {
+      const c = byUserIdId[userIdId]!;
+      if (c === 0) {
+        conn = newConnection(strings[userIdId]);
+        byUserIdId[userIdId] = conn.index + 1;
+      } else conn = connections[c - 1]!;
+    } else if (uuidOfRow !== NO_STRING) {
+      const c = byUuidOnlyId[uuidOfRow]!;
+      if (c === 0) {
+        conn = newConnection(undefined);
+        byUuidOnlyId[uuidOfRow] = conn.index + 1;
+      } else conn = connections[c - 1]!;
     } else {
       // jbh_* events have neither: they can never share a session, so they carry no evidence either.
-      if (otherKeys.has(event.key)) return false;
-      otherKeys.add(event.key);
+      if (otherKeys.has(key)) return false;
+      otherKeys.add(key);
       return true;
     }
-    const events = store.events;
     const next = store.next;
     const fingerprints = store.fingerprints;
-    const key = event.key;
     const fp = fingerprint(key);
-    // Compare keys only where the fingerprints match: earlier events stay untouched (no cache misses).
-    for (let i = conn.last; i !== -1; i = next[i]!) if (fingerprints[i] === fp && events[i]!.key === key) return false;
+    const keys = rows.key;
+    // Compare keys only where the fingerprints match: earlier rows stay untouched (no cache misses).
+    for (let r = conn.last; r !== -1; r = next[r]!) if (fingerprints[r] === fp && keys[r] === key) return false;
+    const kind = src.kind[i]!;
+    const at = src.at[i]!;
+    const row = rows.addRow(kind, at, src.leaveAt[i]!, src.source[i]!, src.product[i]!, key, uuidId, NO_STRING, NO_STRING);
+    rows.userId[row] = userIdId;
+    rows.participantUuid[row] = uuidOfRow;
+    rows.userName[row] = id(src.userName[i]!);
+    rows.email[row] = id(src.email[i]!);
+    rows.zoomUserId[row] = id(src.zoomUserId[i]!);
+    rows.registrantId[row] = id(src.registrantId[i]!);
+    rows.customerKey[row] = id(src.customerKey[i]!);
     next.push(conn.last);
     fingerprints.push(fp);
-    conn.last = events.length;
-    events.push(event);
-    const u = p.participantUuid;
-    // The first participant_uuid sits on the connection itself: no list to read for the usual one.
-    if (u !== undefined && u !== conn.uuid && !isExtraUuid(conn, u)) {
-      if (conn.uuid === undefined) conn.uuid = u;
-      else (conn.moreUuids ??= []).push(u);
-      const first = byUuid.get(u);
-      if (first === undefined) byUuid.set(u, conn);
-      else uuidEdges.push(first.index, conn.index);
+    conn.last = row;
+    if (uuidOfRow !== NO_STRING) {
+      const u = strings[uuidOfRow]!;
+      // The first participant_uuid sits on the connection itself: no list to read for the usual one.
+      if (u !== conn.uuid && !isExtraUuid(conn, u)) {
+        if (conn.uuid === undefined) conn.uuid = u;
+        else (conn.moreUuids ??= []).push(u);
+        const first = firstByUuidId[uuidOfRow]!;
+        if (first === 0) firstByUuidId[uuidOfRow] = conn.index + 1;
+        else uuidEdges.push(first - 1, conn.index);
+      }
     }
-    if (event.type === "report_row") {
-      if (event.status === "in_waiting_room") return true;
+    if (kind === REPORT_ROW_WAITING) return true;
+    if (kind === REPORT_ROW) {
       conn.attendance = true;
-      if (event.leaveAt > latest) latest = event.leaveAt;
+      const leaveAt = src.leaveAt[i]!;
+      if (leaveAt > latest) latest = leaveAt;
       return true;
     }
-    const kind = event.kind;
-    if (kind === "breakout_joined" || kind === "breakout_left") {
+    if (kind === BREAKOUT_JOINED || kind === BREAKOUT_LEFT) {
       conn.breakout = true;
-      if (p.parentUserId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, p.parentUserId);
+      const parent = id(src.parentUserId[i]!);
+      if (parent !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, strings[parent]!);
     }
-    if (kind === "bind" && event.boundTo !== undefined) {
-      conn.phoneLeg = true;
-      if (event.boundTo.participantUuid !== undefined) conn.linkedUuids = withValue(conn.linkedUuids, event.boundTo.participantUuid);
-      if (event.boundTo.userId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, event.boundTo.userId);
+    if (kind === BIND) {
+      const boundUuid = id(src.boundUuid[i]!);
+      const boundUser = id(src.boundUserId[i]!);
+      // A bind that does not say what it binds to binds nothing.
+      if (src.bound[i] === 1) {
+        conn.phoneLeg = true;
+        if (boundUuid !== NO_STRING) conn.linkedUuids = withValue(conn.linkedUuids, strings[boundUuid]!);
+        if (boundUser !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, strings[boundUser]!);
+      }
     }
     // Only the meeting proper and breakout rooms are attendance (their times are read from the
-    // stored events when a result is asked for); waiting room and jbh only add evidence.
-    if (kind === "joined" || kind === "breakout_joined" || kind === "left" || kind === "breakout_left") {
+    // stored rows when a result is asked for); waiting room and jbh only add evidence.
+    if (kind === JOINED || kind === BREAKOUT_JOINED || kind === LEFT || kind === BREAKOUT_LEFT) {
       conn.attendance = true;
       conn.webhook = true;
-      if (event.at > latest) latest = event.at;
+      if (at > latest) latest = at;
     }
     return true;
   };
@@ -138,27 +213,48 @@ export function createInstanceState(): InstanceState {
     if (infoEvent === undefined || event.at > infoEvent.at || (event.at === infoEvent.at && event.key > infoEvent.key)) infoEvent = event;
   };
 
+  // One event object goes through a one-row column batch of its own: one code path for both inputs.
+  const single = new EventColumnsBuilder(1, rows);
+  const sameId = (value: number): number => value;
+
   return {
     get size() {
       return size;
     },
     apply(event: NormalisedEvent): boolean {
       if (event.type === "registration") return false;
-      if (uuid === undefined) uuid = event.instanceUuid;
-      else if (event.instanceUuid !== uuid) {
-        throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${event.instanceUuid}"; group events by instance first`);
-      }
       if (event.type === "instance") {
+        instanceFacts(rows.intern(event.instanceUuid), rows.intern(event.accountId), rows.intern(event.meetingId), event.product === "webinar" ? 1 : 0);
         if (otherKeys.has(event.key)) return false;
         otherKeys.add(event.key);
-      } else if (!applyParticipant(event)) return false;
+        size++;
+        applyInstance(event);
+        return true;
+      }
+      // Interned straight into the state's own table, so the row's ids need no mapping.
+      single.clear();
+      single.addEvent(event);
+      instanceFacts(single.instanceUuid[0]!, single.accountId[0]!, single.meetingId[0]!, single.product[0]!);
+      if (!applyRow(single, 0, sameId)) return false;
       size++;
-      // Smallest non-empty value: identical whatever the arrival order.
-      if (event.meetingId !== "" && (meetingId === "" || event.meetingId < meetingId)) meetingId = event.meetingId;
-      if (event.accountId !== "" && (accountId === "" || event.accountId < accountId)) accountId = event.accountId;
-      if (event.product === "webinar") product = "webinar";
-      if (event.type === "instance") applyInstance(event);
       return true;
+    },
+    applyColumns(columns: EventColumns): number {
+      // Batch string id → state string id, each batch string interned once.
+      const map = new Int32Array(columns.strings.length).fill(-2);
+      const id = (value: number): number => {
+        if (value === NO_STRING) return NO_STRING;
+        let mapped = map[value]!;
+        if (mapped === -2) map[value] = mapped = rows.intern(columns.strings[value]!);
+        return mapped;
+      };
+      let added = 0;
+      for (let i = 0; i < columns.length; i++) {
+        instanceFacts(id(columns.instanceUuid[i]!), id(columns.accountId[i]!), id(columns.meetingId[i]!), columns.product[i]!);
+        if (applyRow(columns, i, id)) added++;
+      }
+      size += added;
+      return added;
     },
     result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult {
       const opts = resolveEngineOptions(options);

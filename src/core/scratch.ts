@@ -19,12 +19,18 @@ export class Scratch {
   readonly merged: string[] = [];
   readonly userIds: string[] = [];
   readonly names: string[] = [];
-  /** A session's identifiers as parallel columns (field, value, source: distinct; key and time: earliest event). */
+  /**
+   * A session's identifiers as parallel columns: field, value and source (as codes and string ids
+   * for matching, as strings for sorting) are distinct; time and row are of the earliest event.
+   */
+  readonly idFieldCode: number[] = [];
+  readonly idValueId: number[] = [];
+  readonly idSourceCode: number[] = [];
   readonly idField: IdentifierField[] = [];
   readonly idValue: string[] = [];
-  readonly idKey: string[] = [];
   readonly idSource: EventSource[] = [];
   readonly idAt: number[] = [];
+  readonly idRow: number[] = [];
   readonly idOrder: number[] = [];
 
   /** Identifier order: field, value, source (bound once, not per sort). */

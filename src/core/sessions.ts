@@ -1,4 +1,5 @@
-import type { EventSource, ParticipantEvent, ReportRowEvent } from "./normalised-event.js";
+import { BREAKOUT_JOINED, BREAKOUT_LEFT, JOINED, LEFT, NO_STRING, REPORT_ROW, SOURCES, type EventColumnsBuilder } from "./event-columns.js";
+import type { EventSource } from "./normalised-event.js";
 import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
 import { pairTimes } from "./intervals.js";
 import { grown, type Scratch } from "./scratch.js";
@@ -32,15 +33,21 @@ export interface Connection {
 }
 
 /**
- * Every distinct participant event of the instance, once: `events[i]` is chained to the previous
- * event of its connection by `next[i]` (-1 ends the chain). One flat list instead of an array per
- * connection: no per-event allocation, and nothing for the garbage collector to trace but the events.
+ * Every distinct participant event of the instance, once, as columns: row `i` is chained to the
+ * previous row of its connection by `next[i]` (-1 ends the chain). No object per event, and nothing
+ * for the garbage collector to trace but a few typed arrays and the strings.
  */
 export interface EventStore {
-  events: Array<ParticipantEvent | ReportRowEvent>;
+  /** The rows, with the state's own string table. */
+  rows: EventColumnsBuilder;
   next: number[];
-  /** A cheap digest of each event's key, so de-duplication compares keys only when it matches. */
+  /** A cheap digest of each row's key, so de-duplication compares keys only when it matches. */
   fingerprints: number[];
+}
+
+/** Finds a connection by a string (a user_id, or a participant_uuid). */
+export interface ConnectionLookup {
+  get(value: string): Connection | undefined;
 }
 
 /** Context shared by every session of one result. */
@@ -52,9 +59,9 @@ export interface SessionContext {
 
 export interface ConnectionGraph {
   connections: readonly Connection[];
-  byUserId: ReadonlyMap<string, Connection>;
+  byUserId: ConnectionLookup;
   /** First connection seen with each participant_uuid. */
-  byUuid: ReadonlyMap<string, Connection>;
+  byUuid: ConnectionLookup;
   /** Pairs of connection indexes sharing a participant_uuid. */
   uuidEdges: readonly number[];
   store: EventStore;
@@ -179,8 +186,10 @@ function buildSession(
   const { pieces, merged: scratchStrings, userIds: scratchIds, names: scratchNames } = scratch;
   const key = chooseKey(group);
   const keyValue = key.value;
-  const events = store.events;
+  const rows = store.rows;
   const next = store.next;
+  const { kind: kinds, at: ats, leaveAt: leaveAts, source: sources, key: keys, strings } = rows;
+  const { customerKey, registrantId, zoomUserId, email, userName: userNames } = rows;
   let nMerged = 0;
   let nIds = 0;
   let nNames = 0;
@@ -209,38 +218,35 @@ function buildSession(
     let joins = scratch.joins;
     let leaves = scratch.leaves;
     for (let i = conn.last; i !== -1; i = next[i]!) {
-      const event = events[i]!;
+      const kind = kinds[i]!;
+      const at = ats[i]!;
       // Attendance times: joins and leaves of the meeting proper and breakout rooms; report rows both.
-      if (event.type === "report_row") {
-        if (event.status !== "in_waiting_room") {
-          if (nJoins === joins.length) joins = scratch.joins = grown(joins);
-          joins[nJoins++] = event.at;
-          if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
-          leaves[nLeaves++] = event.leaveAt;
-        }
-      } else {
-        const kind = event.kind;
-        if (kind === "joined" || kind === "breakout_joined") {
-          if (nJoins === joins.length) joins = scratch.joins = grown(joins);
-          joins[nJoins++] = event.at;
-        } else if (kind === "left" || kind === "breakout_left") {
-          if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
-          leaves[nLeaves++] = event.at;
-        }
+      if (kind === JOINED || kind === BREAKOUT_JOINED || kind === REPORT_ROW) {
+        if (nJoins === joins.length) joins = scratch.joins = grown(joins);
+        joins[nJoins++] = at;
       }
-      const p = event.participant;
-      if (p.customerKey !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "customer_key", p.customerKey, event);
-      if (p.registrantId !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "registrant_id", p.registrantId, event);
-      if (p.zoomUserId !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "participant_user_id", p.zoomUserId, event);
-      if (p.email !== undefined) nIdentifiers = addIdentifier(scratch, nIdentifiers, "email", p.email, event);
-      const userName = p.userName;
-      if (userName !== undefined) {
-        nIdentifiers = addIdentifier(scratch, nIdentifiers, "user_name", userName, event);
+      if (kind === LEFT || kind === BREAKOUT_LEFT || kind === REPORT_ROW) {
+        if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
+        leaves[nLeaves++] = kind === REPORT_ROW ? leaveAts[i]! : at;
+      }
+      const source = sources[i]!;
+      let id = customerKey[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, CUSTOMER_KEY, id, source, at, i, keys);
+      id = registrantId[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, REGISTRANT_ID, id, source, at, i, keys);
+      id = zoomUserId[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, PARTICIPANT_USER_ID, id, source, at, i, keys);
+      id = email[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, EMAIL, id, source, at, i, keys);
+      id = userNames[i]!;
+      if (id !== NO_STRING) {
+        nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, USER_NAME, id, source, at, i, keys);
+        const userName = strings[id]!;
         if (!includes(scratchNames, nNames, userName)) scratchNames[nNames++] = userName;
-        if (event.at > latestNameAt || (event.at === latestNameAt && event.key > latestNameKey)) {
+        if (at > latestNameAt || (at === latestNameAt && keys[i]! > latestNameKey)) {
           latestName = userName;
-          latestNameAt = event.at;
-          latestNameKey = event.key;
+          latestNameAt = at;
+          latestNameKey = keys[i]!;
         }
       }
     }
@@ -267,7 +273,7 @@ function buildSession(
   }
   const userIds = sortedCopy(scratchIds, nIds);
   const mergedKeys = sortedCopy(scratchStrings, nMerged);
-  const identifiers = identifierList(scratch, nIdentifiers);
+  const identifiers = identifierList(scratch, nIdentifiers, keys);
   const names = sortedCopy(scratchNames, nNames);
   const source: EventSource = webhook ? "webhook" : "report";
   // One literal per shape (participantUuid last, as when it used to be added afterwards): a property
@@ -332,38 +338,48 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   return { value: group[0]!.uuid ?? "", isUuid: true };
 }
 
-function addIdentifier(scratch: Scratch, n: number, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): number {
-  const source: EventSource = event.source;
-  const { idField, idValue, idKey, idSource, idAt } = scratch;
-  // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
+/** Identifier fields by code (the order the session loop meets them in does not matter: results are sorted). */
+const FIELDS: readonly IdentifierField[] = ["customer_key", "registrant_id", "participant_user_id", "email", "user_name"];
+const CUSTOMER_KEY = 0;
+const REGISTRANT_ID = 1;
+const PARTICIPANT_USER_ID = 2;
+const EMAIL = 3;
+const USER_NAME = 4;
+
+function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, field: number, value: number, sourceCode: number, at: number, row: number, keys: readonly string[]): number {
+  const { idFieldCode, idValueId, idSourceCode, idAt, idRow } = scratch;
+  // Linear scan over ids: a session has a handful of distinct identifiers, cheaper than a Map per session.
   for (let i = 0; i < n; i++) {
-    if (idValue[i] === value && idField[i] === field && idSource[i] === source) {
+    if (idValueId[i] === value && idFieldCode[i] === field && idSourceCode[i] === sourceCode) {
       // Keep the earliest event (own time, then key) so the choice is independent of arrival order.
-      if (event.at < idAt[i]! || (event.at === idAt[i]! && event.key < idKey[i]!)) {
-        idAt[i] = event.at;
-        idKey[i] = event.key;
+      if (at < idAt[i]! || (at === idAt[i]! && keys[row]! < keys[idRow[i]!]!)) {
+        idAt[i] = at;
+        idRow[i] = row;
       }
       return n;
     }
   }
-  idField[n] = field;
-  idValue[n] = value;
-  idKey[n] = event.key;
-  idSource[n] = source;
-  idAt[n] = event.at;
+  idFieldCode[n] = field;
+  idValueId[n] = value;
+  idSourceCode[n] = sourceCode;
+  idAt[n] = at;
+  idRow[n] = row;
+  scratch.idField[n] = FIELDS[field]!;
+  scratch.idValue[n] = strings[value]!;
+  scratch.idSource[n] = SOURCES[sourceCode]!;
   return n + 1;
 }
 
 /** The scratch identifiers sorted by field, value, source, as result objects. */
-function identifierList(scratch: Scratch, n: number): SeenIdentifier[] {
+function identifierList(scratch: Scratch, n: number, keys: readonly string[]): SeenIdentifier[] {
   if (n === 0) return [];
-  const { idField, idValue, idKey, idSource, idOrder } = scratch;
+  const { idField, idValue, idRow, idSource, idOrder } = scratch;
   for (let i = 0; i < n; i++) idOrder[i] = i;
   sortPrefix(idOrder, n, scratch.compareIdentifiers);
   const out: SeenIdentifier[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const k = idOrder[i]!;
-    out[i] = { field: idField[k]!, value: idValue[k]!, eventKey: idKey[k]!, source: idSource[k]! };
+    out[i] = { field: idField[k]!, value: idValue[k]!, eventKey: keys[idRow[k]!]!, source: idSource[k]! };
   }
   return out;
 }
