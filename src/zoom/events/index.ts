@@ -1,5 +1,5 @@
 export { contentKey } from "./content-key.js";
-export { normaliseZoomEvent } from "./normalise-zoom-event.js";
+export { normaliseZoomEvent, normaliseZoomEventInto } from "./normalise-zoom-event.js";
 export { normaliseReportRow, type ReportRowContext } from "./normalise-report-row.js";
 export type { NormaliseIssue, NormaliseOptions, NormaliseResult } from "./normalise-result.js";
 export { hashEmail, hashName } from "./privacy.js";
