@@ -39,13 +39,16 @@ export const NO_STRING = -1;
 /**
  * Participant facts and report rows as columns: typed arrays for codes and times, string ids
  * (indexes into `strings`, {@link NO_STRING} when absent) for everything textual but the content
- * key. What the engine reads of a {@link ParticipantEvent} or {@link ReportRowEvent}, without an
+ * key. Instance, account, meeting, user_id, participant_uuid and parent user_id are interned (one
+ * id per distinct string, so consumers can cache by id); identifier values (name, e-mail, Zoom
+ * user id, registrant id, customer key, bind targets) may be stored without interning (equal
+ * strings, different ids: compare their strings), since each is looked at a few times at most. What the engine reads of a {@link ParticipantEvent} or {@link ReportRowEvent}, without an
  * object per event. Row `i` of every column is one fact. Built with {@link EventColumnsBuilder};
  * instance and registration events travel as objects beside it (a handful per instance).
  */
 export interface EventColumns {
   readonly length: number;
-  /** Interned strings: equal strings have one id. */
+  /** The strings the ids point at. */
   readonly strings: readonly string[];
   /** {@link KINDS} code, or {@link REPORT_ROW} / {@link REPORT_ROW_WAITING}. */
   readonly kind: Uint8Array;
@@ -111,17 +114,32 @@ export class EventColumnsBuilder implements EventColumns {
   boundUserId = new Int32Array(0);
   boundUuid = new Int32Array(0);
 
-  /** `shareStringsWith`: intern into that builder's table instead of one of its own. */
-  constructor(capacity = 256, shareStringsWith?: EventColumnsBuilder) {
-    this.strings = shareStringsWith?.strings ?? [];
-    this.ids = shareStringsWith?.ids ?? new Map();
+  constructor(capacity = 256) {
+    this.strings = [];
+    this.ids = new Map();
     this.resize(Math.max(1, capacity));
   }
 
-  /** Empties the rows (the string table stays). */
+  /** Empties the rows and the string table. */
   clear(): void {
     this.length = 0;
     this.key.length = 0;
+    this.strings.length = 0;
+    this.ids.clear();
+  }
+
+  /** The id of a new entry holding `value`, without looking for an equal string ({@link NO_STRING} for undefined). */
+  append(value: string | undefined): number {
+    if (value === undefined) return NO_STRING;
+    this.strings.push(value);
+    return this.strings.length - 1;
+  }
+
+  /** Appends a whole string table (no interning); returns the id its first string gets. */
+  appendStrings(strings: readonly string[]): number {
+    const offset = this.strings.length;
+    for (let i = 0; i < strings.length; i++) this.strings.push(strings[i]!);
+    return offset;
   }
 
   /** The id of `value` when it was interned, else {@link NO_STRING}. */
@@ -181,15 +199,15 @@ export class EventColumnsBuilder implements EventColumns {
     if (p.userId !== undefined) this.userId[row] = this.intern(p.userId);
     if (p.participantUuid !== undefined) this.participantUuid[row] = this.intern(p.participantUuid);
     if (p.parentUserId !== undefined) this.parentUserId[row] = this.intern(p.parentUserId);
-    if (p.userName !== undefined) this.userName[row] = this.intern(p.userName);
-    if (p.email !== undefined) this.email[row] = this.intern(p.email);
-    if (p.zoomUserId !== undefined) this.zoomUserId[row] = this.intern(p.zoomUserId);
-    if (p.registrantId !== undefined) this.registrantId[row] = this.intern(p.registrantId);
-    if (p.customerKey !== undefined) this.customerKey[row] = this.intern(p.customerKey);
+    if (p.userName !== undefined) this.userName[row] = this.append(p.userName);
+    if (p.email !== undefined) this.email[row] = this.append(p.email);
+    if (p.zoomUserId !== undefined) this.zoomUserId[row] = this.append(p.zoomUserId);
+    if (p.registrantId !== undefined) this.registrantId[row] = this.append(p.registrantId);
+    if (p.customerKey !== undefined) this.customerKey[row] = this.append(p.customerKey);
     if (event.type === "participant" && event.kind === "bind" && event.boundTo !== undefined) {
       this.bound[row] = 1;
-      if (event.boundTo.userId !== undefined) this.boundUserId[row] = this.intern(event.boundTo.userId);
-      if (event.boundTo.participantUuid !== undefined) this.boundUuid[row] = this.intern(event.boundTo.participantUuid);
+      if (event.boundTo.userId !== undefined) this.boundUserId[row] = this.append(event.boundTo.userId);
+      if (event.boundTo.participantUuid !== undefined) this.boundUuid[row] = this.append(event.boundTo.participantUuid);
     }
   }
 

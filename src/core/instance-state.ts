@@ -6,7 +6,7 @@ import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";
 import type { InstanceEvent, MeetingInfo, NormalisedEvent, Product } from "./normalised-event.js";
 import { Scratch } from "./scratch.js";
-import { buildSessions, type Connection, type ConnectionLookup, type EventStore } from "./sessions.js";
+import { buildSessions, type Connection, type EventStore } from "./sessions.js";
 import { BIND, BREAKOUT_JOINED, BREAKOUT_LEFT, EventColumnsBuilder, JOINED, LEFT, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";
 
 
@@ -48,15 +48,13 @@ export function createInstanceState(): InstanceState {
   const rows = new EventColumnsBuilder(64);
   const strings = rows.strings;
   const store: EventStore = { rows, next: [], fingerprints: [] };
-  // Connections by string id (index + 1; 0: none): by user_id, by participant_uuid for events
-  // without a user_id, and the first connection seen with each participant_uuid (later ones are
-  // recorded as edges to it).
-  let byUserIdId = new Int32Array(64);
-  let byUuidOnlyId = new Int32Array(64);
-  let firstByUuidId = new Int32Array(64);
+  // Connections by user_id, and by participant_uuid for events without a user_id.
+  const byUserId = new Map<string, Connection>();
+  const byUuidOnly = new Map<string, Connection>();
+  // First connection seen with each participant_uuid; later ones are recorded as edges to it.
+  const byUuid = new Map<string, Connection>();
   const uuidEdges: number[] = [];
   const connections: Connection[] = [];
-  let uuidId = NO_STRING;
   let uuid: string | undefined;
   let meetingId = "";
   let accountId = "";
@@ -67,28 +65,6 @@ export function createInstanceState(): InstanceState {
   let infoEvent: InstanceEvent | undefined;
   let latest = -Infinity;
 
-  const ensureIds = (): void => {
-    const n = strings.length;
-    if (n <= byUserIdId.length) return;
-    const size = Math.max(n, byUserIdId.length * 2);
-    const grow = (a: Int32Array) => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    byUserIdId = grow(byUserIdId);
-    byUuidOnlyId = grow(byUuidOnlyId);
-    firstByUuidId = grow(firstByUuidId);
-  };
-  const byUserId: ConnectionLookup = { get: (value) => connectionOf(byUserIdId, value) };
-  const byUuid: ConnectionLookup = { get: (value) => connectionOf(firstByUuidId, value) };
-  const connectionOf = (table: Int32Array, value: string): Connection | undefined => {
-    const id = rows.find(value);
-    if (id === NO_STRING || id >= table.length) return undefined;
-    const c = table[id]!;
-    return c === 0 ? undefined : connections[c - 1];
-  };
-
   const newConnection = (userId: string | undefined): Connection => {
     const conn: Connection = { index: connections.length, userId, uuid: undefined, moreUuids: undefined, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
     connections.push(conn);
@@ -96,47 +72,41 @@ export function createInstanceState(): InstanceState {
   };
 
   /** Checks the instance and takes the smallest non-empty meeting id and account id (identical whatever the arrival order). */
-  const instanceFacts = (instance: number, account: number, meeting: number, productCode: number): void => {
-    if (uuidId === NO_STRING) {
-      uuidId = instance;
-      uuid = strings[instance];
-    } else if (instance !== uuidId) {
-      throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${strings[instance]}"; group events by instance first`);
+  const instanceFacts = (instance: string, account: string, meeting: string, webinar: boolean): void => {
+    if (uuid === undefined) uuid = instance;
+    else if (instance !== uuid) {
+      throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${instance}"; group events by instance first`);
     }
-    const m = strings[meeting]!;
-    if (m !== "" && m !== meetingId && (meetingId === "" || m < meetingId)) meetingId = m;
-    const a = strings[account]!;
-    if (a !== "" && a !== accountId && (accountId === "" || a < accountId)) accountId = a;
-    if (productCode === 1) product = "webinar";
+    if (meeting !== "" && meeting !== meetingId && (meetingId === "" || meeting < meetingId)) meetingId = meeting;
+    if (account !== "" && account !== accountId && (accountId === "" || account < accountId)) accountId = account;
+    if (webinar) product = "webinar";
   };
 
   /**
-   * Row `i` of `src` (string ids mapped by `id`) into the state, unless its connection already has
-   * it. Returns false for a duplicate.
+   * Row `i` of `batch` into the state, unless its connection already has it; returns false for a
+   * duplicate. The batch's strings sit in the state's table from `offset` on; `cache` remembers
+   * the connection of each (interned) user_id / participant_uuid id of the batch (index + 1).
    */
-  const applyRow = (src: EventColumns, i: number, id: (value: number) => number): boolean => {
-    const userIdId = id(src.userId[i]!);
-    const uuidOfRow = id(src.participantUuid[i]!);
-    const key = src.key[i]!;
-    ensureIds();
+  const applyRow = (batch: EventColumns, i: number, offset: number, cache: Int32Array): boolean => {
+    const userIdId = batch.userId[i]!;
+    const uuidId = batch.participantUuid[i]!;
+    const key = batch.key[i]!;
     let conn: Connection | undefined;
-    if (userIdId !== NO_STRING) {
-      const c = byUserIdId[userIdId]!;
-      if (c === 0) {
-        conn = newConnection(strings[userIdId]);
-        byUserIdId[userIdId] = conn.index + 1;
-      } else conn = connections[c - 1]!;
-    } else if (uuidOfRow !== NO_STRING) {
-      const c = byUuidOnlyId[uuidOfRow]!;
-      if (c === 0) {
-        conn = newConnection(undefined);
-        byUuidOnlyId[uuidOfRow] = conn.index + 1;
-      } else conn = connections[c - 1]!;
-    } else {
+    const cacheId = userIdId !== NO_STRING ? userIdId : uuidId;
+    if (cacheId === NO_STRING) {
       // jbh_* events have neither: they can never share a session, so they carry no evidence either.
       if (otherKeys.has(key)) return false;
       otherKeys.add(key);
       return true;
+    }
+    const cached = cache[cacheId]!;
+    if (cached !== 0) conn = connections[cached - 1]!;
+    else {
+      const value = batch.strings[cacheId]!;
+      const map = userIdId !== NO_STRING ? byUserId : byUuidOnly;
+      conn = map.get(value);
+      if (conn === undefined) map.set(value, (conn = newConnection(userIdId !== NO_STRING ? value : undefined)));
+      cache[cacheId] = conn.index + 1;
     }
     const next = store.next;
     const fingerprints = store.fingerprints;
@@ -144,51 +114,48 @@ export function createInstanceState(): InstanceState {
     const keys = rows.key;
     // Compare keys only where the fingerprints match: earlier rows stay untouched (no cache misses).
     for (let r = conn.last; r !== -1; r = next[r]!) if (fingerprints[r] === fp && keys[r] === key) return false;
-    const kind = src.kind[i]!;
-    const at = src.at[i]!;
-    const row = rows.addRow(kind, at, src.leaveAt[i]!, src.source[i]!, src.product[i]!, key, uuidId, NO_STRING, NO_STRING);
-    rows.userId[row] = userIdId;
-    rows.participantUuid[row] = uuidOfRow;
-    rows.userName[row] = id(src.userName[i]!);
-    rows.email[row] = id(src.email[i]!);
-    rows.zoomUserId[row] = id(src.zoomUserId[i]!);
-    rows.registrantId[row] = id(src.registrantId[i]!);
-    rows.customerKey[row] = id(src.customerKey[i]!);
+    const kind = batch.kind[i]!;
+    const at = batch.at[i]!;
+    const row = rows.addRow(kind, at, batch.leaveAt[i]!, batch.source[i]!, 0, key, NO_STRING, NO_STRING, NO_STRING);
+    const shift = (id: number): number => (id === NO_STRING ? NO_STRING : id + offset);
+    rows.userName[row] = shift(batch.userName[i]!);
+    rows.email[row] = shift(batch.email[i]!);
+    rows.zoomUserId[row] = shift(batch.zoomUserId[i]!);
+    rows.registrantId[row] = shift(batch.registrantId[i]!);
+    rows.customerKey[row] = shift(batch.customerKey[i]!);
     next.push(conn.last);
     fingerprints.push(fp);
     conn.last = row;
-    if (uuidOfRow !== NO_STRING) {
-      const u = strings[uuidOfRow]!;
+    if (uuidId !== NO_STRING) {
+      const u = batch.strings[uuidId]!;
       // The first participant_uuid sits on the connection itself: no list to read for the usual one.
       if (u !== conn.uuid && !isExtraUuid(conn, u)) {
         if (conn.uuid === undefined) conn.uuid = u;
         else (conn.moreUuids ??= []).push(u);
-        const first = firstByUuidId[uuidOfRow]!;
-        if (first === 0) firstByUuidId[uuidOfRow] = conn.index + 1;
-        else uuidEdges.push(first - 1, conn.index);
+        const first = byUuid.get(u);
+        if (first === undefined) byUuid.set(u, conn);
+        else uuidEdges.push(first.index, conn.index);
       }
     }
     if (kind === REPORT_ROW_WAITING) return true;
     if (kind === REPORT_ROW) {
       conn.attendance = true;
-      const leaveAt = src.leaveAt[i]!;
+      const leaveAt = batch.leaveAt[i]!;
       if (leaveAt > latest) latest = leaveAt;
       return true;
     }
     if (kind === BREAKOUT_JOINED || kind === BREAKOUT_LEFT) {
       conn.breakout = true;
-      const parent = id(src.parentUserId[i]!);
-      if (parent !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, strings[parent]!);
+      const parent = batch.parentUserId[i]!;
+      if (parent !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, batch.strings[parent]!);
     }
-    if (kind === BIND) {
-      const boundUuid = id(src.boundUuid[i]!);
-      const boundUser = id(src.boundUserId[i]!);
-      // A bind that does not say what it binds to binds nothing.
-      if (src.bound[i] === 1) {
-        conn.phoneLeg = true;
-        if (boundUuid !== NO_STRING) conn.linkedUuids = withValue(conn.linkedUuids, strings[boundUuid]!);
-        if (boundUser !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, strings[boundUser]!);
-      }
+    // A bind that does not say what it binds to binds nothing.
+    if (kind === BIND && batch.bound[i] === 1) {
+      conn.phoneLeg = true;
+      const boundUuid = batch.boundUuid[i]!;
+      const boundUser = batch.boundUserId[i]!;
+      if (boundUuid !== NO_STRING) conn.linkedUuids = withValue(conn.linkedUuids, batch.strings[boundUuid]!);
+      if (boundUser !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, batch.strings[boundUser]!);
     }
     // Only the meeting proper and breakout rooms are attendance (their times are read from the
     // stored rows when a result is asked for); waiting room and jbh only add evidence.
@@ -213,9 +180,32 @@ export function createInstanceState(): InstanceState {
     if (infoEvent === undefined || event.at > infoEvent.at || (event.at === infoEvent.at && event.key > infoEvent.key)) infoEvent = event;
   };
 
+  /** Every row of a batch; returns how many were new. */
+  const applyBatch = (batch: EventColumns): number => {
+    const offset = rows.appendStrings(batch.strings);
+    // Connection per interned user_id / participant_uuid id of the batch (index + 1): user_ids in
+    // the first half, participant_uuids of rows without a user_id in the second.
+    const n = batch.strings.length;
+    const cache = new Int32Array(2 * n);
+    const uuidOnly = cache.subarray(n);
+    const strs = batch.strings;
+    let lastInstance = NO_STRING;
+    let added = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const instance = batch.instanceUuid[i]!;
+      // Rows of a batch mostly share instance, account and meeting: check only when the ids change.
+      if (instance !== lastInstance || batch.accountId[i] !== batch.accountId[i - 1] || batch.meetingId[i] !== batch.meetingId[i - 1] || batch.product[i] !== batch.product[i - 1]) {
+        instanceFacts(strs[instance] ?? "", strs[batch.accountId[i]!] ?? "", strs[batch.meetingId[i]!] ?? "", batch.product[i] === 1);
+        lastInstance = instance;
+      }
+      if (applyRow(batch, i, offset, batch.userId[i] !== NO_STRING ? cache : uuidOnly)) added++;
+    }
+    size += added;
+    return added;
+  };
+
   // One event object goes through a one-row column batch of its own: one code path for both inputs.
-  const single = new EventColumnsBuilder(1, rows);
-  const sameId = (value: number): number => value;
+  const single = new EventColumnsBuilder(1);
 
   return {
     get size() {
@@ -224,37 +214,19 @@ export function createInstanceState(): InstanceState {
     apply(event: NormalisedEvent): boolean {
       if (event.type === "registration") return false;
       if (event.type === "instance") {
-        instanceFacts(rows.intern(event.instanceUuid), rows.intern(event.accountId), rows.intern(event.meetingId), event.product === "webinar" ? 1 : 0);
+        instanceFacts(event.instanceUuid, event.accountId, event.meetingId, event.product === "webinar");
         if (otherKeys.has(event.key)) return false;
         otherKeys.add(event.key);
         size++;
         applyInstance(event);
         return true;
       }
-      // Interned straight into the state's own table, so the row's ids need no mapping.
       single.clear();
       single.addEvent(event);
-      instanceFacts(single.instanceUuid[0]!, single.accountId[0]!, single.meetingId[0]!, single.product[0]!);
-      if (!applyRow(single, 0, sameId)) return false;
-      size++;
-      return true;
+      return applyBatch(single) === 1;
     },
     applyColumns(columns: EventColumns): number {
-      // Batch string id → state string id, each batch string interned once.
-      const map = new Int32Array(columns.strings.length).fill(-2);
-      const id = (value: number): number => {
-        if (value === NO_STRING) return NO_STRING;
-        let mapped = map[value]!;
-        if (mapped === -2) map[value] = mapped = rows.intern(columns.strings[value]!);
-        return mapped;
-      };
-      let added = 0;
-      for (let i = 0; i < columns.length; i++) {
-        instanceFacts(id(columns.instanceUuid[i]!), id(columns.accountId[i]!), id(columns.meetingId[i]!), columns.product[i]!);
-        if (applyRow(columns, i, id)) added++;
-      }
-      size += added;
-      return added;
+      return applyBatch(columns);
     },
     result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult {
       const opts = resolveEngineOptions(options);

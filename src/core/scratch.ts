@@ -20,11 +20,10 @@ export class Scratch {
   readonly userIds: string[] = [];
   readonly names: string[] = [];
   /**
-   * A session's identifiers as parallel columns: field, value and source (as codes and string ids
-   * for matching, as strings for sorting) are distinct; time and row are of the earliest event.
+   * A session's identifiers as parallel columns: field, value and source (codes for matching,
+   * strings for sorting) are distinct; time and row are of the earliest event.
    */
   readonly idFieldCode: number[] = [];
-  readonly idValueId: number[] = [];
   readonly idSourceCode: number[] = [];
   readonly idField: IdentifierField[] = [];
   readonly idValue: string[] = [];

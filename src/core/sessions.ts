@@ -347,10 +347,12 @@ const EMAIL = 3;
 const USER_NAME = 4;
 
 function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, field: number, value: number, sourceCode: number, at: number, row: number, keys: readonly string[]): number {
-  const { idFieldCode, idValueId, idSourceCode, idAt, idRow } = scratch;
-  // Linear scan over ids: a session has a handful of distinct identifiers, cheaper than a Map per session.
+  const { idFieldCode, idValue, idSourceCode, idAt, idRow } = scratch;
+  const text = strings[value]!;
+  // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
+  // Strings, not ids, are compared: identifier values are not interned.
   for (let i = 0; i < n; i++) {
-    if (idValueId[i] === value && idFieldCode[i] === field && idSourceCode[i] === sourceCode) {
+    if (idValue[i] === text && idFieldCode[i] === field && idSourceCode[i] === sourceCode) {
       // Keep the earliest event (own time, then key) so the choice is independent of arrival order.
       if (at < idAt[i]! || (at === idAt[i]! && keys[row]! < keys[idRow[i]!]!)) {
         idAt[i] = at;
@@ -360,12 +362,11 @@ function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, 
     }
   }
   idFieldCode[n] = field;
-  idValueId[n] = value;
   idSourceCode[n] = sourceCode;
   idAt[n] = at;
   idRow[n] = row;
   scratch.idField[n] = FIELDS[field]!;
-  scratch.idValue[n] = strings[value]!;
+  idValue[n] = text;
   scratch.idSource[n] = SOURCES[sourceCode]!;
   return n + 1;
 }

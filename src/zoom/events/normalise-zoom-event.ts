@@ -86,16 +86,16 @@ export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuild
     columns.participantUuid[row] = columns.intern(text(p.participant_uuid));
     columns.parentUserId[row] = columns.intern(text(p.parent_user_id));
     const userName = nonEmpty(p.user_name);
-    if (userName !== undefined) columns.userName[row] = columns.intern(filter.name(userName));
+    if (userName !== undefined) columns.userName[row] = columns.append(filter.name(userName));
     const email = nonEmpty(p.email);
-    if (email !== undefined) columns.email[row] = columns.intern(filter.email(email));
-    columns.zoomUserId[row] = columns.intern(text(p.participant_user_id) ?? text(p.id));
-    columns.registrantId[row] = columns.intern(text(p.registrant_id));
-    columns.customerKey[row] = columns.intern(text(p.customer_key));
+    if (email !== undefined) columns.email[row] = columns.append(filter.email(email));
+    columns.zoomUserId[row] = columns.append(text(p.participant_user_id) ?? text(p.id));
+    columns.registrantId[row] = columns.append(text(p.registrant_id));
+    columns.customerKey[row] = columns.append(text(p.customer_key));
     if (meaning.kind === "bind") {
       columns.bound[row] = 1;
-      columns.boundUserId[row] = columns.intern(text(p.bind_user_id));
-      columns.boundUuid[row] = columns.intern(text(p.bind_participant_uuid));
+      columns.boundUserId[row] = columns.append(text(p.bind_user_id));
+      columns.boundUuid[row] = columns.append(text(p.bind_participant_uuid));
     }
     return ROW;
   }
