@@ -114,7 +114,11 @@ export class EventColumnsBuilder implements EventColumns {
   boundUserId = new Int32Array(0);
   boundUuid = new Int32Array(0);
 
-  constructor(capacity = 256) {
+  /** `interning` false: every string gets an id of its own (for one-row batches, where looking for equal strings is wasted work). */
+  constructor(
+    capacity = 256,
+    private readonly interning = true,
+  ) {
     this.strings = [];
     this.ids = new Map();
     this.resize(Math.max(1, capacity));
@@ -125,7 +129,7 @@ export class EventColumnsBuilder implements EventColumns {
     this.length = 0;
     this.key.length = 0;
     this.strings.length = 0;
-    this.ids.clear();
+    if (this.ids.size > 0) this.ids.clear();
   }
 
   /** The id of a new entry holding `value`, without looking for an equal string ({@link NO_STRING} for undefined). */
@@ -150,6 +154,7 @@ export class EventColumnsBuilder implements EventColumns {
   /** The id of `value` in `strings` ({@link NO_STRING} for undefined). */
   intern(value: string | undefined): number {
     if (value === undefined) return NO_STRING;
+    if (!this.interning) return this.append(value);
     let id = this.ids.get(value);
     if (id === undefined) {
       id = this.strings.length;

@@ -84,10 +84,10 @@ export function createInstanceState(): InstanceState {
 
   /**
    * Row `i` of `batch` into the state, unless its connection already has it; returns false for a
-   * duplicate. The batch's strings sit in the state's table from `offset` on; `cache` remembers
-   * the connection of each (interned) user_id / participant_uuid id of the batch (index + 1).
+   * duplicate. The batch's strings sit in the state's table from `offset` on; `cache[cacheBase + id]`
+   * remembers the connection (index + 1) of each user_id / participant_uuid id of the batch.
    */
-  const applyRow = (batch: EventColumns, i: number, offset: number, cache: Int32Array): boolean => {
+  const applyRow = (batch: EventColumns, i: number, offset: number, cache: Int32Array, cacheBase: number): boolean => {
     const userIdId = batch.userId[i]!;
     const uuidId = batch.participantUuid[i]!;
     const key = batch.key[i]!;
@@ -99,14 +99,14 @@ export function createInstanceState(): InstanceState {
       otherKeys.add(key);
       return true;
     }
-    const cached = cache[cacheId]!;
+    const cached = cache[cacheBase + cacheId]!;
     if (cached !== 0) conn = connections[cached - 1]!;
     else {
       const value = batch.strings[cacheId]!;
       const map = userIdId !== NO_STRING ? byUserId : byUuidOnly;
       conn = map.get(value);
       if (conn === undefined) map.set(value, (conn = newConnection(userIdId !== NO_STRING ? value : undefined)));
-      cache[cacheId] = conn.index + 1;
+      cache[cacheBase + cacheId] = conn.index + 1;
     }
     const next = store.next;
     const fingerprints = store.fingerprints;
@@ -186,8 +186,7 @@ export function createInstanceState(): InstanceState {
     // Connection per interned user_id / participant_uuid id of the batch (index + 1): user_ids in
     // the first half, participant_uuids of rows without a user_id in the second.
     const n = batch.strings.length;
-    const cache = new Int32Array(2 * n);
-    const uuidOnly = cache.subarray(n);
+    const cache = n <= SMALL_BATCH_STRINGS ? smallCache.fill(0, 0, 2 * n) : new Int32Array(2 * n);
     const strs = batch.strings;
     let lastInstance = NO_STRING;
     let added = 0;
@@ -198,14 +197,15 @@ export function createInstanceState(): InstanceState {
         instanceFacts(strs[instance] ?? "", strs[batch.accountId[i]!] ?? "", strs[batch.meetingId[i]!] ?? "", batch.product[i] === 1);
         lastInstance = instance;
       }
-      if (applyRow(batch, i, offset, batch.userId[i] !== NO_STRING ? cache : uuidOnly)) added++;
+      if (applyRow(batch, i, offset, cache, batch.userId[i] !== NO_STRING ? 0 : n)) added++;
     }
     size += added;
     return added;
   };
 
   // One event object goes through a one-row column batch of its own: one code path for both inputs.
-  const single = new EventColumnsBuilder(1);
+  const single = new EventColumnsBuilder(1, false);
+  const smallCache = new Int32Array(2 * SMALL_BATCH_STRINGS);
 
   return {
     get size() {
@@ -254,6 +254,9 @@ export function createInstanceState(): InstanceState {
     },
   };
 }
+
+/** Batches with at most this many strings (one event's) reuse one connection cache. */
+const SMALL_BATCH_STRINGS = 32;
 
 /**
  * Shared empty list. Most connections never get links, and an array grown from `[]` by `push`
