@@ -10,21 +10,9 @@
  * await rollcall.stop();
  */
 import { loadConfig, type Config, type ConfigInput } from "./config/index.js";
-import { serveWorkers } from "./cli/commands/serve.js";
-import {
-  attendanceReport,
-  importUsers,
-  linkSessionManually,
-  listInstances,
-  meetingRollup,
-  validateUserRows,
-  type AttendanceReport,
-  type ImportUsersResult,
-  type InstanceSummary,
-  type ListInstancesOptions,
-  type MeetingRollup,
-} from "./pipeline/directory/index.js";
-import { startRollcall, type RunningRollcall, type StartRollcallOptions } from "./rollcall.js";
+import { importUsers, linkSessionManually, validateUserRows, type ImportUsersResult } from "./directory/index.js";
+import { attendanceReport, listInstances, meetingRollup, type AttendanceReport, type InstanceSummary, type ListInstancesOptions, type MeetingRollup } from "./reports/index.js";
+import { serviceWorkers, startRollcall, type RunningRollcall, type StartRollcallOptions } from "./service/index.js";
 import { privacySettingsFromConfig } from "./zoom/privacy/index.js";
 
 export interface CreateRollcallOptions extends Omit<StartRollcallOptions, "workers"> {
@@ -62,7 +50,7 @@ export async function createRollcall(options: CreateRollcallOptions = {}): Promi
   const running = await startRollcall(config, {
     handleSignals: false,
     ...start,
-    workers: workers === false ? [] : serveWorkers.map((make) => make(config)),
+    workers: workers === false ? [] : serviceWorkers(config),
   });
   const db = running.store.db;
   const privacy = privacySettingsFromConfig(config);
@@ -79,9 +67,10 @@ export async function createRollcall(options: CreateRollcallOptions = {}): Promi
 }
 
 export { loadConfig, ConfigError, type Config, type ConfigInput } from "./config/index.js";
-export { startRollcall, type RunningRollcall, type StartRollcallOptions, type Worker, type WorkerContext } from "./rollcall.js";
+export { startRollcall, type RunningRollcall, type StartRollcallOptions } from "./service/index.js";
+export type { Worker, WorkerContext } from "./runtime/index.js";
 export { computeInstance, createInstanceState } from "./core/index.js";
 export type { InstanceResult, Link, NormalisedEvent } from "./core/index.js";
 export { normaliseZoomEvent, contentKey } from "./zoom/events/index.js";
 export { createWebhookVerifier, answerUrlValidation, signZoomWebhook } from "./zoom/webhook/index.js";
-export type { AttendanceReport, MeetingRollup, InstanceSummary } from "./pipeline/directory/index.js";
+export type { AttendanceReport, MeetingRollup, InstanceSummary } from "./reports/index.js";

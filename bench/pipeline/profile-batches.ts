@@ -6,7 +6,7 @@
  *   node --import tsx bench/pipeline/profile-batches.ts [batchSize]
  */
 import { createInstanceState } from "../../src/core/index.js";
-import { normaliseInboxBody } from "../../src/pipeline/reconcile/normalise-inbox-body.js";
+import { normaliseInboxBody } from "../../src/zoom/events/normalise-inbox-body.js";
 import { instanceRowChanges, type RowSnapshot } from "../../src/store/derived/index.js";
 import { webinarStream } from "./webinar-stream.js";
 

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config/index.js";
 import type { Link } from "../../src/core/index.js";
 import { createPipelineWorker } from "../../src/pipeline/index.js";
-import { startRollcall, type Worker } from "../../src/rollcall.js";
+import { startRollcall, type Worker } from "../../src/service/start-rollcall.js";
 import { openDatabase } from "../../src/store/index.js";
 import { postAll } from "../../test/pipeline/support/zoom-webhooks.js";
 import { withBenchDatabase } from "../support/bench-database.js";

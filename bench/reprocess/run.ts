@@ -17,11 +17,10 @@
  */
 import type { Link } from "../../src/core/index.js";
 import { createInstanceState, type InstanceState } from "../../src/core/index.js";
-import { normaliseInboxBody } from "../../src/pipeline/reconcile/normalise-inbox-body.js";
 import { reprocess } from "../../src/pipeline/index.js";
 import { openDatabase, migrateToLatest, type RollcallDatabase } from "../../src/store/index.js";
 import { storableDedupeKey, upsertInboxEvents, type NewInboxEvent } from "../../src/store/inbox/index.js";
-import { contentKey } from "../../src/zoom/events/index.js";
+import { contentKey, normaliseInboxBody } from "../../src/zoom/events/index.js";
 import { webinarStream } from "../pipeline/webinar-stream.js";
 import { withBenchDatabase, type BenchDialect } from "../support/bench-database.js";
 

@@ -22,7 +22,7 @@ export type ZoomApp = z.infer<typeof zoomAppSchema>;
 
 /**
  * How an attendance row gets its status (`ROLLCALL_STATUS_POLICY`, JSON). Minutes are measured
- * against the instance's start and end (see `src/pipeline/directory/status-policy.ts`).
+ * against the instance's start and end (see `src/reports/status-policy.ts`).
  */
 export const statusPolicySchema = z.strictObject({
   /** `late` when the first join is more than this after the start. */
@@ -58,6 +58,11 @@ export const configSchema = z.object({
   /** Accepted distance between `x-zm-request-timestamp` and now. */
   webhookToleranceSeconds: positiveInt.default(300),
   bodyLimitBytes: positiveInt.default(1024 * 1024),
+  /**
+   * Longest time to receive a whole request, headers and body; a client that trickles its body
+   * slower is answered 408 and disconnected (it would otherwise hold a socket for minutes).
+   */
+  requestTimeoutSeconds: positiveInt.default(30),
   /**
    * SQLite `synchronous`: `FULL` fsyncs every commit (survives power loss); `NORMAL` in WAL mode
    * survives a process crash (SIGKILL) but may lose the last commits on power loss or an OS crash.

@@ -71,6 +71,8 @@ export interface EventColumns {
   readonly userName: Int32Array;
   readonly email: Int32Array;
   readonly zoomUserId: Int32Array;
+  /** `id`, only when it differs from `participant_user_id` (see `ParticipantIdentifiers.id`). */
+  readonly id: Int32Array;
   readonly registrantId: Int32Array;
   readonly customerKey: Int32Array;
   /** 1 when a `bind` names what it binds to (`boundTo`), else 0. */
@@ -108,6 +110,7 @@ export class EventColumnsBuilder implements EventColumns {
   userName = new Int32Array(0);
   email = new Int32Array(0);
   zoomUserId = new Int32Array(0);
+  id = new Int32Array(0);
   registrantId = new Int32Array(0);
   customerKey = new Int32Array(0);
   bound = new Uint8Array(0);
@@ -186,6 +189,7 @@ export class EventColumnsBuilder implements EventColumns {
     this.userName[i] = NO_STRING;
     this.email[i] = NO_STRING;
     this.zoomUserId[i] = NO_STRING;
+    this.id[i] = NO_STRING;
     this.registrantId[i] = NO_STRING;
     this.customerKey[i] = NO_STRING;
     this.bound[i] = 0;
@@ -207,6 +211,7 @@ export class EventColumnsBuilder implements EventColumns {
     if (p.userName !== undefined) this.userName[row] = this.append(p.userName);
     if (p.email !== undefined) this.email[row] = this.append(p.email);
     if (p.zoomUserId !== undefined) this.zoomUserId[row] = this.append(p.zoomUserId);
+    if (p.id !== undefined) this.id[row] = this.append(p.id);
     if (p.registrantId !== undefined) this.registrantId[row] = this.append(p.registrantId);
     if (p.customerKey !== undefined) this.customerKey[row] = this.append(p.customerKey);
     if (event.type === "participant" && event.kind === "bind" && event.boundTo !== undefined) {
@@ -247,6 +252,7 @@ export class EventColumnsBuilder implements EventColumns {
     this.userName = i32(this.userName);
     this.email = i32(this.email);
     this.zoomUserId = i32(this.zoomUserId);
+    this.id = i32(this.id);
     this.registrantId = i32(this.registrantId);
     this.customerKey = i32(this.customerKey);
     this.bound = u8(this.bound);

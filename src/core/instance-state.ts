@@ -121,6 +121,7 @@ export function createInstanceState(): InstanceState {
     rows.userName[row] = shift(batch.userName[i]!);
     rows.email[row] = shift(batch.email[i]!);
     rows.zoomUserId[row] = shift(batch.zoomUserId[i]!);
+    rows.id[row] = shift(batch.id[i]!);
     rows.registrantId[row] = shift(batch.registrantId[i]!);
     rows.customerKey[row] = shift(batch.customerKey[i]!);
     next.push(conn.last);

@@ -189,7 +189,7 @@ function buildSession(
   const rows = store.rows;
   const next = store.next;
   const { kind: kinds, at: ats, leaveAt: leaveAts, source: sources, key: keys, strings } = rows;
-  const { customerKey, registrantId, zoomUserId, email, userName: userNames } = rows;
+  const { customerKey, registrantId, zoomUserId, id: zoomId, email, userName: userNames } = rows;
   let nMerged = 0;
   let nIds = 0;
   let nNames = 0;
@@ -236,6 +236,8 @@ function buildSession(
       if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, REGISTRANT_ID, id, source, at, i, keys);
       id = zoomUserId[i]!;
       if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, PARTICIPANT_USER_ID, id, source, at, i, keys);
+      id = zoomId[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, ID, id, source, at, i, keys);
       id = email[i]!;
       if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, EMAIL, id, source, at, i, keys);
       id = userNames[i]!;
@@ -339,12 +341,13 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
 }
 
 /** Identifier fields by code (the order the session loop meets them in does not matter: results are sorted). */
-const FIELDS: readonly IdentifierField[] = ["customer_key", "registrant_id", "participant_user_id", "email", "user_name"];
+const FIELDS: readonly IdentifierField[] = ["customer_key", "registrant_id", "participant_user_id", "id", "email", "user_name"];
 const CUSTOMER_KEY = 0;
 const REGISTRANT_ID = 1;
 const PARTICIPANT_USER_ID = 2;
-const EMAIL = 3;
-const USER_NAME = 4;
+const ID = 3;
+const EMAIL = 4;
+const USER_NAME = 5;
 
 function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, field: number, value: number, sourceCode: number, at: number, row: number, keys: readonly string[]): number {
   const { idFieldCode, idValue, idSourceCode, idAt, idRow } = scratch;

@@ -1,4 +1,4 @@
-import type { Worker, WorkerContext } from "../rollcall.js";
+import type { Worker, WorkerContext } from "../runtime/index.js";
 import { createPipeline, type Pipeline } from "./create-pipeline.js";
 import { pipelineMetrics } from "./pipeline-metrics.js";
 import type { PipelineOptions } from "./pipeline-options.js";

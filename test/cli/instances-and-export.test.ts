@@ -3,10 +3,10 @@ import { promisify } from "node:util";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPipeline } from "../../src/pipeline/index.js";
-import { importUsers, loadLinks } from "../../src/pipeline/directory/index.js";
+import { importUsers, loadLinks } from "../../src/directory/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
-import { meetingEvents, minute, participant, storeInInbox } from "../pipeline/directory/support/meeting-events.js";
+import { meetingEvents, minute, participant, storeInInbox } from "../directory/support/meeting-events.js";
 
 const run = promisify(execFile);
 const t0 = Date.UTC(2026, 2, 2, 9, 0, 0);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { loadScenario, SHIPPED_SCENARIOS } from "../../src/emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../src/emulator/simulator/simulate-meeting.js";
-import { normaliseInboxBody, reportParticipantBody } from "../../src/pipeline/reconcile/index.js";
+import { normaliseInboxBody, reportParticipantBody } from "../../src/reconcile/index.js";
 import { normaliseZoomEvent } from "../../src/zoom/events/index.js";
 
 // The generated webinar is sized by a parameter; a few hundred attendees cover its shapes.

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { attendanceCsv, attendanceReport, listInstances, withConfiguredStore, type AttendanceReport, type StoreFlags } from "../../pipeline/directory/index.js";
+import { attendanceCsv, attendanceReport, listInstances, type AttendanceReport } from "../../reports/index.js";
+import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
 import { parseDateFlag } from "./date-flag.js";
 
 interface ExportFlags extends StoreFlags {
@@ -18,17 +19,16 @@ const formats = ["json", "ndjson", "csv"] as const;
  * spreadsheets and data pipelines. CSV is one table (one header) across all instances.
  */
 export function registerExportCommand(program: Command): void {
-  program
-    .command("export")
-    .description("export the attendance of every instance in a date range (json, ndjson or csv)")
-    .option("--from <date>", "instances that started at or after (ISO-8601)")
-    .option("--to <date>", "instances that started before (ISO-8601)")
-    .option("--meeting <id>", "only instances of this meeting number")
-    .option("--account <id>", "only this Zoom account")
-    .option("--format <format>", "json, ndjson or csv", "json")
-    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-    .option("-c, --config <file>", "JSON or YAML file of config keys")
+  withStoreOptions(
+    program
+      .command("export")
+      .description("export the attendance of every instance in a date range (json, ndjson or csv)")
+      .option("--from <date>", "instances that started at or after (ISO-8601)")
+      .option("--to <date>", "instances that started before (ISO-8601)")
+      .option("--meeting <id>", "only instances of this meeting number")
+      .option("--account <id>", "only this Zoom account")
+      .option("--format <format>", "json, ndjson or csv", "json"),
+  )
     .action(async (flags: ExportFlags) => {
       if (!(formats as readonly string[]).includes(flags.format)) throw new Error(`--format: expected one of ${formats.join(", ")}, got "${flags.format}"`);
       const reports = await withConfiguredStore(flags, async (store, config) => {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { listInstances, withConfiguredStore, type StoreFlags } from "../../pipeline/directory/index.js";
+import { listInstances } from "../../reports/index.js";
+import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
 import { parseDateFlag } from "./date-flag.js";
 
 interface InstancesFlags extends StoreFlags {
@@ -16,18 +17,17 @@ interface InstancesFlags extends StoreFlags {
  * instances Rollcall has seen, newest first, with the uuid `rollcall attendance --instance` takes.
  */
 export function registerInstancesCommand(program: Command): void {
-  program
-    .command("instances")
-    .description("list the meeting instances seen, newest first (the uuid for `rollcall attendance --instance`)")
-    .option("--meeting <id>", "only instances of this meeting number")
-    .option("--account <id>", "only this Zoom account")
-    .option("--from <date>", "started at or after (ISO-8601)")
-    .option("--to <date>", "started before (ISO-8601)")
-    .option("--limit <n>", "at most this many", "20")
-    .option("--json", "print JSON")
-    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-    .option("-c, --config <file>", "JSON or YAML file of config keys")
+  withStoreOptions(
+    program
+      .command("instances")
+      .description("list the meeting instances seen, newest first (the uuid for `rollcall attendance --instance`)")
+      .option("--meeting <id>", "only instances of this meeting number")
+      .option("--account <id>", "only this Zoom account")
+      .option("--from <date>", "started at or after (ISO-8601)")
+      .option("--to <date>", "started before (ISO-8601)")
+      .option("--limit <n>", "at most this many", "20")
+      .option("--json", "print JSON"),
+  )
     .action(async (flags: InstancesFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit: expected a whole number from 1, got "${flags.limit}"`);

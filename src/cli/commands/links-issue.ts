@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { DEFAULT_ACCOUNT, withConfiguredStore, type StoreFlags } from "../../pipeline/directory/index.js";
-import { issueJoinLinks, joinLinkKinds, meetingSdkFromConfig, zoomApiFromConfig, type IssuedJoinLink, type JoinLinkKind } from "../../pipeline/reconcile/index.js";
+import { DEFAULT_ACCOUNT } from "../../directory/index.js";
+import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
+import { issueJoinLinks, joinLinkKinds, meetingSdkFromConfig, zoomApiFromConfig, type IssuedJoinLink, type JoinLinkKind } from "../../reconcile/index.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 
 interface IssueFlags extends StoreFlags {
@@ -27,7 +28,7 @@ interface IssueFlags extends StoreFlags {
 export function registerLinksIssueCommand(program: Command): void {
   const links = program.commands.find((c) => c.name() === "links");
   const command = links ? links.command("issue") : program.command("links-issue");
-  command
+  withStoreOptions(command)
     .description("issue join links (Zoom registrant, Meeting SDK customer key, or display-name token) for users and store them")
     .option("--user <externalId>", "the app's id of the user")
     .option("--users-file <file>", "many users: a JSON array of externalIds (or of {externalId}), or one externalId per line")
@@ -36,9 +37,6 @@ export function registerLinksIssueCommand(program: Command): void {
     .option("--email-domain <domain>", "domain of synthetic registrant e-mails for users without one (ROLLCALL_SYNTHETIC_EMAIL_DOMAIN)")
     .option("--json", "print JSON")
     .option("--account <id>", `directory account of the users ("${DEFAULT_ACCOUNT}" = every account)`, DEFAULT_ACCOUNT)
-    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-    .option("-c, --config <file>", "JSON or YAML file of config keys")
     .action(async (flags: IssueFlags) => {
       if (!(joinLinkKinds as string[]).includes(flags.kind)) throw new Error(`--kind: expected one of ${joinLinkKinds.join(", ")}, got "${flags.kind}"`);
       if ((flags.user === undefined) === (flags.usersFile === undefined)) throw new Error("expected exactly one of --user ID or --users-file FILE");

@@ -1,16 +1,7 @@
 import type { Command } from "commander";
 import type { IdentifierLinkMethod } from "../../core/link.js";
-import {
-  DEFAULT_ACCOUNT,
-  forgetLink,
-  linkSessionManually,
-  listLinks,
-  recordLink,
-  storedLinkMethods,
-  withConfiguredStore,
-  type StoreFlags,
-  type StoredLinkMethod,
-} from "../../pipeline/directory/index.js";
+import { DEFAULT_ACCOUNT, forgetLink, linkSessionManually, listLinks, recordLink, storedLinkMethods, type StoredLinkMethod } from "../../directory/index.js";
+import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 
 interface AddFlags extends StoreFlags {
@@ -37,11 +28,8 @@ const identifierMethods = storedLinkMethods.filter((m): m is IdentifierLinkMetho
 export function registerLinksCommand(program: Command): void {
   const links = program.command("links").description("links that recognise users: add, list, remove");
   const storeOptions = (command: Command) =>
-    command
-      .option("--account <id>", `Zoom account id ("${DEFAULT_ACCOUNT}" = every account)`, DEFAULT_ACCOUNT)
-      .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-      .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-      .option("-c, --config <file>", "JSON or YAML file of config keys");
+    withStoreOptions(command)
+      .option("--account <id>", `Zoom account id ("${DEFAULT_ACCOUNT}" = every account)`, DEFAULT_ACCOUNT);
 
   storeOptions(
     links

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config/index.js";
+import { configFromFlags, withStoreOptions, type StoreFlags } from "../configured-store.js";
 import { migrateToLatest, openDatabase } from "../../store/index.js";
 
 /**
@@ -10,17 +10,13 @@ import { migrateToLatest, openDatabase } from "../../store/index.js";
  * registerMigrateCommand(program); // rollcall migrate --database-url postgres://…
  */
 export function registerMigrateCommand(program: Command): void {
-  program
-    .command("migrate")
-    .description("apply pending database migrations")
-    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-    .option("-c, --config <file>", "JSON or YAML file of config keys")
-    .action(async (flags: { databaseUrl?: string; dataDir?: string; config?: string }) => {
-      const config = loadConfig({
-        overrides: { ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
-        ...(flags.config ? { file: flags.config } : {}),
-      });
+  withStoreOptions(
+    program
+      .command("migrate")
+      .description("apply pending database migrations"),
+  )
+    .action(async (flags: StoreFlags) => {
+      const config = configFromFlags(flags);
       const store = await openDatabase(config.databaseUrl);
       try {
         const applied = await migrateToLatest(store);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { learnRegistrants, loadLinks, withConfiguredStore, type StoreFlags } from "../../pipeline/directory/index.js";
+import { learnRegistrants, loadLinks } from "../../directory/index.js";
+import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
 import { createPipeline } from "../../pipeline/index.js";
 import {
   reconcileContextFromConfig,
@@ -8,7 +9,7 @@ import {
   reconciliationReport,
   type ReconcileResult,
   type ReconciliationView,
-} from "../../pipeline/reconcile/index.js";
+} from "../../reconcile/index.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 
 interface ReconcileFlags extends StoreFlags {
@@ -29,17 +30,16 @@ interface ReconcileFlags extends StoreFlags {
  * registerReconcileCommand(program); // rollcall reconcile --from 2026-01-01 --to 2026-02-01
  */
 export function registerReconcileCommand(program: Command): void {
-  program
-    .command("reconcile")
-    .description("merge Zoom's participant reports into attendance for ended instances (one, a date range, or every one not yet finalized)")
-    .option("--instance <uuid>", "one instance (payload.object.uuid)")
-    .option("--from <date>", "instances that ended at or after this date (ISO-8601, e.g. 2026-01-01)")
-    .option("--to <date>", "instances that ended before this date")
-    .option("--force", "fetch the report again for instances already finalized")
-    .option("--json", "print the reconciliations as JSON")
-    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-    .option("-c, --config <file>", "JSON or YAML file of config keys")
+  withStoreOptions(
+    program
+      .command("reconcile")
+      .description("merge Zoom's participant reports into attendance for ended instances (one, a date range, or every one not yet finalized)")
+      .option("--instance <uuid>", "one instance (payload.object.uuid)")
+      .option("--from <date>", "instances that ended at or after this date (ISO-8601, e.g. 2026-01-01)")
+      .option("--to <date>", "instances that ended before this date")
+      .option("--force", "fetch the report again for instances already finalized")
+      .option("--json", "print the reconciliations as JSON"),
+  )
     .action(async (flags: ReconcileFlags) => {
       const from = flags.from === undefined ? undefined : parseDate("--from", flags.from);
       const to = flags.to === undefined ? undefined : parseDate("--to", flags.to);

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { loadConfig } from "../../config/index.js";
+import { configFromFlags, withStoreOptions } from "../configured-store.js";
 import { listParkedEvents, reprocess } from "../../pipeline/index.js";
-import { pipelineOptionsFromConfig } from "../../pipeline/pipeline-from-config.js";
+import { pipelineOptionsFromConfig } from "../../service/pipeline-from-config.js";
 import { migrateToLatest, openDatabase } from "../../store/index.js";
 
 interface ReprocessFlags {
@@ -21,19 +21,15 @@ interface ReprocessFlags {
  * registerReprocessCommand(program); // rollcall reprocess --instance "4444AAAiAAAAAiAiAiiAii=="
  */
 export function registerReprocessCommand(program: Command): void {
-  program
-    .command("reprocess")
-    .description("rebuild sessions, resolutions and attendance from the raw inbox (parked events are retried)")
-    .option("--instance <uuid>", "only this meeting instance (object.uuid)")
-    .option("--list-parked", "list the parked events instead of reprocessing")
-    .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-    .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-    .option("-c, --config <file>", "JSON or YAML file of config keys")
+  withStoreOptions(
+    program
+      .command("reprocess")
+      .description("rebuild sessions, resolutions and attendance from the raw inbox (parked events are retried)")
+      .option("--instance <uuid>", "only this meeting instance (object.uuid)")
+      .option("--list-parked", "list the parked events instead of reprocessing"),
+  )
     .action(async (flags: ReprocessFlags) => {
-      const config = loadConfig({
-        overrides: { ...(flags.databaseUrl ? { databaseUrl: flags.databaseUrl } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
-        ...(flags.config ? { file: flags.config } : {}),
-      });
+      const config = configFromFlags(flags);
       if (flags.instance !== undefined && flags.instance.trim() === "") throw new Error("--instance: expected a meeting instance uuid, got an empty string");
       const store = await openDatabase(config.databaseUrl);
       try {

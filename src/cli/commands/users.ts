@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { DEFAULT_ACCOUNT, importUsers, listUsers, readUserFile, removeUser, withConfiguredStore, type StoreFlags } from "../../pipeline/directory/index.js";
+import { DEFAULT_ACCOUNT, importUsers, listUsers, readUserFile, removeUser } from "../../directory/index.js";
+import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 
 interface AccountFlags extends StoreFlags {
@@ -16,11 +17,8 @@ interface AccountFlags extends StoreFlags {
 export function registerUsersCommand(program: Command): void {
   const users = program.command("users").description("the app's users: import, list, remove");
   const storeOptions = (command: Command) =>
-    command
-      .option("--account <id>", `Zoom account id the users belong to ("${DEFAULT_ACCOUNT}" = every account)`, DEFAULT_ACCOUNT)
-      .option("--database-url <url>", "sqlite:<path> or postgres://… (DATABASE_URL)")
-      .option("--data-dir <dir>", "data directory (ROLLCALL_DATA_DIR, default ./data)")
-      .option("-c, --config <file>", "JSON or YAML file of config keys");
+    withStoreOptions(command)
+      .option("--account <id>", `Zoom account id the users belong to ("${DEFAULT_ACCOUNT}" = every account)`, DEFAULT_ACCOUNT);
 
   storeOptions(
     users

@@ -244,7 +244,7 @@ async function updateAttendanceTimes(db: Db, scope: { account: string; instance:
 }
 
 async function upsertInstance(db: Db, rows: Pick<InstanceRowChanges, "accountId" | "instanceUuid" | "instance">, options: WriteInstanceOptions): Promise<void> {
-  // An ended instance whose reconciliation with Zoom's report is done (src/pipeline/reconcile) stays
+  // An ended instance whose reconciliation with Zoom's report is done (src/reconcile) stays
   // `finalized` through every recomputation, `reprocess` included: the engine only knows live/ended.
   // A live instance counts too: Zoom serves a report only once the meeting is over, so a finalized
   // reconciliation of an instance whose `meeting.ended` never came still means it ended.

@@ -1,5 +1,5 @@
 /**
- * Reconciliation with Zoom's participant reports (`src/pipeline/reconcile`): one row per instance
+ * Reconciliation with Zoom's participant reports (`src/reconcile`): one row per instance
  * saying where its reconciliation stands, and the differences it found between what webhooks said
  * and what the report says. The report rows themselves live in the inbox (event
  * `rollcall.report_participant`), the source of truth; these tables only record the process and its

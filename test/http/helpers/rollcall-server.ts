@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { loadConfig, type ConfigInput } from "../../../src/config/index.js";
-import { startRollcall, type RunningRollcall, type StartRollcallOptions } from "../../../src/rollcall.js";
+import { startRollcall, type RunningRollcall, type StartRollcallOptions } from "../../../src/service/start-rollcall.js";
 
 /** An in-process Rollcall on a free port, with everything it logged and printed kept for assertions. */
 export interface TestServer {

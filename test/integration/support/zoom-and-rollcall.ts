@@ -15,10 +15,10 @@ import { recordInWorld } from "../../../src/emulator/simulator/record-in-world.j
 import { simulateMeeting } from "../../../src/emulator/simulator/simulate-meeting.js";
 import type { ScheduledDelivery, Simulation } from "../../../src/emulator/simulator/simulation-types.js";
 import { ZoomWorld } from "../../../src/emulator/world.js";
-import { importUsers, loadLinks, userImportRowSchema } from "../../../src/pipeline/directory/index.js";
+import { importUsers, loadLinks, userImportRowSchema } from "../../../src/directory/index.js";
 import { createPipelineWorker, type PipelineWorker } from "../../../src/pipeline/index.js";
-import { createReconcileWorker, type ReconcileContext, type ReconcileSettings, type ReconcileWorker } from "../../../src/pipeline/reconcile/index.js";
-import { startRollcall, type RunningRollcall } from "../../../src/rollcall.js";
+import { createReconcileWorker, type ReconcileContext, type ReconcileSettings, type ReconcileWorker } from "../../../src/reconcile/index.js";
+import { startRollcall, type RunningRollcall } from "../../../src/service/start-rollcall.js";
 import { ZoomApiClient } from "../../../src/zoom/api/index.js";
 
 export const webhookSecret = "integration-webhook-secret";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../../src/config/index.js";
 import { createPipelineWorker, type LoadLinks, type PipelineWorker } from "../../../src/pipeline/index.js";
-import { startRollcall, type RunningRollcall } from "../../../src/rollcall.js";
+import { startRollcall, type RunningRollcall } from "../../../src/service/start-rollcall.js";
 
 export const testSecret = "pipeline-test-secret-token";
 

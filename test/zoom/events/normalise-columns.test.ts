@@ -31,6 +31,7 @@ function rowsOf(c: EventColumns): unknown[] {
       userName: s(c.userName[i]!),
       email: s(c.email[i]!),
       zoomUserId: s(c.zoomUserId[i]!),
+      id: s(c.id[i]!),
       registrantId: s(c.registrantId[i]!),
       customerKey: s(c.customerKey[i]!),
       bound: c.bound[i],

@@ -4,12 +4,13 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPipeline } from "../../../src/pipeline/index.js";
-import { attendanceReport, importUsers, learnRegistrants, listUsers, loadLinks } from "../../../src/pipeline/directory/index.js";
+import { importUsers, learnRegistrants, listUsers, loadLinks } from "../../../src/directory/index.js";
+import { attendanceReport } from "../../../src/reports/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../../src/store/index.js";
 import { hashEmail } from "../../../src/zoom/events/index.js";
 import { createBodyPreparer, normaliseOptionsForStoredBody, type PrivacySettings } from "../../../src/zoom/privacy/index.js";
 import { eachDatabase } from "../../support/databases.js";
-import { meetingEvents, minute, participant, storeInInbox } from "../../pipeline/directory/support/meeting-events.js";
+import { meetingEvents, minute, participant, storeInInbox } from "../../directory/support/meeting-events.js";
 
 const t0 = Date.UTC(2026, 1, 3, 14, 0, 0);
 const at = (m: number) => t0 + m * minute;

@@ -1,0 +1,28 @@
+/**
+ * The directory: who the app's users are (users, links, import) and how they are recognised
+ * (loadLinks for the engine, registrant learning, manual links, re-resolution).
+ */
+export { DEFAULT_ACCOUNT, accountsFor } from "./accounts.js";
+export { type LinkSource, linkSources } from "./link-source.js";
+export { upsertUser, findUser, findUserForAccount, listUsers, removeUser, type DirectoryUser, type UserUpsert } from "./users-repository.js";
+export {
+  addLink,
+  listLinks,
+  removeLink,
+  replaceLinksFromSource,
+  setManualLink,
+  storedLinkMethods,
+  type LinkFilter,
+  type NewLink,
+  type ScopedValue,
+  type StoredLink,
+  type StoredLinkMethod,
+} from "./links-repository.js";
+export { loadLinks, toLink } from "./load-links.js";
+export { reresolveLinks } from "./reresolve.js";
+export { learnRegistrants } from "./learn-registrants.js";
+export { userImportRowSchema, validateUserRows, UserImportError, type UserImportRow } from "./user-import-schema.js";
+export { readUserFile, parseUserCsv, parseUserJson, userCsvColumns } from "./read-user-file.js";
+export { importUsers, type ImportUsersOptions, type ImportUsersResult } from "./import-users.js";
+export { linkSessionManually, DirectoryError } from "./link-session.js";
+export { recordLink, forgetLink, type RecordLinkInput } from "./record-link.js";

@@ -1,0 +1,42 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/index.js";
+import { setManualLink } from "./links-repository.js";
+import { reresolveLinks } from "./reresolve.js";
+import { findUserForAccount } from "./users-repository.js";
+
+/** A failure the operator can fix (unknown instance, session or user), with the field named. */
+export class DirectoryError extends Error {
+  override name = "DirectoryError";
+}
+
+/**
+ * Links one session of one instance to a user by hand (e.g. an unresolved guest the operator
+ * recognised) and marks that instance for re-resolution; only that session's resolution changes.
+ * The user is looked up in the instance's account, then in the default account.
+ *
+ * @returns the instance uuids marked for re-resolution.
+ * @example
+ * await linkSessionManually(db, { instanceUuid: "FaKe==", sessionKey: "00000000-…-0001", externalId: "u-17" });
+ */
+export async function linkSessionManually(
+  db: Kysely<Database>,
+  input: { instanceUuid: string; sessionKey: string; externalId: string },
+  now: number = Date.now(),
+): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const instance = await trx.selectFrom("instances").select(["account_id"]).where("instance_uuid", "=", input.instanceUuid).executeTakeFirst();
+    if (!instance) throw new DirectoryError(`--instance: no instance "${input.instanceUuid}" has been seen`);
+    const session = await trx
+      .selectFrom("participant_sessions")
+      .select("session_key")
+      .where("account_id", "=", instance.account_id)
+      .where("instance_uuid", "=", input.instanceUuid)
+      .where("session_key", "=", input.sessionKey)
+      .executeTakeFirst();
+    if (!session) throw new DirectoryError(`--session: instance "${input.instanceUuid}" has no session "${input.sessionKey}"`);
+    const user = await findUserForAccount(trx, instance.account_id, input.externalId);
+    if (!user) throw new DirectoryError(`--user: no user with externalId "${input.externalId}" (import users first)`);
+    await setManualLink(trx, { accountId: instance.account_id, userRowId: user.id, instanceUuid: input.instanceUuid, sessionKey: input.sessionKey }, now);
+    return reresolveLinks(trx, instance.account_id, [{ method: "manual", instanceUuid: input.instanceUuid, sessionKey: input.sessionKey, userId: user.externalId }]);
+  });
+}

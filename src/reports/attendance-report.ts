@@ -1,0 +1,150 @@
+import type { Kysely } from "kysely";
+import type { StatusPolicy } from "../config/index.js";
+import type { Database } from "../store/index.js";
+import { expectedAttendees } from "./expected-attendees.js";
+import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus } from "./status-policy.js";
+import { isoTime } from "./iso-time.js";
+
+/** The strongest method that resolved a user; `report` when only Zoom's report rows did. */
+export type ResolvedBy = "customer_key" | "registrant_id" | "zoom_user_id" | "email" | "name_token" | "manual" | "report";
+
+/** One user's attendance in one instance. Times are ISO-8601 UTC. */
+export interface AttendeeRow {
+  externalId: string;
+  status: AttendanceStatus;
+  attendedSeconds: number;
+  /** Null for an expected user who never joined. */
+  firstJoin: string | null;
+  /** Null while still present, or never joined. */
+  lastLeave: string | null;
+  /** Number of sessions (1 + rejoins + extra devices); 0 for an expected user who never joined. */
+  sessions: number;
+  /** Null for an expected user who never joined (nothing resolved them). */
+  resolvedBy: ResolvedBy | null;
+  /** 0..1; null for an expected user who never joined. */
+  confidence: number | null;
+  closedByMeetingEnd: boolean;
+}
+
+/** A session no user could be found for (link it by hand with `rollcall links add --manual`). */
+export interface UnresolvedRow {
+  sessionKey: string;
+  /** As the privacy mode kept it (a hash under `hash`, null under `drop` or when Zoom blanked it). */
+  userName: string | null;
+  attendedSeconds: number;
+  reason: string;
+}
+
+/** `rollcall attendance --instance UUID` (and the API): one instance's attendance. */
+export interface AttendanceReport {
+  instance: {
+    uuid: string;
+    meetingId: string;
+    topic: string | null;
+    startTime: string | null;
+    endTime: string | null;
+    /** `live` or `ended`. */
+    status: string;
+  };
+  attendees: AttendeeRow[];
+  unresolved: UnresolvedRow[];
+}
+
+export interface AttendanceReportOptions {
+  policy?: StatusPolicy;
+  /** Only this account's instance (the uuid alone is enough when a database holds one account). */
+  accountId?: string;
+}
+
+/**
+ * Reads one instance's attendance from the derived tables: every resolved user, every user
+ * expected at the meeting (with zero time and `absent` when they never came), each with a status
+ * from the policy, plus the sessions nobody was found for. Undefined when the instance is unknown.
+ *
+ * @example
+ * const report = await attendanceReport(store.db, "FaKeUuId1234567890abcQ==");
+ * report?.attendees.filter((a) => a.status === "absent");
+ */
+export async function attendanceReport(db: Kysely<Database>, instanceUuid: string, options: AttendanceReportOptions = {}): Promise<AttendanceReport | undefined> {
+  const policy = options.policy ?? DEFAULT_STATUS_POLICY;
+  let query = db.selectFrom("instances").selectAll().where("instance_uuid", "=", instanceUuid);
+  if (options.accountId !== undefined) query = query.where("account_id", "=", options.accountId);
+  const instance = await query.executeTakeFirst();
+  if (!instance) return undefined;
+  const statusInstance = {
+    startTime: num(instance.start_time),
+    endTime: num(instance.end_time),
+    spanFrom: num(instance.span_from),
+    spanTo: num(instance.span_to),
+    // `finalized` (reconciled with Zoom's report, src/reconcile) is an ended instance too.
+    ended: instance.status === "ended" || instance.status === "finalized",
+  };
+  const rows = await db
+    .selectFrom("attendance")
+    .selectAll()
+    .where("account_id", "=", instance.account_id)
+    .where("instance_uuid", "=", instanceUuid)
+    .orderBy("user_id")
+    .execute();
+  const attendees: AttendeeRow[] = rows.map((row) => {
+    const attendedMs = Number(row.attended_ms);
+    const firstJoin = Number(row.first_join);
+    const lastLeave = num(row.last_leave);
+    return {
+      externalId: row.user_id,
+      status: attendanceStatus({ attendedMs, firstJoin, lastLeave }, statusInstance, policy),
+      attendedSeconds: seconds(attendedMs),
+      firstJoin: iso(firstJoin),
+      lastLeave: iso(lastLeave),
+      sessions: Number(row.sessions),
+      resolvedBy: row.resolved_by as ResolvedBy,
+      confidence: Number(row.confidence),
+      closedByMeetingEnd: Number(row.closed_by_meeting_end) === 1,
+    };
+  });
+  const present = new Set(attendees.map((a) => a.externalId));
+  for (const externalId of await expectedAttendees(db, instance.account_id, instance.meeting_id)) {
+    if (present.has(externalId)) continue;
+    attendees.push({ externalId, status: "absent", attendedSeconds: 0, firstJoin: null, lastLeave: null, sessions: 0, resolvedBy: null, confidence: null, closedByMeetingEnd: false });
+  }
+  attendees.sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
+  const unresolvedRows = await db
+    .selectFrom("session_resolutions as r")
+    .innerJoin("participant_sessions as s", (j) =>
+      j.onRef("s.account_id", "=", "r.account_id").onRef("s.instance_uuid", "=", "r.instance_uuid").onRef("s.session_key", "=", "r.session_key"),
+    )
+    .select(["r.session_key", "s.display_name", "s.attended_ms", "r.unresolved_reason"])
+    .where("r.account_id", "=", instance.account_id)
+    .where("r.instance_uuid", "=", instanceUuid)
+    .where("r.user_id", "is", null)
+    .orderBy("r.session_key")
+    .execute();
+  return {
+    instance: {
+      uuid: instance.instance_uuid,
+      meetingId: instance.meeting_id,
+      topic: instance.topic,
+      startTime: iso(statusInstance.startTime),
+      endTime: iso(statusInstance.endTime),
+      status: instance.status,
+    },
+    attendees,
+    unresolved: unresolvedRows.map((r) => ({
+      sessionKey: r.session_key,
+      userName: r.display_name,
+      attendedSeconds: seconds(Number(r.attended_ms)),
+      reason: r.unresolved_reason ?? "identifier_unknown",
+    })),
+  };
+}
+
+function num(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
+}
+
+/** Epoch ms → ISO-8601 (see {@link isoTime}); null for a time no date can show. */
+const iso = isoTime;

@@ -1,0 +1,12 @@
+/**
+ * Reading attendance: one instance's report (expected attendees, statuses), the per-meeting roll-up,
+ * the instance listing and their CSV forms.
+ */
+export { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
+export { expectedAttendees } from "./expected-attendees.js";
+export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
+export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
+export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
+export { listInstances, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";
+export { spreadsheetSafeCell, spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
+export { isoTime } from "./iso-time.js";

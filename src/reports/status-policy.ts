@@ -1,0 +1,54 @@
+import { statusPolicySchema, type StatusPolicy } from "../config/index.js";
+
+/** The status of one user in one instance. */
+export type AttendanceStatus = "present" | "late" | "left_early" | "partial" | "absent";
+
+/** Defaults: 5 minutes' grace after the start, 5 minutes before the end, at least 1 minute, half the instance. */
+export const DEFAULT_STATUS_POLICY: StatusPolicy = statusPolicySchema.parse({});
+
+/** What the policy looks at of a user's attendance (epoch ms). */
+export interface StatusInput {
+  attendedMs: number;
+  firstJoin?: number | null;
+  /** Null/undefined while still present. */
+  lastLeave?: number | null;
+}
+
+/** What the policy looks at of the instance (epoch ms). */
+export interface StatusInstance {
+  startTime?: number | null;
+  endTime?: number | null;
+  /** Fallbacks when Zoom never sent a start or end: the span of the participants' time. */
+  spanFrom?: number | null;
+  spanTo?: number | null;
+  ended: boolean;
+}
+
+/**
+ * Decides a status, first match wins:
+ * 1. `absent`: attended less than `minAttendedMinutes` (or never joined);
+ * 2. `partial`: attended less than `partialBelowShare` of the instance, or both late and left early;
+ * 3. `late`: first join more than `graceMinutes` after the start;
+ * 4. `left_early`: the instance ended and the last leave was more than `leftEarlyMinutes` before its end;
+ * 5. `present`.
+ * The instance runs from `startTime` (else `spanFrom`) to `endTime` (else `spanTo`); while it is
+ * live nobody has left early.
+ *
+ * @example
+ * attendanceStatus({ attendedMs: 50 * 60_000, firstJoin: start + 10 * 60_000, lastLeave: end }, { startTime: start, endTime: end, ended: true })
+ * // => "late"
+ */
+export function attendanceStatus(input: StatusInput, instance: StatusInstance, policy: StatusPolicy = DEFAULT_STATUS_POLICY): AttendanceStatus {
+  const minute = 60_000;
+  if (input.firstJoin === undefined || input.firstJoin === null || input.attendedMs < policy.minAttendedMinutes * minute) return "absent";
+  const from = instance.startTime ?? instance.spanFrom ?? undefined;
+  const to = instance.endTime ?? instance.spanTo ?? undefined;
+  if (from !== undefined && to !== undefined && to > from && input.attendedMs / (to - from) < policy.partialBelowShare) return "partial";
+  const late = from !== undefined && input.firstJoin > from + policy.graceMinutes * minute;
+  const leftEarly =
+    instance.ended && to !== undefined && input.lastLeave !== undefined && input.lastLeave !== null && input.lastLeave < to - policy.leftEarlyMinutes * minute;
+  if (late && leftEarly) return "partial";
+  if (late) return "late";
+  if (leftEarly) return "left_early";
+  return "present";
+}

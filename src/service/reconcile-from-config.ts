@@ -1,0 +1,49 @@
+import type { Config } from "../config/index.js";
+import type { Worker } from "../runtime/index.js";
+import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
+import { loadLinks } from "../directory/load-links.js";
+import { createReconcileWorker } from "../reconcile/reconcile-worker.js";
+import type { ReconcileContext } from "../reconcile/reconcile-instance.js";
+import { reconcileSettingsFromEnv } from "../reconcile/reconcile-settings.js";
+import { zoomApiFromConfig } from "./zoom-from-config.js";
+
+/**
+ * The reconciliation context from the service configuration, or the error naming the missing Zoom
+ * variables (`ZOOM_ACCOUNT_ID`, `ZOOM_CLIENT_ID`, `ZOOM_CLIENT_SECRET`).
+ *
+ * @example
+ * const r = reconcileContextFromConfig(loadConfig());
+ * if (!r.ok) console.error(r.error.message);
+ */
+export function reconcileContextFromConfig(config: Config): { ok: true; accountId: string; context: ReconcileContext } | { ok: false; error: Error } {
+  const zoom = zoomApiFromConfig(config);
+  if (!zoom.ok) return { ok: false, error: zoom.error };
+  return {
+    ok: true,
+    accountId: zoom.config.accountId,
+    context: { zoom: zoom.client, loadLinks, privacy: privacySettingsFromConfig(config), engine: { namePattern: new RegExp(config.namePattern) } },
+  };
+}
+
+/**
+ * The reconciliation worker `rollcall serve` runs. Without Zoom credentials it does not start: it
+ * logs once which variables are missing and the rest of Rollcall runs as before.
+ *
+ * @example
+ * serveWorkers.push(reconcileWorkerFromConfig);
+ */
+export function reconcileWorkerFromConfig(config: Config, env: Record<string, string | undefined> = process.env): Worker {
+  const settings = reconcileSettingsFromEnv(env);
+  const resolved = reconcileContextFromConfig(config);
+  if (!resolved.ok) {
+    const reason = resolved.error.message;
+    return {
+      name: "reconcile",
+      start(context) {
+        context.logger.info({ reason }, "reconciliation with Zoom reports is off");
+      },
+      stop() {},
+    };
+  }
+  return createReconcileWorker({ accountId: resolved.accountId, context: resolved.context, settings });
+}

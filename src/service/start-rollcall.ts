@@ -1,0 +1,190 @@
+import { hostname } from "node:os";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { pino, type Logger } from "pino";
+import { ensureGeneratedSecret, webhookSecretFile, type Config } from "../config/index.js";
+import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "../http/index.js";
+import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "../store/inbox/index.js";
+import { migrateToLatest, openDatabase, type RollcallDatabase } from "../store/index.js";
+import { createBodyPreparer, privacySettingsFromConfig } from "../zoom/privacy/index.js";
+import { createWebhookVerifier, webhookSecretsFrom } from "../zoom/webhook/index.js";
+import type { Worker, WorkerContext } from "../runtime/index.js";
+
+export type { Worker, WorkerContext } from "../runtime/index.js";
+
+export interface StartRollcallOptions {
+  /** Started after migrations, stopped (in reverse order) after the last in-flight commit. */
+  workers?: Worker[];
+  /** Defaults to a pino logger on stdout at `config.logLevel`. */
+  logger?: Logger;
+  /**
+   * What the inbox keeps of a verified body. Default: under `ROLLCALL_PRIVACY=hash|drop` the privacy
+   * mode's filter (names and e-mails hashed or blanked before anything is stored), under `store`
+   * the raw body.
+   */
+  prepareBodyForStorage?: PrepareBodyForStorage;
+  /** More routes (API, dashboard), registered before the app listens. */
+  routes?: Array<(app: FastifyInstance, context: WorkerContext) => void | Promise<void>>;
+  /** Stop gracefully on SIGTERM and SIGINT (default true). */
+  handleSignals?: boolean;
+  /** Where the one-time secret announcement and the listening line go (default: stdout, not the log). */
+  print?: (text: string) => void;
+}
+
+/** A started service. */
+export interface RunningRollcall {
+  /** Base URL it listens on, e.g. `http://127.0.0.1:3000`. */
+  url: string;
+  port: number;
+  app: FastifyInstance;
+  store: RollcallDatabase;
+  inbox: InboxWriter;
+  metrics: RollcallMetrics;
+  logger: Logger;
+  /** Stops gracefully (idempotent): stop accepting, finish in-flight commits, stop workers, close the database. */
+  stop(): Promise<void>;
+  /** Resolves when the service has stopped, however that was triggered. */
+  stopped: Promise<void>;
+}
+
+/**
+ * The composition root: opens and migrates the database, builds the webhook verifier, the inbox
+ * writer and the HTTP app, starts the workers and listens. With no webhook secret configured it
+ * generates one into the data directory and prints it once, with the endpoint URL.
+ *
+ * @example
+ * const rollcall = await startRollcall(loadConfig(), { workers: [pipelineWorker] });
+ * // … later
+ * await rollcall.stop();
+ */
+export async function startRollcall(config: Config, options: StartRollcallOptions = {}): Promise<RunningRollcall> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "rollcall" } });
+  const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
+
+  const generated = resolveSecrets(config);
+  const secrets = webhookSecretsFrom({ webhookSecrets: generated ? [generated.value] : config.webhookSecrets, zoomApps: config.zoomApps });
+  if (generated && !generated.created) {
+    logger.info({ file: generated.path }, "using the webhook secret generated earlier in the data directory");
+  }
+
+  const store = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  const workers: Worker[] = [];
+  try {
+    const applied = await migrateToLatest(store);
+    if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  // From the config, so every embedding (not only `rollcall serve`) honours the privacy mode.
+  const prepareBodyForStorage =
+    options.prepareBodyForStorage ?? (config.privacy !== "store" ? createBodyPreparer(privacySettingsFromConfig(config)) : undefined);
+
+  const metrics = createMetrics();
+  metrics.trackInboxDepth(() => countPendingInboxEvents(store.db));
+  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit });
+  const verifier = createWebhookVerifier({ secrets, toleranceSeconds: config.webhookToleranceSeconds });
+  const app = await createApp({
+    store,
+    inbox,
+    verifier,
+    metrics,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
+    ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
+  });
+  const context: WorkerContext = { config, store, inbox, logger, metrics };
+
+  let address: string;
+  try {
+    for (const route of options.routes ?? []) await route(app, context);
+    for (const worker of options.workers ?? []) {
+      await worker.start(context);
+      workers.push(worker);
+      logger.info({ worker: worker.name }, "worker started");
+    }
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await shutdown(app, inbox, workers, store, logger).catch(() => {});
+    throw error;
+  }
+
+  const port = (app.server.address() as { port: number }).port;
+  const url = localUrl(config.host, port);
+  if (generated?.created) print(announcement(generated.value, generated.path, endpointUrl(config, port)));
+  // Last: tools (and tests) wait for this line to know the service is up.
+  print(`Rollcall listening on ${url} (Zoom webhook endpoint: ${url}${webhookPath})`);
+  logger.info({ address }, "rollcall started");
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= shutdown(app, inbox, workers, store, logger).finally(() => {
+      process.off("SIGTERM", onSignal);
+      process.off("SIGINT", onSignal);
+      resolveStopped();
+    });
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, "stopping gracefully");
+    stop().catch((error: unknown) => logger.error({ errorCode: (error as { code?: string }).code }, "shutdown failed"));
+  };
+  if (options.handleSignals ?? true) {
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+  }
+  return { url, port, app, store, inbox, metrics, logger, stop, stopped };
+}
+
+/** With no secret configured at all, the one generated into the data directory (created on first start). */
+function resolveSecrets(config: Config): { value: string; created: boolean; path: string } | undefined {
+  if (config.webhookSecrets.length > 0 || config.zoomApps.length > 0) return undefined;
+  return { ...ensureGeneratedSecret(config.dataDir, webhookSecretFile), path: join(config.dataDir, webhookSecretFile) };
+}
+
+/** Stop accepting (in-flight requests finish, each after its commit), flush the inbox, stop workers, close the database. */
+async function shutdown(app: FastifyInstance, inbox: InboxWriter, workers: Worker[], store: RollcallDatabase, logger: Logger): Promise<void> {
+  await app.close();
+  await inbox.close();
+  for (const worker of [...workers].reverse()) {
+    try {
+      await worker.stop();
+    } catch (error) {
+      logger.error({ worker: worker.name, errorCode: (error as { code?: string }).code ?? "error" }, "worker failed to stop");
+    }
+  }
+  await store.close();
+  logger.info("rollcall stopped");
+}
+
+function localUrl(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+/** The URL to paste into Zoom: `ROLLCALL_PUBLIC_URL` + path, else this machine's name and port. */
+function endpointUrl(config: Config, port: number): string {
+  if (config.publicUrl) return `${config.publicUrl.replace(/\/+$/, "")}${webhookPath}`;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? hostname() : config.host;
+  return `http://${host}:${port}${webhookPath}`;
+}
+
+function announcement(secret: string, path: string, endpoint: string): string {
+  return [
+    "",
+    "Rollcall generated a webhook secret token. It is shown this once (kept in " + path + "):",
+    "",
+    `  Secret Token:  ${secret}`,
+    `  Endpoint URL:  ${endpoint}`,
+    "",
+    "Zoom: Marketplace > your app > Features > Event Subscriptions > Event notification endpoint URL.",
+    "Zoom shows its own Secret Token on that page; put it in ZOOM_WEBHOOK_SECRET_TOKEN (comma-separate",
+    "several while rotating). The generated token above signs deliveries from Rollcall's emulator.",
+    ...(endpoint.startsWith("https://") ? [] : ["Zoom requires a public https URL: set ROLLCALL_PUBLIC_URL to print the exact one."]),
+    "",
+  ].join("\n");
+}
