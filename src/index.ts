@@ -73,4 +73,4 @@ export { computeInstance, createInstanceState } from "./core/index.js";
 export type { InstanceResult, Link, NormalisedEvent } from "./core/index.js";
 export { normaliseZoomEvent, contentKey } from "./zoom/events/index.js";
 export { createWebhookVerifier, answerUrlValidation, signZoomWebhook } from "./zoom/webhook/index.js";
-export type { AttendanceReport, MeetingRollup, InstanceSummary } from "./reports/index.js";
+export type { AttendanceReport, AttendeeRow, AttendeeSource, ResolvedBy, MeetingRollup, InstanceSummary } from "./reports/index.js";

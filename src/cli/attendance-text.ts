@@ -6,8 +6,8 @@ export function attendanceText(report: AttendanceReport): string {
   const { instance } = report;
   const heading = `${instance.topic ?? "(no topic)"} · meeting ${instance.meetingId} · ${instance.status}\n` + `${instance.startTime ?? "?"} → ${instance.endTime ?? "…"}   ${instance.uuid}\n\n`;
   const attendees = textTable(
-    ["user", "status", "minutes", "first join", "last leave", "sessions", "resolved by", "confidence"],
-    report.attendees.map((a) => [a.externalId, a.status, minutes(a.attendedSeconds), a.firstJoin, a.lastLeave, a.sessions, a.resolvedBy, a.confidence]),
+    ["user", "status", "minutes", "first join", "last leave", "sessions", "resolved by", "source", "confidence"],
+    report.attendees.map((a) => [a.externalId, a.status, minutes(a.attendedSeconds), a.firstJoin, a.lastLeave, a.sessions, a.resolvedBy, a.source, a.confidence]),
   );
   const unresolved =
     report.unresolved.length === 0

@@ -1,5 +1,5 @@
 import type { ResolutionMethod } from "./engine-options.js";
-import type { Attendance, Interval, Resolution, Session, UnresolvedSession } from "./instance-result.js";
+import type { Attendance, AttendanceSource, Interval, Resolution, Session, UnresolvedSession } from "./instance-result.js";
 import { coveredMs } from "./intervals.js";
 import type { Scratch } from "./scratch.js";
 
@@ -17,8 +17,8 @@ export interface AttendanceContext {
 /**
  * Per user: the union of the intervals of every session resolved to them (two devices at once count
  * once), first join, last leave, number of sessions, share of the instance span, presence, whether
- * `meeting.ended` closed anything, the strongest method (`report` if only report rows resolved them)
- * and the weakest confidence. Unresolved sessions are reported one by one.
+ * `meeting.ended` closed anything, the strongest method, where its evidence came from (`source`:
+ * `manual` > `webhook` > `report`) and the weakest confidence. Unresolved sessions are reported one by one.
  * `sessions` and `resolutions` must be aligned (same order).
  */
 export function computeAttendance(
@@ -70,7 +70,7 @@ export function computeAttendance(
     let closedByMeetingEnd = false;
     let bestRank = Infinity;
     let bestMethod: ResolutionMethod | undefined;
-    let anyWebhookEvidence = false;
+    let sourceRank: number = SOURCE_RANK.report;
     let confidence = 1;
     const sessionKeys: string[] = new Array(count[k]!);
     let nKeys = 0;
@@ -90,7 +90,10 @@ export function computeAttendance(
         bestMethod = r.method;
       }
       const evidence = r.evidence;
-      for (let j = 0; j < evidence.length; j++) if (evidence[j]!.source !== "report") anyWebhookEvidence = true;
+      for (let j = 0; j < evidence.length; j++) {
+        const rank = SOURCE_RANK[evidence[j]!.source];
+        if (rank < sourceRank) sourceRank = rank;
+      }
       if (r.confidence < confidence) confidence = r.confidence;
     }
     // New interval objects: the sessions' own intervals are never shared or touched.
@@ -107,19 +110,24 @@ export function computeAttendance(
     const firstJoin = intervals.length > 0 ? intervals[0]!.from : NaN;
     const sessionCount = count[k]!;
     const shareOfInstance = span > 0 ? Math.min(1, attendedMs / span) : 0;
-    const resolvedBy = anyWebhookEvidence ? bestMethod! : "report";
+    const resolvedBy = bestMethod!;
+    const source = SOURCES[sourceRank]!;
     const keys = sortedInPlace(sessionKeys);
     // One literal per shape (lastLeave last, as when it used to be added afterwards).
     attendance[k] =
       !present && lastLeave > -Infinity
-        ? { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, confidence, sessionKeys: keys, intervals, lastLeave }
-        : { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, confidence, sessionKeys: keys, intervals };
+        ? { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys: keys, intervals, lastLeave }
+        : { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys: keys, intervals };
   }
   attendance.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   // Unresolved sessions were visited in session order, which is sorted by session key already.
   if (!isSortedByKey(unresolved)) unresolved.sort((a, b) => (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0));
   return { attendance, unresolved };
 }
+
+/** Attendance sources by strength (index = rank); evidence sources map onto them (`link` = a manual link). */
+const SOURCES: readonly AttendanceSource[] = ["manual", "webhook", "report"];
+const SOURCE_RANK = { link: 0, webhook: 1, report: 2 } as const;
 
 /** Session keys arrive in session order (sorted); sorts only when the caller's sessions were not. */
 function sortedInPlace(keys: string[]): string[] {

@@ -82,6 +82,12 @@ export interface Session {
   source: EventSource;
 }
 
+/**
+ * Where a user's attendance evidence came from, strongest first: `manual` (a hand-made link),
+ * `webhook` (an identifier on a webhook event), `report` (only on rows of Zoom's participant report).
+ */
+export type AttendanceSource = "manual" | "webhook" | "report";
+
 /** One piece of evidence for a resolution. */
 export interface Evidence {
   method: ResolutionMethod;
@@ -125,8 +131,10 @@ export interface Attendance {
   shareOfInstance: number;
   present: boolean;
   closedByMeetingEnd: boolean;
-  /** Strongest method over the user's sessions; `report` if only report rows resolved them. */
-  resolvedBy: ResolutionMethod | "report";
+  /** Strongest method over the user's sessions: always a method, wherever its evidence came from. */
+  resolvedBy: ResolutionMethod;
+  /** Where the evidence that resolved the user came from, the strongest that contributed. */
+  source: AttendanceSource;
   /** The weakest of the user's session resolutions. */
   confidence: number;
   sessionKeys: string[];

@@ -14,6 +14,7 @@ export const attendanceCsvColumns = [
   "lastLeave",
   "sessions",
   "resolvedBy",
+  "source",
   "confidence",
   "closedByMeetingEnd",
   "sessionKey",

@@ -5,8 +5,14 @@ import { expectedAttendees } from "./expected-attendees.js";
 import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus } from "./status-policy.js";
 import { isoTime } from "./iso-time.js";
 
-/** The strongest method that resolved a user; `report` when only Zoom's report rows did. */
-export type ResolvedBy = "customer_key" | "registrant_id" | "zoom_user_id" | "email" | "name_token" | "manual" | "report";
+/** The strongest identity method that resolved a user (wherever its evidence came from: see {@link AttendeeSource}). */
+export type ResolvedBy = "customer_key" | "registrant_id" | "zoom_user_id" | "email" | "name_token" | "manual";
+
+/**
+ * Where the evidence that resolved a user came from, the strongest that contributed: `manual` (a
+ * hand-made link), `webhook` (an identifier on a webhook event), `report` (only Zoom's participant report).
+ */
+export type AttendeeSource = "manual" | "webhook" | "report";
 
 /** One user's attendance in one instance. Times are ISO-8601 UTC. */
 export interface AttendeeRow {
@@ -21,6 +27,8 @@ export interface AttendeeRow {
   sessions: number;
   /** Null for an expected user who never joined (nothing resolved them). */
   resolvedBy: ResolvedBy | null;
+  /** Null for an expected user who never joined. */
+  source: AttendeeSource | null;
   /** 0..1; null for an expected user who never joined. */
   confidence: number | null;
   closedByMeetingEnd: boolean;
@@ -98,6 +106,7 @@ export async function attendanceReport(db: Kysely<Database>, instanceUuid: strin
       lastLeave: iso(lastLeave),
       sessions: Number(row.sessions),
       resolvedBy: row.resolved_by as ResolvedBy,
+      source: row.source as AttendeeSource,
       confidence: Number(row.confidence),
       closedByMeetingEnd: Number(row.closed_by_meeting_end) === 1,
     };
@@ -105,7 +114,7 @@ export async function attendanceReport(db: Kysely<Database>, instanceUuid: strin
   const present = new Set(attendees.map((a) => a.externalId));
   for (const externalId of await expectedAttendees(db, instance.account_id, instance.meeting_id)) {
     if (present.has(externalId)) continue;
-    attendees.push({ externalId, status: "absent", attendedSeconds: 0, firstJoin: null, lastLeave: null, sessions: 0, resolvedBy: null, confidence: null, closedByMeetingEnd: false });
+    attendees.push({ externalId, status: "absent", attendedSeconds: 0, firstJoin: null, lastLeave: null, sessions: 0, resolvedBy: null, source: null, confidence: null, closedByMeetingEnd: false });
   }
   attendees.sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const unresolvedRows = await db

@@ -4,7 +4,7 @@
  */
 export { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
 export { expectedAttendees } from "./expected-attendees.js";
-export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
+export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type AttendeeSource, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
 export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
 export { listInstances, instanceCursor, type InstanceCursor, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
 import type { Database } from "../store/index.js";
-import type { ResolvedBy } from "./attendance-report.js";
+import type { AttendeeSource, ResolvedBy } from "./attendance-report.js";
 import { isoTime as iso } from "./iso-time.js";
 import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus } from "./status-policy.js";
 
@@ -14,6 +14,7 @@ export interface UserInstanceAttendance {
   lastLeave: string | null;
   sessions: number;
   resolvedBy: ResolvedBy;
+  source: AttendeeSource;
   confidence: number;
   closedByMeetingEnd: boolean;
 }
@@ -55,6 +56,7 @@ export async function userAttendance(
       "a.last_leave",
       "a.sessions",
       "a.resolved_by",
+      "a.source",
       "a.confidence",
       "a.closed_by_meeting_end",
     ])
@@ -83,6 +85,7 @@ export async function userAttendance(
       lastLeave: iso(lastLeave),
       sessions: Number(row.sessions),
       resolvedBy: row.resolved_by as ResolvedBy,
+      source: row.source as AttendeeSource,
       confidence: Number(row.confidence),
       closedByMeetingEnd: Number(row.closed_by_meeting_end) === 1,
     };

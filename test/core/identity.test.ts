@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeInstance, resolveEngineOptions, type Link } from "../../src/core/index.js";
-import { UUID, joined, left, min } from "./event-builders.js";
+import { UUID, joined, left, min, reportRow } from "./event-builders.js";
 
 const M = 60_000;
 const who = { userId: "1", participantUuid: "P", customerKey: "ck-1", email: "bo@example.com", userName: "Bo [rc:bo]" };
@@ -71,5 +71,22 @@ describe("identity resolution", () => {
   it("rejects options that cannot work, naming them", () => {
     expect(() => resolveEngineOptions({ namePattern: /\[rc:(\w+)\]/ })).toThrow(/namePattern: expected a regular expression with a named group "token"/);
     expect(() => resolveEngineOptions({ methods: ["phone" as never] })).toThrow(/methods: expected one of/);
+  });
+});
+
+describe("attendance: the method in resolvedBy, where its evidence came from in source", () => {
+  const links: Link[] = [{ method: "customer_key", value: "ck-9", userId: "nia" }];
+  const webhook = [joined(min(0), { userId: "1", customerKey: "ck-9" }), left(min(10), { userId: "1" })];
+  const reportOnly = [reportRow(min(20), min(30), { userId: "2", customerKey: "ck-9" })];
+
+  it("webhook evidence says webhook; evidence only on Zoom's report says report; the method is the same", () => {
+    expect(computeInstance(webhook, links).attendance).toEqual([expect.objectContaining({ userId: "nia", resolvedBy: "customer_key", source: "webhook" })]);
+    expect(computeInstance(reportOnly, links).attendance).toEqual([expect.objectContaining({ userId: "nia", resolvedBy: "customer_key", source: "report" })]);
+  });
+
+  it("the strongest source that contributed counts: webhook over report, a manual link over both", () => {
+    expect(computeInstance([...webhook, ...reportOnly], links).attendance).toEqual([expect.objectContaining({ userId: "nia", sessions: 2, resolvedBy: "customer_key", source: "webhook" })]);
+    const manual: Link = { method: "manual", instanceUuid: UUID, sessionKey: "2", userId: "nia" };
+    expect(computeInstance([...webhook, ...reportOnly], [...links, manual]).attendance).toEqual([expect.objectContaining({ userId: "nia", resolvedBy: "manual", source: "manual" })]);
   });
 });

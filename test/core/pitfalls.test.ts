@@ -184,7 +184,7 @@ describe("zoom-facts §6 pitfalls", () => {
 
   it("11. failover: split report rows of one connection are unioned, not double-counted", () => {
     const r = computeInstance([reportRow(min(0), min(20), { userId: "f1", customerKey: "k" }), reportRow(min(20), min(40), { userId: "f2", customerKey: "k" })], [{ method: "customer_key", value: "k", userId: "u" }]);
-    expect(r.attendance[0]).toMatchObject({ attendedMs: 40 * M, resolvedBy: "report", intervals: [{ from: min(0), to: min(40) }] });
+    expect(r.attendance[0]).toMatchObject({ attendedMs: 40 * M, resolvedBy: "customer_key", source: "report", intervals: [{ from: min(0), to: min(40) }] });
     expect(r.sessions.every((s) => s.source === "report")).toBe(true);
   });
 
@@ -203,9 +203,9 @@ describe("zoom-facts §6 pitfalls", () => {
       ],
       { privacy: "drop" },
     );
-    expect(r.attendance.map((a) => [a.userId, a.resolvedBy])).toEqual([
-      ["one", "registrant_id"],
-      ["two", "zoom_user_id"],
+    expect(r.attendance.map((a) => [a.userId, a.resolvedBy, a.source])).toEqual([
+      ["one", "registrant_id", "webhook"],
+      ["two", "zoom_user_id", "webhook"],
     ]);
     expect(r.unresolved).toEqual([{ sessionKey: "3", attendedMs: 9 * M, reason: "names_hidden" }]);
   });
@@ -218,7 +218,8 @@ describe("zoom-facts §6 pitfalls", () => {
     expect(r.sessions).toHaveLength(1);
     expect(r.sessions[0]!.source).toBe("webhook");
     expect(r.resolutions[0]).toMatchObject({ userId: "sam", method: "customer_key", evidence: [{ source: "report", field: "customer_key" }] });
-    expect(r.attendance[0]).toMatchObject({ resolvedBy: "report", attendedMs: 30 * M });
+    // The method stays the method; where its evidence came from is `source`.
+    expect(r.attendance[0]).toMatchObject({ resolvedBy: "customer_key", source: "report", attendedMs: 30 * M });
   });
 
   it("14b. a report row closes a session whose leave never came (instead of meeting.ended)", () => {

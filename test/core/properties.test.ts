@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   computeInstance,
   createInstanceState,
+  DEFAULT_PRECEDENCE,
   type EngineOptions,
   type InstanceResult,
   type Link,
@@ -190,6 +191,23 @@ describe("engine properties", () => {
         }
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it("resolvedBy is always an identity method, and source is where that user's evidence came from", () => {
+    fc.assert(
+      fc.property(eventsArb, fc.boolean(), optionsArb, (evs, manual, options) => {
+        const first = computeInstance(evs, LINKS, options).sessions[0]?.sessionKey;
+        const links: Link[] = manual && first !== undefined ? [...LINKS, { method: "manual", instanceUuid: UUID, sessionKey: first, userId: "zz-manual" }] : LINKS;
+        const result = computeInstance(evs, links, options);
+        for (const a of result.attendance) {
+          expect(DEFAULT_PRECEDENCE).toContain(a.resolvedBy);
+          const evidence = result.resolutions.filter((r) => r.userId === a.userId).flatMap((r) => r.evidence);
+          const expected = evidence.some((e) => e.source === "link") ? "manual" : evidence.some((e) => e.source === "webhook") ? "webhook" : "report";
+          expect(a.source).toBe(expected);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -87,7 +87,7 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
   it("gives every attendee a status, and expected users who never came zero time and absent", async () => {
     const report = await attendanceReport(db.db, first.uuid);
     expect(report?.instance).toEqual({ uuid: first.uuid, meetingId: M, topic: first.topic, startTime: "2026-01-20T09:00:00Z", endTime: "2026-01-20T10:00:00Z", status: "ended" });
-    expect(statusOf(report, "ana")).toMatchObject({ status: "present", attendedSeconds: 59 * 60, resolvedBy: "registrant_id", sessions: 1, firstJoin: "2026-01-20T09:00:00Z", lastLeave: "2026-01-20T09:59:00Z" });
+    expect(statusOf(report, "ana")).toMatchObject({ status: "present", attendedSeconds: 59 * 60, resolvedBy: "registrant_id", source: "webhook", sessions: 1, firstJoin: "2026-01-20T09:00:00Z", lastLeave: "2026-01-20T09:59:00Z" });
     expect(statusOf(report, "ben")).toMatchObject({ status: "late", attendedSeconds: 46 * 60, resolvedBy: "email" });
     expect(statusOf(report, "cara")).toMatchObject({ status: "left_early", attendedSeconds: 39 * 60, resolvedBy: "customer_key" });
     expect(statusOf(report, "ivan")).toMatchObject({ status: "partial", attendedSeconds: 20 * 60, resolvedBy: "name_token" });
@@ -99,6 +99,7 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
       lastLeave: null,
       sessions: 0,
       resolvedBy: null,
+      source: null,
       confidence: null,
       closedByMeetingEnd: false,
     });
@@ -132,7 +133,7 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
     await pipeline.runUntilIdle();
     const after = (await attendanceReport(db.db, first.uuid))!;
     expect(after.unresolved).toEqual([]);
-    expect(statusOf(after, "frank")).toMatchObject({ resolvedBy: "manual", confidence: 1, attendedSeconds: 45 * 60, status: "left_early" }); // joined at exactly the 5 minutes of grace
+    expect(statusOf(after, "frank")).toMatchObject({ resolvedBy: "manual", source: "manual", confidence: 1, attendedSeconds: 45 * 60, status: "left_early" }); // joined at exactly the 5 minutes of grace
     expect(after.attendees.filter((a) => a.externalId !== "frank")).toEqual(before.attendees);
     await expect(linkSessionManually(db.db, { instanceUuid: first.uuid, sessionKey: session, externalId: "nobody" })).rejects.toThrow(/--user: no user with externalId "nobody"/);
     await expect(linkSessionManually(db.db, { instanceUuid: first.uuid, sessionKey: "no-such-session", externalId: "frank" })).rejects.toThrow(/--session/);
@@ -185,7 +186,9 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
     const csv = await run("node", ["bin/rollcall.js", "attendance", "--instance", first.uuid, "--format", "csv"], { env });
     const rows = parseCsv(csv.stdout, { columns: true }) as Array<Record<string, string>>;
     expect(rows.find((r) => r["externalId"] === "gina")).toMatchObject({ kind: "attendee", status: "absent", attendedSeconds: "0", firstJoin: "", closedByMeetingEnd: "false" });
-    expect(rows.find((r) => r["externalId"] === "ana")).toMatchObject({ status: "present", attendedSeconds: String(59 * 60), resolvedBy: "registrant_id" });
+    expect(rows.find((r) => r["externalId"] === "ana")).toMatchObject({ status: "present", attendedSeconds: String(59 * 60), resolvedBy: "registrant_id", source: "webhook" });
+    expect(rows.find((r) => r["externalId"] === "frank")).toMatchObject({ resolvedBy: "manual", source: "manual" });
+    expect(rows.find((r) => r["externalId"] === "gina")).toMatchObject({ resolvedBy: "", source: "" });
     const rollup = await run("node", ["bin/rollcall.js", "attendance", "--meeting", M], { env });
     expect(JSON.parse(rollup.stdout)).toEqual(await meetingRollup(db.db, M));
     const missing = await run("node", ["bin/rollcall.js", "attendance", "--instance", "nope=="], { env }).catch((e: { stderr: string; code: number }) => e);

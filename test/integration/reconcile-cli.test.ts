@@ -112,4 +112,31 @@ describe("rollcall reconcile and rollcall links issue (CLI)", () => {
     expect(stdout).toContain(`${uuid}  finalized from report: 1 rows (1 new)`);
     expect(await row()).toMatchObject({ state: "finalized", attempts: 3 });
   });
+
+  it("exits 1 when Zoom refuses an instance (bad credentials), names it, and --json says which", async () => {
+    const refused = env.simulate({
+      meeting: { number: meetingId, topic: "CLI class", start: "2026-05-06T08:00:00Z", duration: 30 },
+      account: { id: env.world.accountId },
+      end: { at: "30m" },
+      participants: [{ id: "kim", user: "u-kim", kind: "sdk", name: "Kim", customerKey: "ckKim0000000000000001", timeline: [{ do: "join", at: "1m" }, { do: "leave", at: "11m" }] }],
+    });
+    await env.deliver(refused.deliveries);
+    const uuid = refused.instance.uuid;
+    const badSecret = { ...zoomEnv, ZOOM_CLIENT_SECRET: "not-the-secret" };
+    const failure = (args: string[]) =>
+      cli(args, badSecret).then(
+        () => undefined,
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const text = await failure(["reconcile", "--instance", uuid]);
+    expect(text?.code).toBe(1);
+    expect(text?.stdout).toContain(`${uuid}  failed: `);
+    expect(text?.stderr).toBe(`rollcall: reconcile: 1 instance(s) failed: ${uuid}\n`);
+    const json = await failure(["reconcile", "--instance", uuid, "--json"]);
+    expect(json?.code).toBe(1);
+    expect(JSON.parse(json!.stdout)).toEqual([expect.objectContaining({ instanceUuid: uuid, result: "failed", reason: expect.stringContaining("invalid_client") })]);
+    // With the right credentials the same instance reconciles, and the command succeeds.
+    const { stdout } = await cli(["reconcile", "--instance", uuid], zoomEnv);
+    expect(stdout).toContain(`${uuid}  finalized from report`);
+  });
 });

@@ -75,7 +75,7 @@ eachDatabase("pipeline: privacy hash hashes names and e-mails exactly once", (da
 
   const db = () => rollcall.store.db;
   const attendance = async () =>
-    (await db().selectFrom("attendance").select(["user_id", "resolved_by", "attended_ms"]).where("instance_uuid", "=", meeting.uuid).orderBy("user_id").execute()).map((r) => ({ ...r }));
+    (await db().selectFrom("attendance").select(["user_id", "resolved_by", "source", "attended_ms"]).where("instance_uuid", "=", meeting.uuid).orderBy("user_id").execute()).map((r) => ({ ...r }));
 
   it("stores only hashes in the inbox", async () => {
     const bodies = (await db().selectFrom("inbox_events").select(["body", "status"]).execute()).map((r) => ({ ...r }));
@@ -89,9 +89,9 @@ eachDatabase("pipeline: privacy hash hashes names and e-mails exactly once", (da
 
   it("resolves webhook and report participants by e-mail to the imported users", async () => {
     expect(await attendance()).toEqual([
-      { user_id: "dana", resolved_by: "email", attended_ms: 45 * min },
-      // Known from report evidence only, so attendance says `report`; the method is still e-mail.
-      { user_id: "omar", resolved_by: "report", attended_ms: 30 * min },
+      { user_id: "dana", resolved_by: "email", source: "webhook", attended_ms: 45 * min },
+      // Known from report evidence only: the method is e-mail, the source says `report`.
+      { user_id: "omar", resolved_by: "email", source: "report", attended_ms: 30 * min },
     ]);
     const methods = await db().selectFrom("session_resolutions").select(["user_id", "method"]).where("instance_uuid", "=", meeting.uuid).where("user_id", "is not", null).orderBy("user_id").execute();
     expect(methods.map((r) => ({ ...r }))).toEqual([

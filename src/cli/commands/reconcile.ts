@@ -24,7 +24,10 @@ interface ReconcileFlags extends StoreFlags {
  * `rollcall reconcile [--instance UUID] [--from DATE --to DATE] [--force] [--json]`: fetches Zoom's
  * participant report of the selected ended instances now, merges it (the rows go into the inbox,
  * the pipeline applies them), and prints what changed per user and session. Needs the
- * Server-to-Server OAuth variables; says which are missing otherwise.
+ * Server-to-Server OAuth variables; says which are missing otherwise. Exits 1 when Zoom refused any
+ * instance (`failed`, e.g. bad credentials), naming them on stderr (with `--json` each has
+ * `result: "failed"` and the reason); instances left scheduled for a retry (`not_ready`,
+ * `rate_limited`, `unavailable`) are not failures.
  *
  * @example
  * registerReconcileCommand(program); // rollcall reconcile --from 2026-01-01 --to 2026-02-01
@@ -38,12 +41,13 @@ export function registerReconcileCommand(program: Command): void {
       .option("--from <date>", "instances that ended at or after this date (ISO-8601, e.g. 2026-01-01)")
       .option("--to <date>", "instances that ended before this date")
       .option("--force", "fetch the report again for instances already finalized")
-      .option("--json", "print the reconciliations as JSON"),
+      .option("--json", "print the reconciliations as JSON (each with its result: finalized, skipped, not_ready, rate_limited, unavailable or failed)"),
   )
     .action(async (flags: ReconcileFlags) => {
       const from = flags.from === undefined ? undefined : parseDateFlag("--from", flags.from);
       const to = flags.to === undefined ? undefined : parseDateFlag("--to", flags.to);
       if (from !== undefined && to !== undefined && to <= from) throw new Error(`--to: expected a date after --from ${flags.from}, got ${flags.to}`);
+      let failed: string[] = [];
       const output = await withConfiguredStore(flags, async (store, config) => {
         const settings = reconcileSettingsFromConfig(config);
         const resolved = reconcileContextFromConfig(config);
@@ -56,6 +60,7 @@ export function registerReconcileCommand(program: Command): void {
         );
         // Apply the stored report rows now, so `rollcall attendance` shows the result at once.
         await createPipeline(store, pipelineOptionsFromConfig(config)).runUntilIdle();
+        failed = results.filter((r) => r.status === "failed").map((r) => r.instanceUuid);
         const views = new Map<string, ReconciliationView>();
         for (const r of results) {
           const view = await reconciliationReport(store.db, r.instanceUuid, resolved.accountId);
@@ -64,6 +69,11 @@ export function registerReconcileCommand(program: Command): void {
         return flags.json ? `${JSON.stringify(results.map((r) => ({ instanceUuid: r.instanceUuid, result: r.status, ...("reason" in r ? { reason: r.reason } : {}), reconciliation: views.get(r.instanceUuid) ?? null })), null, 2)}\n` : describe(results, views);
       });
       process.stdout.write(output);
+      if (failed.length > 0) {
+        // Scripts and cron jobs read the exit status: a refused reconciliation is a failure.
+        process.stderr.write(`rollcall: reconcile: ${failed.length} instance(s) failed: ${failed.join(", ")}\n`);
+        process.exitCode = 1;
+      }
     });
 }
 

@@ -38,6 +38,12 @@ export const instanceSchema = z.object({
   status: z.string().describe("`live`, `ended` or `finalized` (reconciled with Zoom's report)."),
 });
 
+/** `resolvedBy`: always an identity method. */
+export const resolvedBySchema = z.enum(["manual", "customer_key", "registrant_id", "zoom_user_id", "email", "name_token"]);
+
+/** `source`: where the evidence that resolved a user came from (`manual` link, `webhook`, Zoom's `report`). */
+export const attendeeSourceSchema = z.enum(["manual", "webhook", "report"]);
+
 export const attendeeSchema = z.object({
   externalId: z.string(),
   status: attendanceStatusSchema,
@@ -45,7 +51,8 @@ export const attendeeSchema = z.object({
   firstJoin: z.string().nullable(),
   lastLeave: z.string().nullable(),
   sessions: z.number(),
-  resolvedBy: z.string().nullable().describe("customer_key, registrant_id, zoom_user_id, email, name_token, manual or report."),
+  resolvedBy: resolvedBySchema.nullable().describe("The identity method that recognised the user (null for an expected user who never joined)."),
+  source: attendeeSourceSchema.nullable().describe("Where that evidence came from, the strongest that contributed (null for an expected user who never joined)."),
   confidence: z.number().nullable(),
   closedByMeetingEnd: z.boolean(),
 });

@@ -15,7 +15,7 @@ import { userAttendance } from "../../reports/index.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
-import { attendanceStatusSchema, externalIdParam, instanceSchema, isoDate, meetingIdParam, pageQuery } from "./api-schemas.js";
+import { attendanceStatusSchema, attendeeSourceSchema, externalIdParam, instanceSchema, isoDate, meetingIdParam, pageQuery, resolvedBySchema } from "./api-schemas.js";
 
 const userSchema = z.object({
   externalId: z.string(),
@@ -172,7 +172,8 @@ export const usersRoutes: ApiRouteGroup = (api) => {
                 firstJoin: z.string().nullable(),
                 lastLeave: z.string().nullable(),
                 sessions: z.number(),
-                resolvedBy: z.string(),
+                resolvedBy: resolvedBySchema.describe("The identity method that recognised the user."),
+                source: attendeeSourceSchema.describe("Where that evidence came from: manual, webhook or report."),
                 confidence: z.number(),
                 closedByMeetingEnd: z.boolean(),
               }),

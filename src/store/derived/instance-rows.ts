@@ -128,6 +128,7 @@ export function attendanceRow(key: RowKey, a: Attendance): Insertable<Attendance
     present: a.present ? 1 : 0,
     closed_by_meeting_end: a.closedByMeetingEnd ? 1 : 0,
     resolved_by: a.resolvedBy,
+    source: a.source,
     confidence: a.confidence,
     session_keys_json: JSON.stringify(a.sessionKeys),
     intervals_json: JSON.stringify(a.intervals),

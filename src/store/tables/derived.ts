@@ -140,8 +140,10 @@ export interface AttendanceTable {
   present: number;
   /** 1 when some interval was closed by `meeting.ended` for lack of a leave. */
   closed_by_meeting_end: number;
-  /** Strongest method over the user's sessions, or `report`. */
+  /** Strongest method over the user's sessions (`manual`, `customer_key`, `registrant_id`, `zoom_user_id`, `email`, `name_token`). */
   resolved_by: string;
+  /** Where that evidence came from, the strongest that contributed: `manual`, `webhook` or `report` (migration 0008). */
+  source: string;
   /** The weakest of the user's session resolutions. */
   confidence: number;
   /** JSON `string[]`. */

@@ -120,10 +120,10 @@ eachDatabase("API attendance and review", (database) => {
     expect(json.status).toBe(200);
     const cliJson = JSON.parse(await rollcallCli(server.databaseUrl, "attendance", "--instance", main.uuid, "--format", "json"));
     expect(json.json).toEqual(cliJson);
-    expect(json.json.attendees.map((a: { externalId: string; resolvedBy: string }) => [a.externalId, a.resolvedBy])).toEqual([
-      ["ana", "registrant_id"],
-      ["ben", "email"],
-      ["cara", "customer_key"],
+    expect(json.json.attendees.map((a: { externalId: string; resolvedBy: string; source: string }) => [a.externalId, a.resolvedBy, a.source])).toEqual([
+      ["ana", "registrant_id", "webhook"],
+      ["ben", "email", "webhook"],
+      ["cara", "customer_key", "webhook"],
     ]);
 
     const csv = await server.call("GET", `/api/v1/instances/${pathUuid(main.uuid)}/attendance`, { headers: { accept: "text/csv" } });
@@ -176,7 +176,7 @@ eachDatabase("API attendance and review", (database) => {
     const linked = await server.call("POST", path, { body: { externalId: "dana" } });
     expect(linked.status).toBe(200);
     const dana = linked.json.attendees.find((a: { externalId: string }) => a.externalId === "dana");
-    expect(dana).toMatchObject({ resolvedBy: "manual", attendedSeconds: 44 * 60, sessions: 1 });
+    expect(dana).toMatchObject({ resolvedBy: "manual", source: "manual", attendedSeconds: 44 * 60, sessions: 1 });
     expect((await server.call("GET", `/api/v1/instances/${pathUuid(main.uuid)}/attendance`)).json).toEqual(linked.json);
     const unresolved = await server.call("GET", `/api/v1/instances/${pathUuid(main.uuid)}/unresolved`);
     expect(unresolved.json.data.map((s: { sessionKey: string }) => s.sessionKey)).not.toContain(guest["participant_uuid"]);
