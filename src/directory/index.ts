@@ -26,3 +26,4 @@ export { readUserFile, parseUserCsv, parseUserJson, userCsvColumns } from "./rea
 export { importUsers, type ImportUsersOptions, type ImportUsersResult } from "./import-users.js";
 export { linkSessionManually, DirectoryError } from "./link-session.js";
 export { recordLink, forgetLink, type RecordLinkInput } from "./record-link.js";
+export { suggestUsers, type UserSuggestion } from "./suggest-users.js";

@@ -8,3 +8,7 @@ export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, 
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
 export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
 export { listInstances, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";
+export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type TimelineSession } from "./instance-timeline.js";
+export { instanceCounts, type InstanceCounts } from "./instance-counts.js";
+export { userAttendance, type UserAttendanceRow } from "./user-attendance.js";
+export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
