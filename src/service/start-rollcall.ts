@@ -2,7 +2,8 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
-import { ensureGeneratedSecret, webhookSecretFile, type Config } from "../config/index.js";
+import { dashboardSecretFile, ensureGeneratedSecret, webhookSecretFile, type Config } from "../config/index.js";
+import { dashboard } from "../http/dashboard/index.js";
 import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "../http/index.js";
 import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "../store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../store/index.js";
@@ -25,6 +26,8 @@ export interface StartRollcallOptions {
   prepareBodyForStorage?: PrepareBodyForStorage;
   /** More routes (API, dashboard), registered before the app listens. */
   routes?: Array<(app: FastifyInstance, context: WorkerContext) => void | Promise<void>>;
+  /** The built dashboard front end to serve at `/` (default `web/dist`). */
+  webRoot?: string;
   /** Stop gracefully on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
   /** Where the one-time secret announcement and the listening line go (default: stdout, not the log). */
@@ -98,6 +101,13 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   let address: string;
   try {
+    await app.register(dashboard, {
+      store,
+      secret: config.dashboardSecret ?? ensureGeneratedSecret(config.dataDir, dashboardSecretFile, 32).value,
+      policy: config.statusPolicy,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    });
     for (const route of options.routes ?? []) await route(app, context);
     for (const worker of options.workers ?? []) {
       await worker.start(context);
