@@ -20,18 +20,24 @@ export function suggestUsers(
   users: readonly DirectoryUser[],
   options: { limit?: number; minScore?: number } = {},
 ): UserSuggestion[] {
-  const minScore = options.minScore ?? 0.35;
-  const clues = [...seen.names, ...seen.emails, ...seen.emails.map((e) => e.split("@")[0] ?? "")].map(normalise).filter((c) => c.length > 1);
+  const minScore = options.minScore ?? 0.5;
+  const seenEmails = new Set(seen.emails.map((e) => e.toLowerCase()));
+  // Names and e-mail local parts: domains are shared by many people and would make everyone alike.
+  const clues = [...seen.names, ...seen.emails.map(localPart)].map(normalise).filter((c) => c.length > 1);
   if (clues.length === 0) return [];
   const scored: UserSuggestion[] = [];
   for (const user of users) {
-    const targets = [user.name, user.email, user.email?.split("@")[0]].filter((t): t is string => !!t).map(normalise);
-    let score = 0;
+    const targets = [user.name, user.email ? localPart(user.email) : null].filter((t): t is string => !!t).map(normalise);
+    let score = user.email && seenEmails.has(user.email.toLowerCase()) ? 1 : 0;
     for (const clue of clues) for (const target of targets) score = Math.max(score, diceCoefficient(clue, target));
     if (score >= minScore) scored.push({ externalId: user.externalId, name: user.name, email: user.email, score: Math.round(score * 100) / 100 });
   }
   scored.sort((a, b) => b.score - a.score || (a.externalId < b.externalId ? -1 : 1));
   return scored.slice(0, options.limit ?? 3);
+}
+
+function localPart(email: string): string {
+  return email.split("@")[0] ?? "";
 }
 
 function normalise(text: string): string {

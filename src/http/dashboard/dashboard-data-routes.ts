@@ -132,7 +132,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, options: Dashboa
     return { user: { externalId: query.externalId, name: user?.name ?? null, email: user?.email ?? null }, attendance: rows };
   });
 
-  app.post("/dashboard/api/link", { onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post("/dashboard/api/link", { preValidation: app.csrfProtection }, async (request, reply) => {
     if (options.principal(request).scope !== "write") {
       return sendError(reply, 403, "forbidden", "this API key is read-only: sign in with a write key to link sessions");
     }

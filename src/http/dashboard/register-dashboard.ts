@@ -72,7 +72,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
     return reply.header("content-type", "text/html; charset=utf-8").header("cache-control", "no-store").header("content-security-policy", appCsp).send(html);
   });
 
-  app.post("/dashboard/sign-in", { onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post("/dashboard/sign-in", { preValidation: app.csrfProtection }, async (request, reply) => {
     const presented = (request.body as { apiKey?: unknown } | undefined)?.apiKey;
     const key = typeof presented === "string" ? await verifyApiKey(options.store.db, presented.trim()) : undefined;
     if (!key) return signIn(request, reply, "That API key is not valid (unknown or revoked).");
@@ -80,7 +80,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
     return reply.code(303).header("location", "/").send();
   });
 
-  app.post("/dashboard/sign-out", { onRequest: app.csrfProtection }, async (request, reply) => {
+  app.post("/dashboard/sign-out", { preValidation: app.csrfProtection }, async (request, reply) => {
     reply.clearCookie(sessionCookie, { path: "/", httpOnly: true, sameSite: "strict", secure: secure(request) });
     return reply.code(303).header("location", "/").send();
   });

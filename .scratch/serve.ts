@@ -1,0 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDashboardRollcall } from "../test/http/dashboard/support/dashboard-rollcall.js";
+const dir = mkdtempSync(join(tmpdir(), "dash-scratch-"));
+const t = Date.now();
+(globalThis as any).__t = t;
+const s = await startDashboardRollcall(`sqlite:${join(dir, "r.db")}`, process.cwd() + "/web/dist");
+writeFileSync(".scratch/info.json", JSON.stringify({ url: s.url, writeKey: s.writeKey, readKey: s.readKey, classUuid: s.classUuid }));
+console.log("ready", s.url, Date.now() - t);
