@@ -12,3 +12,4 @@ export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type Ti
 export { instanceCounts, type InstanceCounts } from "./instance-counts.js";
 export { userAttendance, type UserAttendanceRow } from "./user-attendance.js";
 export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
+export { roomSegments, type RoomSegment } from "./room-segments.js";

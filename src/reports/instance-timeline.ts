@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
+import { roomSegments, type RoomSegment } from "./room-segments.js";
 
 /** One stretch of a session's time in the meeting proper (epoch ms; `to` null while still open). */
 export interface TimelineInterval {
@@ -16,6 +17,8 @@ export interface TimelineSession {
   /** Every identifier seen on the session's events (field, value, webhook or report). */
   identifiers: Array<{ field: string; value: string; source: string }>;
   intervals: TimelineInterval[];
+  /** Waiting-room and breakout stretches (from the inbox), drawn apart from the meeting proper. */
+  rooms: RoomSegment[];
   attendedSeconds: number;
   present: boolean;
   /** `webhook` if any webhook event made the session, else `report`. */
@@ -43,8 +46,8 @@ export interface InstanceTimeline {
 }
 
 /**
- * Reads what a timeline needs for one instance: each session's intervals, identifiers and
- * resolution, ordered by first join. Undefined when the instance is unknown.
+ * Reads what a timeline needs for one instance: each session's intervals, waiting-room and
+ * breakout stretches, identifiers and resolution, ordered by first join. Undefined when the instance is unknown.
  *
  * @example
  * const timeline = await instanceTimeline(store.db, "FaKeUuId1234567890abcQ==");
@@ -63,6 +66,7 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
       "s.display_name",
       "s.identifiers_json",
       "s.intervals_json",
+      "s.zoom_connection_ids_json",
       "s.attended_ms",
       "s.present",
       "s.source",
@@ -84,6 +88,11 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
     .where("account_id", "=", instance.account_id)
     .where("instance_uuid", "=", instanceUuid)
     .execute();
+  const rooms = await roomSegments(
+    db,
+    instanceUuid,
+    rows.map((r) => ({ sessionKey: r.session_key, connectionIds: JSON.parse(r.zoom_connection_ids_json) as string[] })),
+  );
   return {
     uuid: instance.instance_uuid,
     spanFrom: num(instance.span_from),
@@ -100,6 +109,7 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
         to: i.to ?? null,
         closedByMeetingEnd: i.closedByMeetingEnd,
       })),
+      rooms: rooms.get(r.session_key) ?? [],
       attendedSeconds: Math.round(Number(r.attended_ms) / 1000),
       present: Number(r.present) === 1,
       source: r.source,

@@ -37,6 +37,7 @@ export interface TimelineSession {
   displayName: string | null;
   identifiers: Identifier[];
   intervals: Array<{ from: number; to: number | null; closedByMeetingEnd: boolean }>;
+  rooms: Array<{ kind: "waiting_room" | "breakout"; from: number; to: number | null }>;
   attendedSeconds: number;
   present: boolean;
   source: string;

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { revokeApiKey } from "../../../src/api-keys/index.js";
 import { eachDatabase } from "../../support/databases.js";
 import { buildWeb, startDashboardRollcall, type DashboardRollcall } from "./support/dashboard-rollcall.js";
@@ -18,6 +18,9 @@ import { buildWeb, startDashboardRollcall, type DashboardRollcall } from "./supp
 const chromiumPath = process.env["ROLLCALL_CHROMIUM"] ?? "/usr/bin/chromium";
 const artifacts = fileURLToPath(new URL("../../../test-artifacts/dashboard/", import.meta.url));
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+// A browser on a shared two-core machine: each step gets room to breathe.
+vi.setConfig({ testTimeout: 90_000 });
 
 let browser: Browser;
 let webRoot: string;
@@ -141,6 +144,11 @@ eachDatabase("dashboard in chromium", (database) => {
     await expect.poll(() => page.getByTestId("timeline-row").count()).toBe(6);
     await expect.poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(4);
     await expect.poll(() => page.getByTestId("unresolved-session").locator("h3").allTextContents()).toEqual(["Esi Mensah", "Esi Mensah"]);
+    // The scenario's breakout round (Ana, Ben, Chloe, Esi) and Chloe's minute in the waiting room, drawn apart.
+    const chloe = page.getByTestId("timeline-row").filter({ hasText: "student-chloe" });
+    await expect(chloe.locator("rect.room-waiting").count()).resolves.toBe(1);
+    await expect(chloe.locator("rect.room-breakout").count()).resolves.toBe(1);
+    await expect(page.locator("rect.room-breakout").count()).resolves.toBeGreaterThanOrEqual(4);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("instance-before-link"), fullPage: true });
     await page.close();

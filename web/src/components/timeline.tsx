@@ -14,6 +14,7 @@ export interface TimelineRow {
   detail: string;
   resolved: boolean;
   intervals: Array<{ from: number; to: number | null; closedByMeetingEnd: boolean }>;
+  rooms: TimelineSession["rooms"];
 }
 
 /** Rows in order of first join: one per resolved user, one per unresolved session. */
@@ -24,11 +25,12 @@ export function timelineRows(sessions: TimelineSession[]): TimelineRow[] {
     let row = rows.get(key);
     if (!row) {
       row = s.userId
-        ? { key, label: s.userName ? `${s.userId} · ${s.userName}` : s.userId, detail: `resolved by ${s.method ?? "?"}`, resolved: true, intervals: [] }
-        : { key, label: s.displayName ? `? ${s.displayName}` : `? session ${s.sessionKey.slice(0, 8)}…`, detail: "unresolved", resolved: false, intervals: [] };
+        ? { key, label: s.userName ? `${s.userId} · ${s.userName}` : s.userId, detail: `resolved by ${s.method ?? "?"}`, resolved: true, intervals: [], rooms: [] }
+        : { key, label: s.displayName ? `? ${s.displayName}` : `? session ${s.sessionKey.slice(0, 8)}…`, detail: "unresolved", resolved: false, intervals: [], rooms: [] };
       rows.set(key, row);
     }
     row.intervals.push(...s.intervals);
+    row.rooms.push(...s.rooms);
   }
   return [...rows.values()];
 }
@@ -45,7 +47,7 @@ export function Timeline({ detail, now }: { detail: InstanceDetail; now: number 
   const start = instance.startTime ? Date.parse(instance.startTime) : null;
   const end = instance.endTime ? Date.parse(instance.endTime) : null;
   const live = instance.status === "live";
-  const froms = rows.flatMap((r) => r.intervals.map((i) => i.from));
+  const froms = rows.flatMap((r) => [...r.intervals, ...r.rooms].map((i) => i.from));
   const tos = rows.flatMap((r) => r.intervals.map((i) => i.to ?? (live ? now : i.from)));
   const t0 = Math.min(...[start, instance.spanFrom, ...froms].filter((t): t is number => t !== null));
   const t1 = Math.max(...[end, instance.spanTo, live ? now : null, ...tos].filter((t): t is number => t !== null), t0 + 60_000);
@@ -55,7 +57,7 @@ export function Timeline({ detail, now }: { detail: InstanceDetail; now: number 
 
   if (!Number.isFinite(t0)) return <p class="empty-inline">Nobody has joined yet. Rows appear here as participants join.</p>;
   return (
-    <div class="timeline-box" tabIndex={0} role="region" aria-label="Timeline (scrollable)">
+    <div class={`timeline-box${live ? " timeline-live" : ""}`} tabIndex={0} role="region" aria-label="Timeline (scrollable)">
       <svg
         class="timeline"
         viewBox={`0 0 ${WIDTH} ${height}`}
@@ -102,6 +104,23 @@ export function Timeline({ detail, now }: { detail: InstanceDetail; now: number 
                   </rect>
                 );
               })}
+              {row.rooms.map((room, k) => {
+                const to = room.to ?? (live ? now : room.from);
+                const waiting = room.kind === "waiting_room";
+                return (
+                  <rect
+                    key={`room${k}`}
+                    x={x(room.from)}
+                    y={y + 9}
+                    width={Math.max(2, x(to) - x(room.from))}
+                    height={ROW_HEIGHT - 18}
+                    rx={2}
+                    class={waiting ? "room-waiting" : "room-breakout"}
+                  >
+                    <title>{`${row.label}: ${waiting ? "in the waiting room (not counted)" : "in a breakout room (counted)"} ${formatTime(room.from)}–${room.to === null ? "still there" : formatTime(to)}`}</title>
+                  </rect>
+                );
+              })}
             </g>
           );
         })}
@@ -117,7 +136,7 @@ function Marker({ x, height, label, className }: { x: number; height: number; la
   return (
     <g class={`marker ${className ?? ""}`}>
       <line x1={x} x2={x} y1={AXIS_HEIGHT - 4} y2={height} />
-      <text x={x + 3} y={AXIS_HEIGHT - 22 < 10 ? 10 : AXIS_HEIGHT - 22}>
+      <text x={x > WIDTH - 60 ? x - 3 : x + 3} y={10} text-anchor={x > WIDTH - 60 ? "end" : "start"}>
         {label}
       </text>
     </g>

@@ -60,7 +60,12 @@ export function InstancePage({ uuid, session }: { uuid: string; session: Session
           <li>
             <span class="swatch swatch-closed" aria-hidden="true" /> closed by the meeting's end (no leave seen)
           </li>
-          <li>time in the meeting proper: breakout rooms included, waiting room excluded</li>
+          <li>
+            <span class="swatch swatch-breakout" aria-hidden="true" /> in a breakout room (counted)
+          </li>
+          <li>
+            <span class="swatch swatch-waiting" aria-hidden="true" /> in the waiting room (not counted)
+          </li>
         </ul>
       </section>
 
