@@ -72,7 +72,8 @@ export async function roomSegments(
       const segment: RoomSegment = { kind: "breakout", from: e.at, to: null };
       open.set(roomSlot, segment);
       (segments.get(key) ?? segments.set(key, []).get(key)!).push(segment);
-    } else if (e.kind === "breakout_left" || e.kind === "left") {
+    } else if (e.kind === "breakout_left") {
+      // Not on `left`: Zoom sends a main-room leave when someone moves into a breakout room.
       close(roomSlot, e.at);
     }
   }

@@ -105,7 +105,8 @@ export function Timeline({ detail, now }: { detail: InstanceDetail; now: number 
                 );
               })}
               {row.rooms.map((room, k) => {
-                const to = room.to ?? (live ? now : room.from);
+                // A stretch with no recorded end lasted until the meeting ended (or lasts until now).
+                const to = room.to ?? (live ? now : (end ?? t1));
                 const waiting = room.kind === "waiting_room";
                 return (
                   <rect
