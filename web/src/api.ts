@@ -28,8 +28,9 @@ export interface Identifier {
 export interface Suggestion {
   externalId: string;
   name: string | null;
-  email: string | null;
   score: number;
+  /** What was alike: the e-mail or the name. */
+  matchedOn: "email" | "name";
 }
 
 export interface TimelineSession {
@@ -102,7 +103,6 @@ export interface UserDetail {
     startTime: string | null;
     status: string;
     attendedSeconds: number;
-    shareOfInstance: number;
     sessions: number;
     resolvedBy: string;
     confidence: number;

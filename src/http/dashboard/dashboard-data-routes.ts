@@ -1,8 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { StatusPolicy } from "../../config/index.js";
-import { DirectoryError, linkSessionManually, listUsers, suggestUsers } from "../../directory/index.js";
-import { attendanceCsv, attendanceReport, instanceCounts, instanceTimeline, listInstances, unresolvedSessions, userAttendance } from "../../reports/index.js";
+import { DirectoryError, linkSessionManually, listUsers } from "../../directory/index.js";
+import {
+  attendanceCsv,
+  attendanceReport,
+  instanceCounts,
+  instanceTimeline,
+  listInstances,
+  unresolvedReview,
+  unresolvedSessions,
+  userAttendance,
+  type LinkSuggestion,
+} from "../../reports/index.js";
 import type { RollcallDatabase } from "../../store/index.js";
 import type { DashboardPrincipal } from "./dashboard-auth.js";
 
@@ -78,6 +88,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, options: Dashboa
     const accountId = (await db.selectFrom("instances").select("account_id").where("instance_uuid", "=", query.uuid).executeTakeFirstOrThrow()).account_id;
     const users = await listUsers(db, accountId);
     const names = new Map(users.map((u) => [u.externalId, u.name]));
+    const suggestions = await suggestionsFor(db, query.uuid, names);
     const sourcesOf = new Map<string, Set<string>>();
     for (const s of timeline.sessions) if (s.userId) (sourcesOf.get(s.userId) ?? sourcesOf.set(s.userId, new Set()).get(s.userId)!).add(s.method === "manual" ? "manual" : s.source);
     return {
@@ -92,7 +103,7 @@ export async function dashboardDataRoutes(app: FastifyInstance, options: Dashboa
       sessions: timeline.sessions.map((s) => ({ ...s, userName: s.userId ? (names.get(s.userId) ?? null) : null })),
       unresolved: timeline.sessions
         .filter((s) => s.userId === null)
-        .map((s) => ({ ...s, suggestions: suggestUsers(seenOf(s), users) })),
+        .map((s) => ({ ...s, suggestions: suggestions.get(s.sessionKey) ?? [] })),
     };
   });
 
@@ -107,14 +118,10 @@ export async function dashboardDataRoutes(app: FastifyInstance, options: Dashboa
 
   app.get("/dashboard/api/unresolved", async () => {
     const queue = await unresolvedSessions(db, { limit: 500 });
-    const usersByAccount = new Map<string, Awaited<ReturnType<typeof listUsers>>>();
-    const data = [];
-    for (const item of queue) {
-      let users = usersByAccount.get(item.accountId);
-      if (!users) usersByAccount.set(item.accountId, (users = await listUsers(db, item.accountId)));
-      data.push({ ...item, suggestions: suggestUsers(seenOf(item), users) });
-    }
-    return { data };
+    const names = new Map((await db.selectFrom("directory_users").select(["external_id", "name"]).execute()).map((u) => [u.external_id, u.name]));
+    const byInstance = new Map<string, Map<string, ReturnType<typeof named>[]>>();
+    for (const uuid of new Set(queue.map((q) => q.instanceUuid))) byInstance.set(uuid, await suggestionsFor(db, uuid, names));
+    return { data: queue.map((item) => ({ ...item, suggestions: byInstance.get(item.instanceUuid)?.get(item.sessionKey) ?? [] })) };
   });
 
   app.get("/dashboard/api/users", async () => {
@@ -127,9 +134,22 @@ export async function dashboardDataRoutes(app: FastifyInstance, options: Dashboa
     const query = parse(userQuery, request.query, reply);
     if (!query) return reply;
     const user = await db.selectFrom("directory_users").select(["external_id", "name", "email"]).where("external_id", "=", query.externalId).executeTakeFirst();
-    const rows = await userAttendance(db, query.externalId, { policy: options.policy });
-    if (!user && rows.length === 0) return notFound(reply, `externalId: no user "${query.externalId}"`);
-    return { user: { externalId: query.externalId, name: user?.name ?? null, email: user?.email ?? null }, attendance: rows };
+    const { instances } = await userAttendance(db, query.externalId, { policy: options.policy });
+    if (!user && instances.length === 0) return notFound(reply, `externalId: no user "${query.externalId}"`);
+    return {
+      user: { externalId: query.externalId, name: user?.name ?? null, email: user?.email ?? null },
+      attendance: instances.map((a) => ({
+        instanceUuid: a.instance.uuid,
+        meetingId: a.instance.meetingId,
+        topic: a.instance.topic,
+        startTime: a.instance.startTime,
+        status: a.status,
+        attendedSeconds: a.attendedSeconds,
+        sessions: a.sessions,
+        resolvedBy: a.resolvedBy,
+        confidence: a.confidence,
+      })),
+    };
   });
 
   app.post("/dashboard/api/link", { preValidation: app.csrfProtection }, async (request, reply) => {
@@ -148,14 +168,14 @@ export async function dashboardDataRoutes(app: FastifyInstance, options: Dashboa
   });
 }
 
-function seenOf(session: { displayName: string | null; identifiers: Array<{ field: string; value: string }> }): { names: string[]; emails: string[] } {
-  const names = new Set<string>(session.displayName ? [session.displayName] : []);
-  const emails = new Set<string>();
-  for (const id of session.identifiers) {
-    if (id.field === "user_name") names.add(id.value);
-    if (id.field === "email") emails.add(id.value);
-  }
-  return { names: [...names], emails: [...emails] };
+/** The review's suggestions (users with a similar name or e-mail) per session key, with each user's name. */
+async function suggestionsFor(db: RollcallDatabase["db"], instanceUuid: string, names: Map<string, string | null>): Promise<Map<string, ReturnType<typeof named>[]>> {
+  const review = (await unresolvedReview(db, instanceUuid)) ?? [];
+  return new Map(review.map((r) => [r.sessionKey, r.suggestions.map((s) => named(s, names))]));
+}
+
+function named(suggestion: LinkSuggestion, names: Map<string, string | null>): LinkSuggestion & { name: string | null } {
+  return { ...suggestion, name: names.get(suggestion.externalId) ?? null };
 }
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, reply: FastifyReply): T | undefined {

@@ -1,5 +1,5 @@
 import { getJson, type UserDetail } from "../api.js";
-import { formatConfidence, formatDateTime, formatMinutes, formatPercent, instanceHref } from "../format.js";
+import { formatConfidence, formatDateTime, formatMinutes, instanceHref } from "../format.js";
 import { useData } from "../use-data.js";
 
 const CHART_WIDTH = 1000;
@@ -43,7 +43,7 @@ export function UserPage({ externalId }: { externalId: string }) {
                   <th scope="col">Topic</th>
                   <th scope="col">Status</th>
                   <th scope="col" class="num">Minutes</th>
-                  <th scope="col" class="num">% attended</th>
+                  <th scope="col" class="num">Sessions</th>
                   <th scope="col">Resolved by</th>
                   <th scope="col" class="num">Confidence</th>
                 </tr>
@@ -57,7 +57,7 @@ export function UserPage({ externalId }: { externalId: string }) {
                     </td>
                     <td>{a.status.replace(/_/g, " ")}</td>
                     <td class="num">{formatMinutes(a.attendedSeconds)}</td>
-                    <td class="num">{formatPercent(a.shareOfInstance)}</td>
+                    <td class="num">{a.sessions}</td>
                     <td>{a.resolvedBy}</td>
                     <td class="num">{formatConfidence(a.confidence)}</td>
                   </tr>
