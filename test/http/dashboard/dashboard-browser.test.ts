@@ -42,6 +42,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** expect.poll with room for a loaded machine (pages refresh every few seconds; PostgreSQL is slower to start). */
+function poll<T>(read: () => T | Promise<T>) {
+  return expect.poll(read, { timeout: 20_000, interval: 100 });
+}
+
 /** A page that records every console error and uncaught exception (each fails the test at the end). */
 async function openPage(context: BrowserContext, problems: string[]): Promise<Page> {
   const page = await context.newPage();
@@ -111,7 +116,7 @@ eachDatabase("dashboard in chromium", (database) => {
     const page = await openPage(context, problems);
     await page.goto(`${service.url}/`);
     const rows = page.locator("table.data tbody tr");
-    await expect.poll(() => rows.count()).toBe(2);
+    await poll(() => rows.count()).toBe(2);
     // The live meeting started ten minutes ago; the class was in January: live first.
     await expect(rows.nth(0).locator("td").nth(0).textContent()).resolves.toBe("Staff meeting (live)");
     await expect(rows.nth(0).locator(".badge").textContent()).resolves.toBe("live");
@@ -124,12 +129,12 @@ eachDatabase("dashboard in chromium", (database) => {
 
     await page.getByLabel("Topic or meeting number").fill("81234567890");
     await page.getByRole("button", { name: "Filter" }).click();
-    await expect.poll(() => rows.count()).toBe(1);
+    await poll(() => rows.count()).toBe(1);
     await page.getByLabel("Topic or meeting number").fill("");
     await page.getByLabel("From").fill("2026-01-01");
     await page.getByLabel("To", { exact: true }).fill("2026-01-31");
     await page.getByRole("button", { name: "Filter" }).click();
-    await expect.poll(() => rows.allTextContents()).toEqual([expect.stringContaining("Biology 101")]);
+    await poll(() => rows.allTextContents()).toEqual([expect.stringContaining("Biology 101")]);
     await page.close();
   });
 
@@ -141,9 +146,9 @@ eachDatabase("dashboard in chromium", (database) => {
     // Five people in the emulator's ground truth: four resolved users (a row each, whatever their
     // devices and rejoins) and Esi, whose two unresolved sessions are a row each until linked.
     expect(service.classTruth.filter((t) => t.seconds > 0).map((t) => t.user).sort()).toEqual(["student-ana", "student-ben", "student-chloe", "student-esi", "teacher-001"]);
-    await expect.poll(() => page.getByTestId("timeline-row").count()).toBe(6);
-    await expect.poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(4);
-    await expect.poll(() => page.getByTestId("unresolved-session").locator("h3").allTextContents()).toEqual(["Esi Mensah", "Esi Mensah"]);
+    await poll(() => page.getByTestId("timeline-row").count()).toBe(6);
+    await poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(4);
+    await poll(() => page.getByTestId("unresolved-session").locator("h3").allTextContents()).toEqual(["Esi Mensah", "Esi Mensah"]);
     // The scenario's breakout round (Ana, Ben, Chloe, Esi) and Chloe's minute in the waiting room, drawn apart.
     const chloe = page.getByTestId("timeline-row").filter({ hasText: "student-chloe" });
     await expect(chloe.locator("rect.room-waiting").count()).resolves.toBe(1);
@@ -158,16 +163,16 @@ eachDatabase("dashboard in chromium", (database) => {
     const page = await openPage(context, problems);
     await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.classUuid)}`);
     const cards = page.getByTestId("unresolved-session");
-    await expect.poll(() => cards.count()).toBe(2);
+    await poll(() => cards.count()).toBe(2);
     // First session: two clicks (the suggestion, then Link); the totals change at once.
     await cards.first().getByRole("button", { name: /Esi Mensah \(student-esi\)/ }).click();
     await cards.first().getByRole("button", { name: "Link" }).click();
-    await expect.poll(() => page.locator("[data-testid=attendance-table] tbody tr").count(), { timeout: 15_000 }).toBe(5);
-    await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(1);
+    await poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(5);
+    await poll(() => cards.count()).toBe(1);
     await cards.first().getByRole("button", { name: /Esi Mensah \(student-esi\)/ }).click();
     await cards.first().getByRole("button", { name: "Link" }).click();
-    await expect.poll(() => page.getByTestId("unresolved-count").textContent()).toBe("(0)");
-    await expect.poll(() => page.getByTestId("timeline-row").count()).toBe(5);
+    await poll(() => page.getByTestId("unresolved-count").textContent()).toBe("(0)");
+    await poll(() => page.getByTestId("timeline-row").count()).toBe(5);
     const esi = page.locator("[data-testid=attendance-table] tbody tr", { hasText: "student-esi" });
     const truth = service.classTruth.find((t) => t.user === "student-esi")!;
     await expect(esi.locator("td").nth(2).textContent()).resolves.toBe(`${Math.round(truth.seconds / 60)} min`);
@@ -189,7 +194,7 @@ eachDatabase("dashboard in chromium", (database) => {
     await page.goto(`${service.url}/#/unresolved`);
     await page.getByRole("heading", { name: "Unresolved sessions", level: 1 }).waitFor();
     const items = page.getByTestId("queue-item");
-    await expect.poll(() => items.count()).toBe(1);
+    await poll(() => items.count()).toBe(1);
     await expect(items.first().textContent()).resolves.toContain("Staff meeting (live)");
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("unresolved"), fullPage: true });
@@ -197,8 +202,8 @@ eachDatabase("dashboard in chromium", (database) => {
     await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.classUuid)}`);
     await page.getByRole("link", { name: "student-esi" }).click();
     await page.getByRole("heading", { name: /student-esi/, level: 1 }).waitFor();
-    await expect.poll(() => page.locator("svg.user-chart rect.bar").count()).toBe(1);
-    await expect.poll(() => page.locator("table.data tbody tr").count()).toBe(1);
+    await poll(() => page.locator("svg.user-chart rect.bar").count()).toBe(1);
+    await poll(() => page.locator("table.data tbody tr").count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("user"), fullPage: true });
     await page.close();
@@ -207,7 +212,7 @@ eachDatabase("dashboard in chromium", (database) => {
   it("grows a live meeting's timeline as people join, without moving the page", async () => {
     const page = await openPage(context, problems);
     await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.liveUuid)}`);
-    await expect.poll(() => page.getByTestId("timeline-row").count()).toBe(3);
+    await poll(() => page.getByTestId("timeline-row").count()).toBe(3);
     await expect(page.locator(".badge").first().textContent()).resolves.toBe("live");
     const before = await page.locator("#attendance-title").boundingBox();
     const barWidth = async (): Promise<number> => Number(await page.getByTestId("timeline-row").nth(0).locator("rect").first().getAttribute("width"));
@@ -215,10 +220,10 @@ eachDatabase("dashboard in chromium", (database) => {
 
     await service.post(service.liveMeeting.joined({ user_id: "16778243", participant_uuid: "7A1B2C3D-0000-4000-8000-000000000004", user_name: "Ben Okafor", email: "ben.okafor@example.com", id: "" }, Date.now()));
     await service.settle();
-    await expect.poll(() => page.getByTestId("timeline-row").count(), { timeout: 10_000 }).toBe(4);
-    await expect.poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(3);
+    await poll(() => page.getByTestId("timeline-row").count()).toBe(4);
+    await poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(3);
     expect(await page.locator("#attendance-title").boundingBox()).toEqual(before);
-    await expect.poll(barWidth, { timeout: 10_000 }).toBeGreaterThan(widthBefore);
+    await poll(barWidth).toBeGreaterThan(widthBefore);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("instance-live"), fullPage: true });
     await page.close();
