@@ -122,6 +122,11 @@ export const configSchema = z.object({
   joinTokenSecret: z.string().min(16).optional(),
   /** How long a hosted-join token stays valid (`ROLLCALL_JOIN_TOKEN_TTL_SECONDS`, default 15 minutes). */
   joinTokenTtlSeconds: positiveInt.default(900),
+  /**
+   * HMAC key signing dashboard session cookies, shared by every process serving the dashboard
+   * (`ROLLCALL_DASHBOARD_SECRET`); generated into the data directory when absent.
+   */
+  dashboardSecret: z.string().min(16).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   zoom: zoomSettingsSchema.prefault({}),
   reconcile: reconcileTimingSchema.prefault({}),

@@ -23,6 +23,7 @@ export const environmentVariables = {
   ROLLCALL_API_RATE_LIMIT: "apiRateLimitPerMinute",
   ROLLCALL_JOIN_TOKEN_SECRET: "joinTokenSecret",
   ROLLCALL_JOIN_TOKEN_TTL_SECONDS: "joinTokenTtlSeconds",
+  ROLLCALL_DASHBOARD_SECRET: "dashboardSecret",
   LOG_LEVEL: "logLevel",
   ZOOM_ACCOUNT_ID: "zoom.accountId",
   ZOOM_CLIENT_ID: "zoom.clientId",

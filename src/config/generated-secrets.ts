@@ -8,6 +8,8 @@ export const webhookSecretFile = "zoom-webhook-secret";
 export const privacyHashKeyFile = "privacy-hash-key";
 /** File in the data directory holding the HMAC key for hosted-join tokens (`ROLLCALL_JOIN_TOKEN_SECRET`). */
 export const joinTokenSecretFile = "join-token-secret";
+/** File in the data directory holding the HMAC key for dashboard sessions (`ROLLCALL_DASHBOARD_SECRET`). */
+export const dashboardSecretFile = "dashboard-session-secret";
 
 /**
  * Returns the secret kept in `dataDir/fileName`, creating it (random, 0600) on first use.

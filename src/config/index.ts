@@ -15,5 +15,5 @@ export {
   type ZoomSettings,
 } from "./config-schema.js";
 export { ConfigError, configFromEnvironment, environmentVariables, variableForKey, type EnvironmentVariable } from "./environment.js";
-export { ensureGeneratedSecret, joinTokenSecretFile, privacyHashKeyFile, webhookSecretFile } from "./generated-secrets.js";
+export { dashboardSecretFile, ensureGeneratedSecret, joinTokenSecretFile, privacyHashKeyFile, webhookSecretFile } from "./generated-secrets.js";
 export { loadConfig, type Config, type LoadConfigOptions } from "./load-config.js";

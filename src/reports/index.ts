@@ -13,3 +13,7 @@ export { userAttendance, type UserAttendance, type UserInstanceAttendance } from
 export { nameSimilarity } from "./name-similarity.js";
 export { spreadsheetSafeCell, spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
 export { isoTime } from "./iso-time.js";
+export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type TimelineSession } from "./instance-timeline.js";
+export { instanceCounts, type InstanceCounts } from "./instance-counts.js";
+export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
+export { roomSegments, type RoomSegment } from "./room-segments.js";

@@ -2,8 +2,9 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
-import { ensureGeneratedSecret, joinTokenSecretFile, webhookSecretFile, type Config } from "../config/index.js";
+import { dashboardSecretFile, ensureGeneratedSecret, joinTokenSecretFile, webhookSecretFile, type Config } from "../config/index.js";
 import { guardApiScope, registerApi, type ApiDeps, type ApiRouteGroup } from "../http/api/index.js";
+import { dashboard } from "../http/dashboard/index.js";
 import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "../http/index.js";
 import { createPipeline, settleInstances, type Pipeline } from "../pipeline/index.js";
 import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "../store/inbox/index.js";
@@ -37,6 +38,8 @@ export interface StartRollcallOptions {
   routes?: Array<(app: FastifyInstance, context: WorkerContext) => void | Promise<void>>;
   /** More `/api/v1` route groups (authenticated, rate limited, in the OpenAPI document), after Rollcall's own. */
   apiRoutes?: ApiRouteGroup[];
+  /** The built dashboard front end to serve at `/` (default `web/dist`). */
+  webRoot?: string;
   /** Stop gracefully on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
   /** Where the one-time secret announcement and the listening line go (default: stdout, not the log). */
@@ -119,6 +122,13 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   let address: string;
   try {
+    await app.register(dashboard, {
+      store,
+      secret: config.dashboardSecret ?? ensureGeneratedSecret(config.dataDir, dashboardSecretFile, 32).value,
+      policy: config.statusPolicy,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    });
     for (const route of options.routes ?? []) await route(app, context);
     await registerApi(app, apiDeps(config, store), { groups: options.apiRoutes ?? [] });
     for (const worker of options.workers ?? []) {
