@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/cli/main.ts");
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm install`/`npm ci` run through `prepare`).
+// Working on the sources without building: `npm run dev -- <command>` runs them through tsx.
+await import("../dist/cli/main.js").catch((error) => {
+  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/main.js")) {
+    process.stderr.write("rollcall: dist/ is missing; run `npm run build` (or `npm install`) first\n");
+    process.exit(1);
+  }
+  throw error;
+});

@@ -17,6 +17,7 @@ import { createTestDatabase, postgresAvailable, type TestDatabase } from "../sup
 import { derivedSnapshot } from "./support/derived-snapshot.js";
 import { testSecret } from "./support/start-test-rollcall.js";
 import { postAll } from "./support/zoom-webhooks.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const stream = webinarStream({ participants: 800, seed: 11, accountId: "ACCT-multi" });
@@ -38,7 +39,7 @@ function userFile(): string {
 }
 
 function startServer(url: string): Promise<{ child: ChildProcess; baseUrl: string }> {
-  const child = spawn("node", ["bin/rollcall.js", "serve", "--port", "0", "--host", "127.0.0.1", "--database-url", url, "--data-dir", mkdtempSync(join(tmpdir(), "rollcall-srv-"))], {
+  const child = spawn("node", [...rollcallCli, "serve", "--port", "0", "--host", "127.0.0.1", "--database-url", url, "--data-dir", mkdtempSync(join(tmpdir(), "rollcall-srv-"))], {
     env: { ...process.env, ZOOM_WEBHOOK_SECRET_TOKEN: testSecret, ROLLCALL_LOG_LEVEL: "warn", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -66,8 +67,8 @@ describe.skipIf(!postgresAvailable)("pipeline: many servers on one PostgreSQL da
 
   beforeAll(async () => {
     database = await createTestDatabase("postgres");
-    await run("node", ["bin/rollcall.js", "migrate", "--database-url", database.url]);
-    await run("node", ["bin/rollcall.js", "users", "import", userFile(), "--database-url", database.url]);
+    await run("node", [...rollcallCli, "migrate", "--database-url", database.url]);
+    await run("node", [...rollcallCli, "users", "import", userFile(), "--database-url", database.url]);
     const started = await Promise.all([startServer(database.url), startServer(database.url), startServer(database.url)]);
     servers.push(...started.map((s) => s.child));
     await postAll(started.map((s) => s.baseUrl), testSecret, stream.bodies, 24);
