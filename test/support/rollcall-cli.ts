@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { rollcallCli } from "./rollcall-cli.js";
 
 const root = join(import.meta.dirname, "..", "..");
 
