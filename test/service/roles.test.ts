@@ -19,7 +19,7 @@ import { testSecret } from "../pipeline/support/start-test-rollcall.js";
 import { postAll, postSigned } from "../pipeline/support/zoom-webhooks.js";
 
 const run = promisify(execFile);
-const stream = webinarStream({ participants: 600, seed: 12, accountId: "ACCT-roles" });
+const stream = webinarStream({ participants: 300, seed: 12, accountId: "ACCT-roles" });
 
 describe.skipIf(!postgresAvailable)("roles: two ingest and two worker processes on one PostgreSQL database", () => {
   let database: TestDatabase;
@@ -27,7 +27,7 @@ describe.skipIf(!postgresAvailable)("roles: two ingest and two worker processes 
   const children: ChildProcess[] = [];
   let ingest: ServeProcess[];
   let workers: ServeProcess[];
-  let afterIngest: { pending: number; instances: number };
+  let afterIngest: { pending: number; stored: number; instances: number };
   let byRoles: Record<string, unknown[]>;
 
   const statusCounts = async (): Promise<Record<string, number>> => {
@@ -38,41 +38,49 @@ describe.skipIf(!postgresAvailable)("roles: two ingest and two worker processes 
   };
 
   beforeAll(async () => {
+    const began = Date.now();
+    const phase = (name: string): void => void process.stderr.write(`roles test: ${name} after ${Date.now() - began} ms\n`);
     database = await createTestDatabase("postgres");
     await run(process.execPath, [...rollcallCli, "migrate", "--database-url", database.url]);
     await run(process.execPath, [...rollcallCli, "users", "import", webinarUserFile(stream), "--database-url", database.url]);
     store = await openDatabase(database.url);
 
+    phase("database ready");
     ingest = await Promise.all([0, 1].map(() => startServeProcess(database.url, testSecret, ["--role", "ingest"])));
     children.push(...ingest.map((s) => s.child));
+    phase("ingest processes listening");
+    // Most of the webinar arrives before any worker runs; the rest while the workers process.
+    const split = Math.floor(stream.bodies.length * 0.7);
     await postAll(
       ingest.map((s) => s.baseUrl),
       testSecret,
-      stream.bodies,
+      stream.bodies.slice(0, split),
       24,
     );
     // An ingest process only stores: give a (wrongly) running pipeline time to show itself.
     await new Promise((r) => setTimeout(r, 1500));
     const counts = await statusCounts();
     const instances = await store.db.selectFrom("instances").select("instance_uuid").execute();
-    afterIngest = { pending: counts["pending"] ?? 0, instances: instances.length };
+    afterIngest = { pending: counts["pending"] ?? 0, stored: Object.values(counts).reduce((a, b) => a + b, 0), instances: instances.length };
 
-    // The workers start while the ingest processes still take (duplicate) deliveries.
+    phase(`${afterIngest.stored} deliveries stored by the ingest processes`);
     workers = await Promise.all([0, 1].map(() => startServeProcess(database.url, testSecret, ["--role", "worker"])));
     children.push(...workers.map((s) => s.child));
     await postAll(
       ingest.map((s) => s.baseUrl),
       testSecret,
-      stream.bodies.slice(0, 200),
-      8,
+      stream.bodies.slice(split),
+      24,
     );
+    phase("workers listening, the rest posted");
     const deadline = Date.now() + 90_000;
     while (((await statusCounts())["pending"] ?? 0) > 0) {
       if (Date.now() > deadline) throw new Error("events still pending 90 s after the workers started");
       await new Promise((r) => setTimeout(r, 100));
     }
+    phase("inbox drained");
     byRoles = await derivedSnapshot(store.db);
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await stopServeProcesses(children);
@@ -81,9 +89,8 @@ describe.skipIf(!postgresAvailable)("roles: two ingest and two worker processes 
   });
 
   it("ingest processes store every delivery and process none of it", async () => {
-    const stored = await store.db.selectFrom("inbox_events").select("id").execute();
-    expect(afterIngest).toEqual({ pending: stored.length, instances: 0 });
-    expect(stored.length).toBeGreaterThan(1000);
+    expect(afterIngest).toEqual({ pending: afterIngest.stored, stored: afterIngest.stored, instances: 0 });
+    expect(afterIngest.stored).toBeGreaterThan(400);
   });
 
   it("a worker serves no webhook route, only health, readiness and metrics", async () => {
@@ -98,7 +105,7 @@ describe.skipIf(!postgresAvailable)("roles: two ingest and two worker processes 
     expect(Object.keys(counts)).toEqual(["done"]);
     const instance = await store.db.selectFrom("instances").select(["event_count", "status"]).executeTakeFirstOrThrow();
     expect(instance).toEqual({ event_count: counts["done"], status: "ended" });
-    expect(byRoles["attendance"]!.length).toBeGreaterThan(400);
+    expect(byRoles["attendance"]!.length).toBeGreaterThan(200);
     const single = await reprocess(store, { loadLinks });
     expect(single.parked).toBe(0);
     expect(await derivedSnapshot(store.db)).toEqual(byRoles);
