@@ -15,12 +15,12 @@
  *   BENCH_PROFILE=1 npm run bench:ingest   # also writes --cpu-prof profiles of the Rollcall targets to .bench/
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { migrateToLatest, openDatabase } from "../../src/store/index.js";
-import { signZoomWebhook } from "../../src/zoom/webhook/index.js";
+import { writeDeliveries } from "./deliveries.js";
 
 const run = promisify(execFile);
 const seconds = Number(process.env["BENCH_SECONDS"] ?? 10);
@@ -33,53 +33,6 @@ const root = join(import.meta.dirname, "..", "..");
 const secret = "bench-secret";
 const workDir = mkdtempSync(join(tmpdir(), "rollcall-bench-"));
 const cli = ["--import", "tsx", join(root, "src", "cli", "main.ts")];
-
-/** A participant_joined like zoom-captures 09, one distinct participant per index. */
-function body(i: number): string {
-  return JSON.stringify({
-    payload: {
-      account_id: "AbCdEfGhIjKlMnOpQrStUv",
-      object: {
-        uuid: `Zq${String(i % 500).padStart(4, "0")}KbT8mGw6QnV5xLpA==`,
-        participant: {
-          user_id: String(16778240 + i),
-          user_name: `참가자${i}`,
-          registrant_id: "",
-          participant_user_id: "",
-          customer_key: "",
-          id: "",
-          join_time: "2026-04-03T05:01:12Z",
-          public_ip: "203.0.113.7",
-          email: "",
-          participant_uuid: `${(0x10000000 + i).toString(16).toUpperCase()}-DB44-816C-EAE6-61EE82AF0F62`,
-        },
-        id: "81234567890",
-        topic: "Weekly class",
-        host_id: "HoStIdHoStIdHoStIdHoSt",
-        duration: 60,
-        start_time: "2026-04-03T05:00:00Z",
-        timezone: "Asia/Seoul",
-        type: 2,
-      },
-    },
-    event_ts: 1775192472000 + i,
-    event: "meeting.participant_joined",
-  });
-}
-
-
-/** Writes `count` distinct signed deliveries (timestamp TAB signature TAB body per line) for the wrk script. */
-function writeDeliveries(count: number): string {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const text = body(i);
-    lines.push(`${timestamp}\t${signZoomWebhook(secret, timestamp, text)}\t${text}`);
-  }
-  const path = join(workDir, `deliveries-${count}-${timestamp}.tsv`);
-  writeFileSync(path, lines.join("\n") + "\n");
-  return path;
-}
 
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn("taskset", ["-c", serverCpu, process.execPath, ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
@@ -164,7 +117,7 @@ function line(r: Measured): void {
 
 let bareDeliveries: string | undefined;
 async function bare(): Promise<Measured> {
-  bareDeliveries ??= writeDeliveries(20_000);
+  bareDeliveries ??= writeDeliveries(workDir, secret, 20_000);
   const { child, url } = await start(["--import", "tsx", "bench/ingest/bare-server.ts"], {});
   const result = await measure("bare node:http (baseline)", child, url, bareDeliveries);
   await stop(child);
@@ -187,7 +140,7 @@ async function rollcall(role: "ingest" | "all"): Promise<Measured> {
   // Enough distinct events for the whole run at well above the expected rate (signed now: the
   // timestamp must be within the 5-minute tolerance).
   const count = Number(process.env["BENCH_DELIVERIES_COUNT"] ?? Math.max(30_000, seconds * 12_000));
-  const deliveries = writeDeliveries(count);
+  const deliveries = writeDeliveries(workDir, secret, count);
   const profileArgs = profile ? ["--cpu-prof", `--cpu-prof-dir=${join(root, ".bench", "profiles")}`, `--cpu-prof-name=${role}-${runs}.cpuprofile`] : [];
   if (profile) mkdirSync(join(root, ".bench", "profiles"), { recursive: true });
   const { child, url } = await start([...profileArgs, ...cli, "serve", "--role", role], {
