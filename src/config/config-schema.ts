@@ -68,6 +68,11 @@ export const configSchema = z.object({
   webhookToleranceSeconds: positiveInt.default(300),
   bodyLimitBytes: positiveInt.default(1024 * 1024),
   /**
+   * Longest time to receive a whole request, headers and body; a client that trickles its body
+   * slower is answered 408 and disconnected (it would otherwise hold a socket for minutes).
+   */
+  requestTimeoutSeconds: positiveInt.default(30),
+  /**
    * SQLite `synchronous`: `FULL` fsyncs every commit (survives power loss); `NORMAL` in WAL mode
    * survives a process crash (SIGKILL) but may lose the last commits on power loss or an OS crash.
    */
@@ -80,6 +85,15 @@ export const configSchema = z.object({
     .default(defaultNamePattern)
     .refine(isTokenPattern, "expected a regular expression with a named group (?<token>…)"),
   statusPolicy: statusPolicySchema.default({ graceMinutes: 5, leftEarlyMinutes: 5, minAttendedMinutes: 1, partialBelowShare: 0.5 }),
+  /** Requests per minute each API key may make to `/api/v1` before 429 (`ROLLCALL_API_RATE_LIMIT`). */
+  apiRateLimitPerMinute: positiveInt.default(600),
+  /**
+   * HMAC key for hosted-join tokens (`GET /join/{token}`), shared by every process on the database
+   * (`ROLLCALL_JOIN_TOKEN_SECRET`); generated into the data directory when absent.
+   */
+  joinTokenSecret: z.string().min(16).optional(),
+  /** How long a hosted-join token stays valid (`ROLLCALL_JOIN_TOKEN_TTL_SECONDS`, default 15 minutes). */
+  joinTokenTtlSeconds: positiveInt.default(900),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   zoom: z
     .object({

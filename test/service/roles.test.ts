@@ -6,12 +6,12 @@
  */
 import { execFile, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { webinarStream } from "../../bench/pipeline/webinar-stream.js";
 import { loadLinks } from "../../src/directory/load-links.js";
 import { reprocess } from "../../src/pipeline/index.js";
 import { openDatabase, type RollcallDatabase } from "../../src/store/index.js";
-import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { createTestDatabase, describePostgres, type TestDatabase } from "../support/databases.js";
 import { rollcallCli } from "../support/rollcall-cli.js";
 import { startServeProcess, stopServeProcesses, webinarUserFile, type ServeProcess } from "../support/serve-process.js";
 import { derivedSnapshot } from "../pipeline/support/derived-snapshot.js";
@@ -45,7 +45,7 @@ async function deliverAll(baseUrls: readonly string[], bodies: readonly unknown[
 }
 const stream = webinarStream({ participants: 300, seed: 12, accountId: "ACCT-roles" });
 
-describe.skipIf(!postgresAvailable)("roles: two ingest and two worker processes on one PostgreSQL database", () => {
+describePostgres("roles: two ingest and two worker processes on one PostgreSQL database", () => {
   let database: TestDatabase;
   let store: RollcallDatabase;
   const children: ChildProcess[] = [];
