@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx), so a fresh clone needs no build step.
-import { register } from "tsx/esm/api";
+// Runs the compiled CLI (dist/, built by `npm run build`, which `npm install`/`npm ci` run through `prepare`).
+// Working on the sources without building: `npm run dev -- <command>` runs them through tsx.
+import module from "node:module";
 
-register();
-await import("../src/cli/main.ts");
+// Node >= 22.1 keeps compiled code between runs: most of a start is compiling modules.
+module.enableCompileCache?.();
+await import("../dist/cli/main.js").catch((error) => {
+  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/main.js")) {
+    process.stderr.write("rollcall: dist/ is missing; run `npm run build` (or `npm install`) first\n");
+    process.exit(1);
+  }
+  throw error;
+});

@@ -4,6 +4,14 @@ import { z } from "zod";
 export const privacyModes = ["store", "hash", "drop"] as const;
 export type PrivacyMode = (typeof privacyModes)[number];
 
+/**
+ * What a `rollcall serve` process does: `all` (default) everything; `ingest` only verifies and stores
+ * webhooks (no workers, scale it behind a load balancer); `worker` runs the background workers and
+ * serves no webhook route. Several of each can share one PostgreSQL database.
+ */
+export const serviceRoles = ["all", "ingest", "worker"] as const;
+export type ServiceRole = (typeof serviceRoles)[number];
+
 /** Default display-name token: `[rc:TOKEN]` anywhere in the name, e.g. "Dana [rc:7f3k]". */
 export const defaultNamePattern = String.raw`\[rc:(?<token>[A-Za-z0-9_-]+)\]`;
 
@@ -79,6 +87,7 @@ export type ZoomSettings = z.output<typeof zoomSettingsSchema>;
  */
 export const configSchema = z.object({
   port: port.default(3000),
+  role: z.enum(serviceRoles).default("all"),
   host: z.string().min(1).default("0.0.0.0"),
   /** Public base URL, only used to print the endpoint to paste into Zoom. */
   publicUrl: z.url().optional(),

@@ -6,6 +6,7 @@ import type { ConfigInput } from "./config-schema.js";
  */
 export const environmentVariables = {
   PORT: "port",
+  ROLLCALL_ROLE: "role",
   HOST: "host",
   ROLLCALL_PUBLIC_URL: "publicUrl",
   ROLLCALL_DATA_DIR: "dataDir",

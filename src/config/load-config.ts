@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { configSchema, type ConfigInput, type ParsedConfig } from "./config-schema.js";
 import { ConfigError, configFromEnvironment, environmentVariables } from "./environment.js";
@@ -69,4 +69,14 @@ function deepMerge<T extends object>(base: T, over: object): T {
     out[k] = isRecord(prev) && isRecord(v) ? deepMerge(prev, v) : v;
   }
   return out as T;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The YAML parser, loaded only when a YAML config file is read (it costs every start otherwise). */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yaml.parse(text);
 }

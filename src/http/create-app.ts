@@ -25,10 +25,12 @@ export interface AppOptions {
   /** Strips what the privacy mode forbids from a body before it is stored (default: keep it as is). */
   prepareBodyForStorage?: PrepareBodyForStorage;
   now?: () => number;
+  /** Register `POST /webhooks/zoom` (default true); a `worker`-role process serves no webhook route. */
+  webhooks?: boolean;
 }
 
 /**
- * Builds the Fastify app with the Zoom webhook route, `/healthz`, `/readyz` and `/metrics`. Other
+ * Builds the Fastify app with the Zoom webhook route (unless `webhooks: false`), `/healthz`, `/readyz` and `/metrics`. Other
  * routes (the API, the dashboard) are registered on the returned instance before it listens.
  *
  * @example
@@ -52,6 +54,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(healthRoutes, { store: options.store, inbox: options.inbox });
   await app.register(metricsRoute, { metrics: options.metrics });
+  if (options.webhooks === false) return app;
   await app.register(webhookRoute, {
     verifier: options.verifier,
     inbox: options.inbox,

@@ -64,7 +64,9 @@ export interface RunningRollcall {
 
 /**
  * The composition root: opens and migrates the database, builds the webhook verifier, the inbox
- * writer and the HTTP app, starts the workers and listens. With no webhook secret configured it
+ * writer and the HTTP app, starts the workers and listens. Under `config.role` `worker` the app
+ * has no webhook route (health, readiness and metrics only); which workers run is the caller's
+ * choice (`serviceWorkers(config)` follows the role). With no webhook secret configured it
  * generates one into the data directory and prints it once, with the endpoint URL.
  *
  * @example
@@ -77,7 +79,9 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: "rollcall" } });
   const print = options.print ?? ((text: string) => process.stdout.write(`${text}\n`));
 
-  const generated = resolveSecrets(config);
+  // A worker serves no webhook route: it needs no secret, and announcing one would mislead.
+  const servesWebhooks = config.role !== "worker";
+  const generated = servesWebhooks ? resolveSecrets(config) : undefined;
   const secrets = webhookSecretsFrom({ webhookSecrets: generated ? [generated.value] : config.webhookSecrets, zoomApps: config.zoomApps });
   if (generated && !generated.created) {
     logger.info({ file: generated.path }, "using the webhook secret generated earlier in the data directory");
@@ -113,6 +117,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     metrics,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    webhooks: servesWebhooks,
     requestTimeoutMs: config.requestTimeoutSeconds * 1000,
     ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
   });
@@ -146,8 +151,8 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   const url = localUrl(config.host, port);
   if (generated?.created) print(announcement(generated.value, generated.path, endpointUrl(config, port)));
   // Last: tools (and tests) wait for this line to know the service is up.
-  print(`Rollcall listening on ${url} (Zoom webhook endpoint: ${url}${webhookPath})`);
-  logger.info({ address }, "rollcall started");
+  print(`Rollcall listening on ${url} (${servesWebhooks ? `Zoom webhook endpoint: ${url}${webhookPath}` : "role worker: no webhook route"})`);
+  logger.info({ address, role: config.role }, "rollcall started");
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));

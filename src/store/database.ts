@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
-import pg from "pg";
 import { dialectOf, type DialectName } from "./dialect.js";
 import type { Database } from "./schema.js";
 
@@ -47,7 +46,7 @@ export interface OpenDatabaseOptions {
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<RollcallDatabase> {
   const dialect = dialectOf(url);
-  return dialect === "sqlite" ? openSqlite(url, options) : openPostgres(url, options);
+  return dialect === "sqlite" ? openSqlite(url, options) : await openPostgres(url, options);
 }
 
 function openSqlite(url: string, options: OpenDatabaseOptions): RollcallDatabase {
@@ -64,7 +63,9 @@ function openSqlite(url: string, options: OpenDatabaseOptions): RollcallDatabase
   return { db, dialect: "sqlite", url: `sqlite:${path}`, sqlite, close: () => db.destroy() };
 }
 
-function openPostgres(url: string, options: OpenDatabaseOptions): RollcallDatabase {
+async function openPostgres(url: string, options: OpenDatabaseOptions): Promise<RollcallDatabase> {
+  // Loaded only for PostgreSQL: it is a noticeable share of a SQLite service's start.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,

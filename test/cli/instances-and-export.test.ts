@@ -7,6 +7,7 @@ import { importUsers, loadLinks } from "../../src/directory/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "../directory/support/meeting-events.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const t0 = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -23,7 +24,7 @@ function stream(instance: typeof week1, anaMinutes: number) {
 }
 
 async function rollcall(url: string, ...args: string[]) {
-  return run(process.execPath, ["bin/rollcall.js", ...args, "--database-url", url], { env: { ...process.env, LOG_LEVEL: "silent" } });
+  return run(process.execPath, [...rollcallCli, ...args, "--database-url", url], { env: { ...process.env, LOG_LEVEL: "silent" } });
 }
 
 eachDatabase("rollcall instances and rollcall export", (database) => {

@@ -16,6 +16,7 @@ import { attendanceReport, meetingRollup, type AttendanceReport } from "../../sr
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "./support/meeting-events.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const store = { privacy: "store" as const };
@@ -181,17 +182,17 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
 
   it("prints the same report from the CLI, as JSON and CSV, from DATABASE_URL", async () => {
     const env = { ...process.env, DATABASE_URL: database().url, ROLLCALL_DATA_DIR: mkdtempSync(join(tmpdir(), "rollcall-cli-")) };
-    const json = await run("node", ["bin/rollcall.js", "attendance", "--instance", first.uuid], { env });
+    const json = await run("node", [...rollcallCli, "attendance", "--instance", first.uuid], { env });
     expect(JSON.parse(json.stdout)).toEqual(await attendanceReport(db.db, first.uuid));
-    const csv = await run("node", ["bin/rollcall.js", "attendance", "--instance", first.uuid, "--format", "csv"], { env });
+    const csv = await run("node", [...rollcallCli, "attendance", "--instance", first.uuid, "--format", "csv"], { env });
     const rows = parseCsv(csv.stdout, { columns: true }) as Array<Record<string, string>>;
     expect(rows.find((r) => r["externalId"] === "gina")).toMatchObject({ kind: "attendee", status: "absent", attendedSeconds: "0", firstJoin: "", closedByMeetingEnd: "false" });
     expect(rows.find((r) => r["externalId"] === "ana")).toMatchObject({ status: "present", attendedSeconds: String(59 * 60), resolvedBy: "registrant_id", source: "webhook" });
     expect(rows.find((r) => r["externalId"] === "frank")).toMatchObject({ resolvedBy: "manual", source: "manual" });
     expect(rows.find((r) => r["externalId"] === "gina")).toMatchObject({ resolvedBy: "", source: "" });
-    const rollup = await run("node", ["bin/rollcall.js", "attendance", "--meeting", M], { env });
+    const rollup = await run("node", [...rollcallCli, "attendance", "--meeting", M], { env });
     expect(JSON.parse(rollup.stdout)).toEqual(await meetingRollup(db.db, M));
-    const missing = await run("node", ["bin/rollcall.js", "attendance", "--instance", "nope=="], { env }).catch((e: { stderr: string; code: number }) => e);
+    const missing = await run("node", [...rollcallCli, "attendance", "--instance", "nope=="], { env }).catch((e: { stderr: string; code: number }) => e);
     expect(missing).toMatchObject({ code: 1, stderr: 'rollcall: --instance: no instance "nope==" has been seen\n' });
   });
 
@@ -200,11 +201,11 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
     const env = { ...process.env, DATABASE_URL: database().url, ROLLCALL_DATA_DIR: dir };
     const good = join(dir, "users.json");
     writeFileSync(good, JSON.stringify([{ externalId: "kim", email: "kim@example.test", zoomUserIds: ["ZUkim"] }]));
-    const out = await run("node", ["bin/rollcall.js", "users", "import", good], { env });
+    const out = await run("node", [...rollcallCli, "users", "import", good], { env });
     expect(out.stdout).toMatch(/^imported 1 users \(1 created, 0 updated\); links: 2 added, 0 removed/);
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify([{ externalId: "ok" }, { externalId: "x", registrants: [{ meetingId: "abc", registrantId: "r" }] }]));
-    const failed = await run("node", ["bin/rollcall.js", "users", "import", bad], { env }).catch((e: { stderr: string; code: number }) => e);
+    const failed = await run("node", [...rollcallCli, "users", "import", bad], { env }).catch((e: { stderr: string; code: number }) => e);
     expect(failed).toMatchObject({ code: 1 });
     expect((failed as { stderr: string }).stderr).toContain("bad.json[1].registrants[0].meetingId: expected a meeting number");
     expect((await listUsers(db.db, "*")).map((u) => u.externalId)).not.toContain("ok");

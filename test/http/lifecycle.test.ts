@@ -8,6 +8,7 @@ import { openDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { spawnServer } from "./helpers/child-server.js";
 import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");
@@ -21,9 +22,9 @@ eachDatabase("rollcall serve lifecycle", (database) => {
 
   it("`rollcall migrate` applies the schema, then reports it up to date", async () => {
     const env = { PATH: process.env["PATH"] ?? "", DATABASE_URL: database().url };
-    const first = await run(process.execPath, ["bin/rollcall.js", "migrate"], { cwd: root, env });
+    const first = await run(process.execPath, [...rollcallCli, "migrate"], { cwd: root, env });
     expect(first.stdout).toMatch(/applied 0001-inbox/);
-    const second = await run(process.execPath, ["bin/rollcall.js", "migrate"], { cwd: root, env });
+    const second = await run(process.execPath, [...rollcallCli, "migrate"], { cwd: root, env });
     expect(second.stdout).toMatch(/is up to date/);
   });
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Simulation } from "../../src/emulator/simulator/simulation-types.js";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
 import { startZoomAndRollcall, type ZoomAndRollcall } from "./support/zoom-and-rollcall.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -40,7 +41,7 @@ describe("rollcall reconcile and rollcall links issue (CLI)", () => {
   });
 
   const cli = (args: string[], extra: Record<string, string> = {}) =>
-    run(process.execPath, ["bin/rollcall.js", ...args, "--database-url", database.url], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...extra } });
+    run(process.execPath, [...rollcallCli, ...args, "--database-url", database.url], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...extra } });
 
   it("says which Zoom variables are missing", async () => {
     const failure = await cli(["reconcile"]).then(

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eachDatabase } from "../support/databases.js";
 import { startTestRollcall, testSecret, type TestRollcall } from "./support/start-test-rollcall.js";
 import { postSigned, zoomMeeting } from "./support/zoom-webhooks.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const min = 60_000;
@@ -48,12 +49,12 @@ eachDatabase("pipeline: poison events", (database) => {
 
   it("lists it with rollcall reprocess --list-parked, and reprocess retries it (still parked)", async () => {
     const env = { ...process.env, ZOOM_WEBHOOK_SECRET_TOKEN: testSecret };
-    const listed = await run("node", ["bin/rollcall.js", "reprocess", "--list-parked", "--database-url", database().url], { env });
+    const listed = await run("node", [...rollcallCli, "reprocess", "--list-parked", "--database-url", database().url], { env });
     const parked = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
     expect(parked).toHaveLength(1);
     expect(parked[0]).toMatchObject({ event: "meeting.participant_joined", instanceUuid: "poisonUUID==" });
     expect(JSON.stringify(parked)).not.toContain("Gina");
-    const again = await run("node", ["bin/rollcall.js", "reprocess", "--instance", "poisonUUID==", "--database-url", database().url], { env });
+    const again = await run("node", [...rollcallCli, "reprocess", "--instance", "poisonUUID==", "--database-url", database().url], { env });
     // The running server may take some of the reset rows before the CLI does: both are pipelines.
     expect(JSON.parse(again.stdout)).toMatchObject({ reset: 3 });
     await service.worker.idle();

@@ -13,6 +13,7 @@ import { upsertInboxEvents } from "../../src/store/inbox/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startTestRollcall, testSecret, type TestRollcall } from "./support/start-test-rollcall.js";
 import { iso, postSigned, zoomMeeting } from "./support/zoom-webhooks.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const min = 60_000;
@@ -123,7 +124,7 @@ eachDatabase("pipeline: values a database cannot take", (database) => {
   it("rollcall reprocess parks them again instead of failing", async () => {
     const before = await statuses();
     const env = { ...process.env, ZOOM_WEBHOOK_SECRET_TOKEN: testSecret, LOG_LEVEL: "silent" };
-    const { stdout } = await run(process.execPath, ["bin/rollcall.js", "reprocess", "--database-url", database().url], { env });
+    const { stdout } = await run(process.execPath, [...rollcallCli, "reprocess", "--database-url", database().url], { env });
     expect(JSON.parse(stdout)).toMatchObject({ reset: before.size });
     await service.worker.idle();
     const after = await statuses();
@@ -141,7 +142,7 @@ eachDatabase("pipeline: values a database cannot take", (database) => {
 
   it("lists instances even when a stored time cannot be printed", async () => {
     const env = { ...process.env, LOG_LEVEL: "silent" };
-    const listed = await run(process.execPath, ["bin/rollcall.js", "instances", "--json", "--database-url", database().url], { env });
+    const listed = await run(process.execPath, [...rollcallCli, "instances", "--json", "--database-url", database().url], { env });
     expect((JSON.parse(listed.stdout) as Array<{ uuid: string }>).map((i) => i.uuid).sort()).toEqual(["otherAccount==", "poisonValues=="]);
     // A row written before times were checked where they enter:
     await service.rollcall.store.db.updateTable("instances").set({ start_time: 9007199254740991 }).where("instance_uuid", "=", "otherAccount==").execute();

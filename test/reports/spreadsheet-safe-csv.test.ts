@@ -13,6 +13,7 @@ import { attendanceCsv, attendanceReport, spreadsheetSafeCell } from "../../src/
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "../directory/support/meeting-events.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);
 const hyperlink = '=HYPERLINK("http://evil.example","click")';
@@ -62,7 +63,7 @@ eachDatabase("CSV writers neutralise formulas", (database) => {
   it("rollcall export --format csv and attendance --format csv do too", async () => {
     const env = { ...process.env, LOG_LEVEL: "silent" };
     const commands = [["export", "--format", "csv"], ["attendance", "--instance", instance.uuid, "--format", "csv"]];
-    const outputs = await Promise.all(commands.map((args) => run(process.execPath, ["bin/rollcall.js", ...args, "--database-url", database().url], { env })));
+    const outputs = await Promise.all(commands.map((args) => run(process.execPath, [...rollcallCli, ...args, "--database-url", database().url], { env })));
     for (const { stdout } of outputs) {
       expect(stdout).not.toMatch(/(^|,)"?=HYPERLINK/m);
       expect(stdout).not.toContain("\u0007");

@@ -5,6 +5,7 @@ import { configFromFlags, withStoreOptions, type StoreFlags } from "../configure
 interface ServeFlags extends StoreFlags {
   port?: string;
   host?: string;
+  role?: string;
 }
 
 /**
@@ -19,11 +20,13 @@ export function registerServeCommand(program: Command): void {
       .command("serve")
       .description("receive Zoom webhooks on POST /webhooks/zoom and run the background workers")
       .option("-p, --port <port>", "port to listen on (PORT, default 3000)")
-      .option("--host <host>", "address to listen on (HOST, default 0.0.0.0)"),
+      .option("--host <host>", "address to listen on (HOST, default 0.0.0.0)")
+      .option("--role <role>", "all | ingest (verify and store webhooks only) | worker (background workers, no webhook route) (ROLLCALL_ROLE, default all)"),
   ).action(async (flags: ServeFlags) => {
     const overrides: ConfigInput = {
       ...(flags.port !== undefined ? { port: flags.port as unknown as number } : {}),
       ...(flags.host !== undefined ? { host: flags.host } : {}),
+      ...(flags.role !== undefined ? { role: flags.role as ConfigInput["role"] } : {}),
     };
     const config = configFromFlags(flags, overrides);
     // Loaded here, not at the top: every other command would otherwise load the whole service

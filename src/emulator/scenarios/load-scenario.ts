@@ -1,7 +1,7 @@
+import { createRequire } from "node:module";
 import { existsSync, readFileSync } from "node:fs";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parse as parseYaml } from "yaml";
 import { checkScenario } from "./check-scenario.js";
 import { formatPath, ScenarioError } from "./scenario-error.js";
 import { scenarioSchema, type Scenario } from "./scenario-schema.js";
@@ -90,4 +90,10 @@ function setPath(document: unknown, dotted: string, raw: string, source: string)
     node = node[key] as Record<string, unknown>;
   }
   node[keys[keys.length - 1]!] = value;
+}
+
+/** The YAML parser, loaded when a scenario is read rather than at every start of the CLI. */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  return yaml.parse(text);
 }

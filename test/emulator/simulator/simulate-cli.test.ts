@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenario } from "../../../src/emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../../src/emulator/simulator/simulate-meeting.js";
+import { rollcallCli } from "../../support/rollcall-cli.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
 
@@ -15,7 +16,7 @@ function rollcall(args: string[], env: Record<string, string> = {}): Promise<{ c
   return new Promise((resolve) => {
     const cleanEnv = { ...process.env, ...env };
     if (!("ZOOM_WEBHOOK_SECRET_TOKEN" in env)) delete cleanEnv.ZOOM_WEBHOOK_SECRET_TOKEN;
-    execFile("node", ["bin/rollcall.js", "simulate", ...args], { cwd: ROOT, env: cleanEnv, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile("node", [...rollcallCli, "simulate", ...args], { cwd: ROOT, env: cleanEnv, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });

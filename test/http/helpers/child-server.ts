@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { rollcallCli } from "../../support/rollcall-cli.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 
@@ -13,9 +14,9 @@ export interface ChildServer {
   exited: Promise<number | NodeJS.Signals | null>;
 }
 
-/** Spawns `node bin/rollcall.js serve` with `env` on a free port and waits until it listens. */
+/** Spawns `rollcall serve` (from the sources, see rollcallCli) with `env` on a free port and waits until it listens. */
 export async function spawnServer(env: Record<string, string>, args: string[] = []): Promise<ChildServer> {
-  const child = spawn(process.execPath, [join(root, "bin", "rollcall.js"), "serve", ...args], {
+  const child = spawn(process.execPath, [...rollcallCli, "serve", ...args], {
     cwd: root,
     env: { PATH: process.env["PATH"] ?? "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

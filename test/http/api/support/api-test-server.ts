@@ -11,6 +11,7 @@ import type { StartRollcallOptions } from "../../../../src/service/start-rollcal
 import { countPendingInboxEvents } from "../../../../src/store/inbox/index.js";
 import { startTestServer, type TestServer } from "../../helpers/rollcall-server.js";
 import { postSigned } from "../../../pipeline/support/zoom-webhooks.js";
+import { rollcallCli as rollcallSources } from "../../../support/rollcall-cli.js";
 
 export const webhookSecret = "api-test-webhook-secret";
 
@@ -94,7 +95,7 @@ const run = promisify(execFile);
 
 /** Runs the `rollcall` CLI against a database; returns stdout. */
 export async function rollcallCli(databaseUrl: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ["bin/rollcall.js", ...args, "--database-url", databaseUrl], { env: { ...process.env, LOG_LEVEL: "silent" } });
+  const { stdout } = await run(process.execPath, [...rollcallSources, ...args, "--database-url", databaseUrl], { env: { ...process.env, LOG_LEVEL: "silent" } });
   return stdout;
 }
 
