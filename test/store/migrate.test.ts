@@ -35,3 +35,12 @@ eachDatabase("migrations", (database) => {
     }
   });
 });
+
+it("names an unreachable database instead of a migration", async () => {
+  const store = await openDatabase("postgres://postgres@127.0.0.1:1/nowhere");
+  try {
+    await expect(migrateToLatest(store)).rejects.toThrow(/^database postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere: could not be reached to migrate \(ECONNREFUSED/);
+  } finally {
+    await store.close();
+  }
+});
