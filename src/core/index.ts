@@ -16,7 +16,9 @@ export {
   type ResolutionMethod,
   type ResolvedEngineOptions,
 } from "./engine-options.js";
+export { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 export { createInstanceState, type InstanceState } from "./instance-state.js";
 export { computeInstance } from "./compute-instance.js";
 export { unionIntervals, coveredMs } from "./intervals.js";
+export { EventColumnsBuilder, KINDS, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";

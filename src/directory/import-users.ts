@@ -13,6 +13,11 @@ export interface ImportUsersOptions {
   /** E-mails and names are kept as the privacy mode allows (hashed or not at all). */
   privacy: PrivacySettings;
   now?: number;
+  /**
+   * Replace instead of upsert (`PUT /api/v1/users/{externalId}`): an absent field clears the
+   * stored value (e-mail and name become null, each absent array an empty list of import links).
+   */
+  replace?: boolean;
   /** Users per transaction (default 250): each commit holds the write lock only briefly. */
   chunkSize?: number;
   /**
@@ -61,9 +66,12 @@ export async function importUsers(target: RollcallDatabase | Kysely<Database>, r
     const chunk = rows.slice(start, start + chunkSize);
     const marked = await transaction(async (trx) => {
       const changed: Link[] = [];
-      for (const row of chunk) {
-        const email = row.email === undefined ? undefined : (protectEmail(row.email, options.privacy) ?? null);
-        const name = row.name === undefined ? undefined : (protectName(row.name, options.privacy) ?? null);
+      for (const given of chunk) {
+        // Replace (`PUT /api/v1/users/{externalId}`): an absent field clears what was stored.
+        const row = options.replace ? { zoomUserIds: [], customerKeys: [], nameTokens: [], registrants: [], ...given } : given;
+        const absent = options.replace ? null : undefined;
+        const email = row.email === undefined ? absent : (protectEmail(row.email, options.privacy) ?? null);
+        const name = row.name === undefined ? absent : (protectName(row.name, options.privacy) ?? null);
         const { user, created } = await upsertUser(trx, { accountId: options.accountId, externalId: row.externalId, email, name }, now);
         if (created) result.created++;
         else result.updated++;

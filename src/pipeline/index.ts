@@ -1,4 +1,4 @@
-export { createPipeline, type BatchSummary, type Pipeline } from "./create-pipeline.js";
+export { createPipeline, type BatchSummary, type ClaimScope, type Pipeline } from "./create-pipeline.js";
 export { createPipelineWorker, type PipelineWorker, type PipelineWorkerOptions } from "./pipeline-worker.js";
 export { pipelineMetrics, type PipelineMetrics } from "./pipeline-metrics.js";
 export type { LoadLinks, PipelineLogger, PipelineOptions, RegistrationHandler } from "./pipeline-options.js";
@@ -6,4 +6,5 @@ export { InstanceCache, instanceKey, type CachedInstance } from "./instance-cach
 export { withWriteTransaction, lockInstances, tryLockInstance } from "./write-transaction.js";
 export { instancesAffectedByLinks, markInstancesForReprocessing, reresolveAccount, reresolveForLinks } from "../store/derived/index.js";
 export { reprocess, type ReprocessOptions, type ReprocessResult } from "./reprocess.js";
+export { settleInstances } from "./settle-instances.js";
 export { listParkedEvents, type ParkedEvent } from "./parked-events.js";
