@@ -1,8 +1,9 @@
-import { ensureGeneratedSecret, privacyHashKeyFile, type Config } from "../config/index.js";
+import type { Config } from "../config/index.js";
 import { learnRegistrants } from "../directory/learn-registrants.js";
 import { loadLinks } from "../directory/load-links.js";
 import type { PipelineOptions } from "../pipeline/pipeline-options.js";
 import { createPipelineWorker, type PipelineWorker } from "../pipeline/pipeline-worker.js";
+import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
 
 /**
  * Pipeline options from the service configuration: the directory's links and registrant learning,
@@ -12,12 +13,11 @@ import { createPipelineWorker, type PipelineWorker } from "../pipeline/pipeline-
  * @example
  * const pipeline = createPipeline(store, pipelineOptionsFromConfig(loadConfig()));
  */
-export function pipelineOptionsFromConfig(config: Config): PipelineOptions {
-  const hashKey = config.privacy === "hash" ? (config.privacyHashKey ?? ensureGeneratedSecret(config.dataDir, privacyHashKeyFile).value) : undefined;
+export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Required<Pick<PipelineOptions, "engine">> {
   return {
     loadLinks,
     onRegistrations: learnRegistrants,
-    normalise: { privacy: config.privacy, ...(hashKey !== undefined ? { hashKey } : {}) },
+    normalise: privacySettingsFromConfig(config),
     engine: { namePattern: new RegExp(config.namePattern) },
   };
 }
@@ -26,7 +26,7 @@ export function pipelineOptionsFromConfig(config: Config): PipelineOptions {
  * The pipeline worker `rollcall serve` runs.
  *
  * @example
- * serveWorkers.push(pipelineWorkerFromConfig);
+ * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config)] });
  */
 export function pipelineWorkerFromConfig(config: Config): PipelineWorker {
   return createPipelineWorker({ pipeline: pipelineOptionsFromConfig(config) });
