@@ -103,11 +103,19 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
         // Someone asked during this round: go round once more for them instead of sleeping.
         if (idleWaiters.length > 0) continue;
       } catch (error) {
-        failures++;
         // Driver messages may quote stored values (names, e-mails): log the code only.
         const e = error as { code?: string; name?: string };
+        if (e.code === "SQLITE_BUSY" && failures < 20) {
+          // Another connection holds SQLite's write lock (the inbox's commit, a CLI import's chunk):
+          // the service waits only briefly for it on its event loop, so come back soon, not after a backoff.
+          failures++;
+          context.logger.debug({ errorCode: e.code, failures }, "pipeline batch found the write lock taken; retrying soon");
+          await pause(25);
+          continue;
+        }
+        failures++;
         context.logger.error({ errorCode: e.code ?? e.name ?? "error", failures }, "pipeline batch failed; retrying");
-        await pause(Math.min(5000, 100 * 2 ** failures));
+        await pause(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
         continue;
       }
       await pause(pollIntervalMs);

@@ -53,6 +53,15 @@ eachDatabase("migrations", (database) => {
   });
 });
 
+it("names an unreachable database instead of a migration", async () => {
+  const store = await openDatabase("postgres://postgres@127.0.0.1:1/nowhere");
+  try {
+    await expect(migrateToLatest(store)).rejects.toThrow(/^database postgres:\/\/postgres@127\.0\.0\.1:1\/nowhere: could not be reached to migrate \(ECONNREFUSED/);
+  } finally {
+    await store.close();
+  }
+});
+
 /** `test/store/support/migrate-at.ts` in a child process. */
 function runMigrate(url: string, goAt: number): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support", "migrate-at.ts"), url, String(goAt)], {

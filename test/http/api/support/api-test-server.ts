@@ -76,7 +76,18 @@ export async function startApiTestServer(databaseUrl: string, overrides: ConfigI
     revoke: (id) => revokeApiKey(db, id),
     call,
     deliver: async (bodies) => {
-      for (const body of bodies) await postSigned(server.url, webhookSecret, body);
+      for (const body of bodies) {
+        // As Zoom does: a 503 (the inbox could not commit, e.g. SQLite's lock on a crowded machine) is retried.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await postSigned(server.url, webhookSecret, body);
+            break;
+          } catch (error) {
+            if (attempt >= 10 || !/answered 503/.test((error as Error).message)) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+          }
+        }
+      }
     },
     settled: async () => {
       const deadline = Date.now() + 60_000;
