@@ -59,20 +59,25 @@ eachDatabase("pipeline: reprocess equals incremental", (database) => {
     const result = await reprocess(service.rollcall.store, { loadLinks });
     expect(result.reset).toBe(incremental["instances"]!.reduce((n: number, i) => n + (i as { event_count: number }).event_count, 0));
     expect(result.parked).toBe(0);
+    // The service's own worker runs beside reprocess and may claim rows it put back.
+    await service.worker.idle();
     expect(await derivedSnapshot(service.rollcall.store.db)).toEqual(incremental);
   }, 120_000);
 
   it("rebuilds one instance alone to the same rows", async () => {
     const result = await reprocess(service.rollcall.store, { loadLinks }, { instanceUuid: small.uuid });
     expect(result.instances).toBe(1);
+    await service.worker.idle();
     expect(await derivedSnapshot(service.rollcall.store.db)).toEqual(incremental);
   }, 120_000);
 
   it("a fresh rebuild differs when the links differ (the comparison can fail)", async () => {
     const fewer = async (_db: unknown, accountId: string) => (linksByAccount.get(accountId) ?? []).slice(1);
     await reprocess(service.rollcall.store, { loadLinks: fewer }, { instanceUuid: big.uuid });
+    await service.worker.idle();
     expect(await derivedSnapshot(service.rollcall.store.db)).not.toEqual(incremental);
     await reprocess(service.rollcall.store, { loadLinks }, { instanceUuid: big.uuid });
+    await service.worker.idle();
     expect(await derivedSnapshot(service.rollcall.store.db)).toEqual(incremental);
   }, 120_000);
 });
