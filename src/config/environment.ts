@@ -19,6 +19,9 @@ export const environmentVariables = {
   ROLLCALL_HASH_KEY: "privacyHashKey",
   ROLLCALL_NAME_PATTERN: "namePattern",
   ROLLCALL_STATUS_POLICY: "statusPolicy",
+  ROLLCALL_WEBHOOK_RETRY_SECONDS: "webhookRetrySeconds",
+  ROLLCALL_WEBHOOK_ALLOW_PRIVATE: "webhookAllowPrivate",
+  ROLLCALL_WEBHOOK_TIMEOUT_SECONDS: "webhookTimeoutSeconds",
   LOG_LEVEL: "logLevel",
   ZOOM_ACCOUNT_ID: "zoom.accountId",
   ZOOM_CLIENT_ID: "zoom.clientId",
@@ -57,6 +60,14 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigInput {
 function readValue(variable: EnvironmentVariable, raw: string): unknown {
   if (variable === "ZOOM_WEBHOOK_SECRET_TOKEN") {
     return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  }
+  if (variable === "ROLLCALL_WEBHOOK_RETRY_SECONDS") {
+    return raw.split(",").map((s) => s.trim());
+  }
+  if (variable === "ROLLCALL_WEBHOOK_ALLOW_PRIVATE") {
+    if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
+    if (["0", "false", "no"].includes(raw.toLowerCase())) return false;
+    throw new ConfigError(`ROLLCALL_WEBHOOK_ALLOW_PRIVATE: expected 1 or 0, got "${raw}"`);
   }
   if (variable === "ROLLCALL_ZOOM_APPS") {
     try {
