@@ -6,6 +6,7 @@ import { createReconcileWorker } from "../reconcile/reconcile-worker.js";
 import type { ReconcileContext } from "../reconcile/reconcile-instance.js";
 import { reconcileSettingsFromEnv } from "../reconcile/reconcile-settings.js";
 import { zoomApiFromConfig } from "./zoom-from-config.js";
+import { notifyWriterFromConfig } from "./notify-from-config.js";
 
 /**
  * The reconciliation context from the service configuration, or the error naming the missing Zoom
@@ -21,7 +22,13 @@ export function reconcileContextFromConfig(config: Config): { ok: true; accountI
   return {
     ok: true,
     accountId: zoom.config.accountId,
-    context: { zoom: zoom.client, loadLinks, privacy: privacySettingsFromConfig(config), engine: { namePattern: new RegExp(config.namePattern) } },
+    context: {
+      zoom: zoom.client,
+      loadLinks,
+      privacy: privacySettingsFromConfig(config),
+      engine: { namePattern: new RegExp(config.namePattern) },
+      onFinalized: notifyWriterFromConfig(config).onFinalized,
+    },
   };
 }
 

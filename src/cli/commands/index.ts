@@ -11,6 +11,7 @@ import { registerReprocessCommand } from "./reprocess.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSimulateCommand } from "./simulate.js";
 import { registerUsersCommand } from "./users.js";
+import { registerWebhooksCommand } from "./webhooks.js";
 
 /** Adds one sub-command (with its options and action) to the `rollcall` program. */
 export type RegisterCommand = (program: Command) => void;
@@ -30,4 +31,5 @@ export const commands: RegisterCommand[] = [
   registerExportCommand,
   registerReprocessCommand,
   registerReconcileCommand,
+  registerWebhooksCommand,
 ];

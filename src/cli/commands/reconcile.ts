@@ -10,6 +10,7 @@ import {
   type ReconcileResult,
   type ReconciliationView,
 } from "../../reconcile/index.js";
+import { notifyWriterFromConfig } from "../../service/index.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 
 interface ReconcileFlags extends StoreFlags {
@@ -56,7 +57,14 @@ export function registerReconcileCommand(program: Command): void {
         );
         // Apply the stored report rows now, so `rollcall attendance` shows the result at once.
         const privacy = privacySettingsFromConfig(config);
-        await createPipeline(store, { loadLinks, onRegistrations: learnRegistrants, normalise: privacy, engine: { namePattern: new RegExp(config.namePattern) } }).runUntilIdle();
+        // They are announced (outbound webhooks, live stream) as when `rollcall serve` applies them.
+        await createPipeline(store, {
+          loadLinks,
+          onRegistrations: learnRegistrants,
+          normalise: privacy,
+          engine: { namePattern: new RegExp(config.namePattern) },
+          onRowChanges: notifyWriterFromConfig(config).onRowChanges,
+        }).runUntilIdle();
         const views = new Map<string, ReconciliationView>();
         for (const r of results) {
           const view = await reconciliationReport(store.db, r.instanceUuid, resolved.accountId);
