@@ -62,6 +62,11 @@ export const configSchema = z.object({
   webhookToleranceSeconds: positiveInt.default(300),
   bodyLimitBytes: positiveInt.default(1024 * 1024),
   /**
+   * Longest time to receive a whole request, headers and body; a client that trickles its body
+   * slower is answered 408 and disconnected (it would otherwise hold a socket for minutes).
+   */
+  requestTimeoutSeconds: positiveInt.default(30),
+  /**
    * SQLite `synchronous`: `FULL` fsyncs every commit (survives power loss); `NORMAL` in WAL mode
    * survives a process crash (SIGKILL) but may lose the last commits on power loss or an OS crash.
    */

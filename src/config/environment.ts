@@ -14,6 +14,7 @@ export const environmentVariables = {
   ROLLCALL_ZOOM_APPS: "zoomApps",
   ROLLCALL_WEBHOOK_TOLERANCE_SECONDS: "webhookToleranceSeconds",
   ROLLCALL_BODY_LIMIT_BYTES: "bodyLimitBytes",
+  ROLLCALL_REQUEST_TIMEOUT_SECONDS: "requestTimeoutSeconds",
   ROLLCALL_SQLITE_SYNCHRONOUS: "sqliteSynchronous",
   ROLLCALL_PRIVACY: "privacy",
   ROLLCALL_HASH_KEY: "privacyHashKey",
@@ -59,7 +60,11 @@ export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigInput {
 
 function readValue(variable: EnvironmentVariable, raw: string): unknown {
   if (variable === "ZOOM_WEBHOOK_SECRET_TOKEN") {
-    return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    const tokens = raw.split(",").map((s) => s.trim());
+    // "a,,b" or "," is a typo, not "no secret": silently falling back to a generated one would
+    // make every real delivery fail its signature.
+    if (tokens.some((s) => s === "")) throw new ConfigError(`ZOOM_WEBHOOK_SECRET_TOKEN: expected comma-separated non-empty secret tokens, got an empty one`);
+    return tokens;
   }
   if (variable === "ROLLCALL_WEBHOOK_RETRY_SECONDS") {
     return raw.split(",").map((s) => s.trim());

@@ -1,15 +1,7 @@
 import { CONFLICT_PENALTY, DEFAULT_NAME_PATTERN, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
 import type { Conflict, Evidence, IdentifierField, Resolution, Session, UnresolvedReason } from "./instance-result.js";
-import type { IdentifierLinkMethod } from "./link.js";
+import { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 import { manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
-
-/** Which identifier field each identifier method reads. */
-const FIELD_OF: Readonly<Record<Exclude<IdentifierLinkMethod, "name_token">, IdentifierField>> = {
-  customer_key: "customer_key",
-  registrant_id: "registrant_id",
-  zoom_user_id: "participant_user_id",
-  email: "email",
-};
 
 /** What identity resolution needs from the instance. */
 export interface IdentityContext {
@@ -21,8 +13,8 @@ export interface IdentityContext {
   tokenCache: Map<string, string | null>;
   /** Manual links of this instance by session key (undefined when there are none). */
   manualBySession?: ReadonlyMap<string, readonly string[]> | undefined;
-  /** Per method of `options.methods`: the link values and the identifier field it reads (looked up once per result). */
-  plan?: { values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined>; fields: Array<IdentifierField | "manual"> };
+  /** Per method of `options.methods`: the link values and the identifier fields it reads (looked up once per result). */
+  plan?: { values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined>; fields: Array<readonly IdentifierField[]> };
 }
 
 /** Manual links grouped per instance, computed once per link index. */
@@ -51,10 +43,10 @@ export function identityContext(instanceUuid: string, meetingId: string, links: 
     manualBySession = perInstance.get(instanceUuid);
   }
   const values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined> = [];
-  const fields: Array<IdentifierField | "manual"> = [];
+  const fields: Array<readonly IdentifierField[]> = [];
   for (const method of options.methods) {
     values.push(method === "manual" ? undefined : links.byMethod.get(method));
-    fields.push(method === "manual" ? "manual" : method === "name_token" ? "user_name" : FIELD_OF[method]);
+    fields.push(method === "manual" ? NO_FIELDS : IDENTIFIER_FIELDS_OF_METHOD[method]);
   }
   return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession, plan: { values, fields } };
 }
@@ -87,11 +79,14 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
       continue;
     }
     const values = plan !== undefined ? plan.values[m] : ctx.links.byMethod.get(method);
-    const field = (plan !== undefined ? plan.fields[m] : method === "name_token" ? "user_name" : FIELD_OF[method]) as IdentifierField;
+    const fields = plan !== undefined ? plan.fields[m]! : IDENTIFIER_FIELDS_OF_METHOD[method];
     const identifiers = session.identifiers;
     for (let k = 0; k < identifiers.length; k++) {
       const seen = identifiers[k]!;
-      if (seen.field !== field) continue;
+      const field = seen.field;
+      // `id` is read by two methods (a Zoom user id, or a registrant id in older data): a value
+      // linked both ways to two users becomes a conflict below, like any other disagreement.
+      if (!fields.includes(field)) continue;
       let value = seen.value;
       if (method === "name_token") {
         const token = tokenOf(value, ctx);
@@ -220,6 +215,8 @@ class Candidates {
 }
 
 const CANDIDATES = new Candidates();
+
+const NO_FIELDS: readonly IdentifierField[] = Object.freeze([]);
 
 function sortEvidence(evidence: Evidence[], methods: readonly ResolutionMethod[]): Evidence[] {
   if (evidence.length < 2) return evidence;

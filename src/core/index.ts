@@ -16,6 +16,7 @@ export {
   type ResolutionMethod,
   type ResolvedEngineOptions,
 } from "./engine-options.js";
+export { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 export { createInstanceState, type InstanceState } from "./instance-state.js";
 export { computeInstance } from "./compute-instance.js";

@@ -29,11 +29,12 @@ export interface InstanceInfo {
 }
 
 /**
- * The participant fields identifiers come from. `participant_user_id` stands for the Zoom user id,
- * read from `participant_user_id` or the deprecated `id`; report rows' `user_email`/`name` count as
- * `email`/`user_name`.
+ * The participant fields identifiers come from, named as Zoom names them. `id` is kept only when it
+ * differs from `participant_user_id` (usually they are the same Zoom user id; in older data `id` can
+ * hold a registered guest's registrant id). Report rows' `user_email`/`name` count as `email`/`user_name`.
+ * Which link method reads which field: `IDENTIFIER_FIELDS_OF_METHOD`.
  */
-export type IdentifierField = "customer_key" | "registrant_id" | "participant_user_id" | "email" | "user_name";
+export type IdentifierField = "customer_key" | "registrant_id" | "participant_user_id" | "id" | "email" | "user_name";
 
 /** An identifier seen on an event of a session. */
 export interface SeenIdentifier {

@@ -35,8 +35,13 @@ export interface ParticipantIdentifiers {
   userName?: string;
   /** Lower-cased (or a keyed hash of the lower-cased address under `ROLLCALL_PRIVACY=hash`). */
   email?: string;
-  /** `participant_user_id`, else `id`: the Zoom user id of a logged-in participant. */
+  /** `participant_user_id`: the Zoom user id of a logged-in participant. */
   zoomUserId?: string;
+  /**
+   * `id`, only when it differs from `participant_user_id`: the deprecated Zoom user id, or (older
+   * data, forum thread 13006) the registrant id of a registered guest who was not logged in.
+   */
+  id?: string;
   registrantId?: string;
   customerKey?: string;
   phoneNumber?: string;

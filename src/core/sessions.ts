@@ -240,6 +240,7 @@ function buildSession(
       if (p.customerKey !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "customer_key", p.customerKey, event);
       if (p.registrantId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "registrant_id", p.registrantId, event);
       if (p.zoomUserId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "participant_user_id", p.zoomUserId, event);
+      if (p.id !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "id", p.id, event);
       if (p.email !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "email", p.email, event);
       const userName = p.userName;
       if (userName !== undefined) {

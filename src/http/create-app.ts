@@ -17,6 +17,11 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Largest accepted webhook body in bytes (default 1 MiB). */
   bodyLimitBytes?: number;
+  /**
+   * Longest time to receive a whole request, headers and body (default 30 000 ms); slower clients
+   * get 408 and are disconnected. Checked every second at most, so a cut comes within a second of it.
+   */
+  requestTimeoutMs?: number;
   /** Strips what the privacy mode forbids from a body before it is stored (default: keep it as is). */
   prepareBodyForStorage?: PrepareBodyForStorage;
   now?: () => number;
@@ -31,7 +36,12 @@ export interface AppOptions {
  * await app.listen({ port: 3000 });
  */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   const app = Fastify({
+    // Node answers 408 and closes a socket whose request (a slow body included) is not complete in
+    // time; it checks at `connectionsCheckingInterval` (30 s by default, far too coarse here).
+    requestTimeout: requestTimeoutMs,
+    http: { headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1000, requestTimeoutMs) },
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // One log line per refused webhook is written by the route; a line per request would cost
     // throughput and say nothing more.
@@ -40,7 +50,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: "idle",
     return503OnClosing: true,
   });
-  await app.register(healthRoutes, { store: options.store });
+  await app.register(healthRoutes, { store: options.store, inbox: options.inbox });
   await app.register(metricsRoute, { metrics: options.metrics });
   await app.register(webhookRoute, {
     verifier: options.verifier,

@@ -1,38 +1,56 @@
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
+import type { InboxWriter } from "../store/inbox/index.js";
 import type { RollcallDatabase } from "../store/index.js";
 
 export interface HealthRoutesOptions {
   store: RollcallDatabase;
+  /** The inbox writer whose health `/readyz` reports (ingest processes); absent: the database check only. */
+  inbox?: InboxWriter;
   /** Longest wait for the database before `/readyz` answers 503 (default 1000 ms). */
   readyTimeoutMs?: number;
 }
 
 /**
  * `GET /healthz`: the process is up (no I/O, so it answers even when the database is down).
- * `GET /readyz`: the database answers a query on the inbox within the timeout; 503 otherwise.
+ * `GET /readyz`: the inbox can commit now, so a load balancer sends webhooks only where they can be
+ * stored: the database answers a query on the inbox within the timeout, and the inbox writer is
+ * healthy (its last commit succeeded) or, after a failure, a probe commit on its own path succeeds
+ * now (a full SQLite disk or a locked file fails it; PostgreSQL refusing connections fails both).
+ * 503 otherwise.
  *
  * @example
- * await app.register(healthRoutes, { store });
+ * await app.register(healthRoutes, { store, inbox });
  */
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
   const timeoutMs = options.readyTimeoutMs ?? 1000;
+  const inbox = options.inbox;
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async (request, reply) => {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        sql`select 1 from inbox_events where 1 = 0`.execute(options.store.db),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "timeout" })), timeoutMs);
-        }),
-      ]);
-      return { status: "ready" };
+      await withinTimeout(sql`select 1 from inbox_events where 1 = 0`.execute(options.store.db), timeoutMs);
     } catch (error) {
       request.log.warn({ errorCode: (error as { code?: string }).code ?? "unknown" }, "database not reachable");
-      return reply.code(503).send({ status: "unavailable", message: "the database is not reachable" });
-    } finally {
-      clearTimeout(timer);
+      return reply.code(503).header("retry-after", "5").send({ status: "unavailable", message: "the database is not reachable" });
     }
+    if (inbox && !inbox.healthy && !(await withinTimeout(inbox.probe(), timeoutMs).catch(() => false))) {
+      request.log.warn({ errorCode: "inbox_unhealthy" }, "the inbox cannot commit");
+      return reply.code(503).header("retry-after", "5").send({ status: "unavailable", message: "the inbox cannot commit" });
+    }
+    return { status: "ready" };
   });
+}
+
+async function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "timeout" })), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { InboxUnavailableError, storableDedupeKey, type InboxWriter } from "../store/inbox/index.js";
+import { InboxRefusedError, InboxUnavailableError, storableDedupeKey, type InboxWriter } from "../store/inbox/index.js";
 import { contentKey } from "../zoom/events/content-key.js";
 import {
   answerUrlValidation,
@@ -95,9 +95,8 @@ export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOp
 
     if (isRecord(parsed) && parsed["event"] === urlValidationEvent) {
       const plainToken = isRecord(parsed["payload"]) ? parsed["payload"]["plainToken"] : undefined;
-      if (typeof plainToken !== "string" || plainToken === "" || plainToken.length > maxPlainTokenLength) {
-        return refuse(reply, 400, "malformed", "payload.plainToken: expected a non-empty string");
-      }
+      if (typeof plainToken !== "string" || plainToken === "") return refuse(reply, 400, "malformed", "payload.plainToken: expected a non-empty string");
+      if (plainToken.length > maxPlainTokenLength) return refuse(reply, 400, "malformed", `payload.plainToken: expected at most ${maxPlainTokenLength} characters`);
       metrics.countWebhook("url_validation");
       return reply.code(200).send(answerUrlValidation(plainToken, verified.secret.secret));
     }
@@ -121,6 +120,10 @@ export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOp
       metrics.countWebhook(result.duplicate ? "duplicate" : "stored");
       return reply.code(200).send({ status: result.duplicate ? "duplicate" : "stored", id: result.id });
     } catch (error) {
+      if (error instanceof InboxRefusedError) {
+        // Only this delivery: the others of its batch were committed. A retry would fail alike.
+        return refuse(reply, 400, "malformed", `body: the database cannot store this event (${error.code})`);
+      }
       if (!(error instanceof InboxUnavailableError)) throw error;
       metrics.countWebhook("unavailable");
       reply.log.warn({ reqId: request.id, outcome: "unavailable", errorCode: error.code }, "inbox could not commit; answering 503 so Zoom retries");

@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
 import { instanceRowChanges, writeInstanceRowChanges, type WriteStats } from "../store/derived/index.js";
-import type { Database, RollcallDatabase } from "../store/index.js";
-import type { NormaliseOptions } from "../zoom/events/index.js";
+import { dataErrorReason, isDataError, type Database, type RollcallDatabase } from "../store/index.js";
+import { nulCharacterPath, type NormaliseOptions } from "../zoom/events/index.js";
+import { maxIdentifierLength } from "../zoom/webhook/delivery-envelope.js";
 import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
 import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 import type { PipelineOptions } from "./pipeline-options.js";
@@ -100,11 +101,19 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     } catch {
       return { error: "body: expected JSON" };
     }
+    // PostgreSQL text cannot hold NUL: refused here, so both databases treat such an event alike.
+    const nul = nulCharacterPath(parsed, body);
+    if (nul !== undefined) return { error: `${nul}: must not contain NUL characters` };
     try {
       const result = normaliseInboxBody(parsed, normaliseOptionsForStoredBody(parsed, privacy));
-      if (result.status === "event") return { event: result.event };
+      if (result.status === "event") {
+        // Ingest refuses these since; a row stored before must not reach a database index either.
+        if (result.event.accountId.length > maxIdentifierLength) return { error: `payload.account_id: expected at most ${maxIdentifierLength} characters` };
+        if (result.event.instanceUuid.length > maxIdentifierLength) return { error: `payload.object.uuid: expected at most ${maxIdentifierLength} characters` };
+        return { event: result.event };
+      }
       if (result.status === "ignored") return { ignored: result.reason };
-      return { error: result.issues.map((i) => `${i.path}: ${i.message}`).join("; ") || "rejected by the normaliser" };
+      return { error: result.issues.map((i) => (i.message.startsWith(`${i.path}:`) ? i.message : `${i.path}: ${i.message}`)).join("; ") || "rejected by the normaliser" };
     } catch (error) {
       return { error: `normaliser failed: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -224,7 +233,8 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     }
   }
 
-  async function processInboxBatch(): Promise<BatchSummary> {
+  /** Applies the rows `take` claims, in one transaction; see {@link Pipeline.processInboxBatch}. */
+  async function applyRows(take: (trx: Kysely<Database>) => Promise<InboxRow[]>): Promise<BatchSummary> {
     const started = performance.now();
     const touched = new Set<string>();
     let received: InboxRow[] = [];
@@ -232,7 +242,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     const summary = emptySummary();
     try {
       await withWriteTransaction(store, async (trx) => {
-        const rows = await claim(trx);
+        const rows = await take(trx);
         received = rows;
         summary.claimed = rows.length;
         if (rows.length === 0) return;
@@ -287,6 +297,57 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       metrics.batchSeconds.observe((performance.now() - started) / 1000);
     }
     return summary;
+  }
+
+  async function processInboxBatch(): Promise<BatchSummary> {
+    try {
+      return await applyRows(claim);
+    } catch (error) {
+      if (!isDataError(error)) throw error; // the database's state (down, locked): retry the batch later
+      // A value the database refuses (NUL, an index row too large, out of range): find the rows at
+      // fault by halving, park them alone with the reason, apply everything else.
+      const pending = await store.db.selectFrom("inbox_events").select("id").where("status", "=", "pending").orderBy("id").limit(batchSize).execute();
+      return isolate(pending.map((r) => r.id));
+    }
+  }
+
+  /** Applies `ids` (pending rows, oldest first), halving on a data error down to the single row at fault, which is parked. */
+  async function isolate(ids: number[]): Promise<BatchSummary> {
+    if (ids.length === 0) return emptySummary();
+    try {
+      return await applyRows((trx) => claimIds(trx, ids));
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (ids.length === 1) return parkRefused(ids[0]!, error);
+      const half = Math.ceil(ids.length / 2);
+      const first = await isolate(ids.slice(0, half));
+      const second = await isolate(ids.slice(half));
+      for (const k of Object.keys(first) as Array<keyof BatchSummary>) first[k] += second[k];
+      return first;
+    }
+  }
+
+  async function claimIds(trx: Kysely<Database>, ids: number[]): Promise<InboxRow[]> {
+    let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending").where("id", "in", ids).orderBy("id");
+    if (store.dialect === "postgres") query = query.forUpdate().skipLocked();
+    return query.execute();
+  }
+
+  async function parkRefused(id: number, error: unknown): Promise<BatchSummary> {
+    const result = await store.db
+      .updateTable("inbox_events")
+      .set({ status: "parked", error: `store failed: ${dataErrorReason(error)}`, processed_at: Date.now() })
+      .where("id", "=", id)
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    const parked = Number(result.numUpdatedRows);
+    const e = error as { code?: string };
+    logger?.warn({ inboxId: id, errorCode: e.code ?? "data" }, "pipeline: event parked, the database refuses a value it carries");
+    if (parked > 0 && metrics) {
+      metrics.processed.inc({ status: "parked" }, parked);
+      metrics.parked.inc(parked);
+    }
+    return { ...emptySummary(), claimed: parked, parked };
   }
 
   async function processMarkedInstances(limit = 100): Promise<number> {

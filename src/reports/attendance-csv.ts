@@ -1,6 +1,6 @@
-import { stringify } from "csv-stringify/sync";
 import type { AttendanceReport } from "./attendance-report.js";
 import type { MeetingRollup } from "./meeting-rollup.js";
+import { spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
 
 /** Columns of `rollcall attendance --instance UUID --format csv`: one row per attendee, then one per unresolved session. */
 export const attendanceCsvColumns = [
@@ -22,7 +22,8 @@ export const attendanceCsvColumns = [
 ] as const;
 
 /**
- * The report as CSV (header + rows; `kind` is `attendee` or `unresolved`; empty cells for null).
+ * The report as CSV (header + rows; `kind` is `attendee` or `unresolved`; empty cells for null),
+ * spreadsheet-safe (see `spreadsheetSafeCell`).
  *
  * @example
  * process.stdout.write(attendanceCsv(report));
@@ -33,7 +34,7 @@ export function attendanceCsv(report: AttendanceReport): string {
     ...report.attendees.map((a) => ({ ...base, kind: "attendee", ...a })),
     ...report.unresolved.map((u) => ({ ...base, kind: "unresolved", ...u })),
   ];
-  return stringify(rows, { header: true, columns: [...attendanceCsvColumns], cast: { boolean: (v) => (v ? "true" : "false") } });
+  return spreadsheetSafeCsv(rows, { header: true, columns: [...attendanceCsvColumns], cast: { boolean: (v) => (v ? "true" : "false") } });
 }
 
 /** The roll-up as CSV: one row per (user, instance). */
@@ -41,5 +42,5 @@ export function rollupCsv(rollup: MeetingRollup): string {
   const rows = rollup.users.flatMap((u) =>
     u.instances.map((i) => ({ meetingId: rollup.meetingId, externalId: u.externalId, instancesAttended: u.instancesAttended, totalSeconds: u.totalSeconds, instanceUuid: i.uuid, status: i.status ?? "", attendedSeconds: i.attendedSeconds })),
   );
-  return stringify(rows, { header: true, columns: ["meetingId", "externalId", "instancesAttended", "totalSeconds", "instanceUuid", "status", "attendedSeconds"] });
+  return spreadsheetSafeCsv(rows, { header: true, columns: ["meetingId", "externalId", "instancesAttended", "totalSeconds", "instanceUuid", "status", "attendedSeconds"] });
 }

@@ -3,6 +3,7 @@ import type { StatusPolicy } from "../config/index.js";
 import type { Database } from "../store/index.js";
 import { expectedAttendees } from "./expected-attendees.js";
 import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus } from "./status-policy.js";
+import { isoTime } from "./iso-time.js";
 
 /** The strongest method that resolved a user; `report` when only Zoom's report rows did. */
 export type ResolvedBy = "customer_key" | "registrant_id" | "zoom_user_id" | "email" | "name_token" | "manual" | "report";
@@ -145,8 +146,5 @@ function seconds(ms: number): number {
   return Math.round(ms / 1000);
 }
 
-/** Epoch ms → ISO-8601 UTC without milliseconds when they are zero (Zoom's own style). */
-function iso(ms: number | null): string | null {
-  if (ms === null) return null;
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
+/** Epoch ms → ISO-8601 (see {@link isoTime}); null for a time no date can show. */
+const iso = isoTime;

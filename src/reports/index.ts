@@ -8,3 +8,5 @@ export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, 
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
 export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
 export { listInstances, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";
+export { spreadsheetSafeCell, spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
+export { isoTime } from "./iso-time.js";

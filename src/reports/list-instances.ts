@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
+import { isoTime } from "./iso-time.js";
 
 /** One line of `rollcall instances`: an occurrence of a meeting and how far it got. */
 export interface InstanceSummary {
@@ -63,13 +64,10 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
     uuid: r.instance_uuid,
     meetingId: r.meeting_id,
     topic: r.topic,
-    startTime: iso(r.start_time ?? r.span_from),
-    endTime: iso(r.end_time),
+    startTime: isoTime(r.start_time ?? r.span_from),
+    endTime: isoTime(r.end_time),
     status: r.status,
     sessions: Number(r.sessions ?? 0),
   }));
 }
 
-function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString().replace(/\.000Z$/, "Z");
-}

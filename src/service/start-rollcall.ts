@@ -92,6 +92,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     metrics,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    requestTimeoutMs: config.requestTimeoutSeconds * 1000,
     ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
   });
   const context: WorkerContext = { config, store, inbox, logger, metrics };

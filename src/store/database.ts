@@ -65,8 +65,14 @@ function openPostgres(url: string, options: OpenDatabaseOptions): RollcallDataba
     // int8 (epoch ms, counts) as numbers: every value Rollcall stores there is far below 2^53.
     types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text")) },
   });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
+  // A client that loses its server (failover, restart, pooler recycle, pg_terminate_backend) must
+  // not crash the process. An idle one is reported by the pool; one checked out (inside a
+  // transaction, between two statements) emits 'error' on itself, and an 'error' without a listener
+  // is thrown. Its query fails, Kysely releases it, and pg discards a client that errored.
   pool.on("error", () => {});
+  pool.on("connect", (client) => {
+    client.on("error", () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", url: redactUrl(url), close: () => db.destroy() };
 }

@@ -3,3 +3,4 @@ export { dialectOf, type DialectName } from "./dialect.js";
 export { migrateToLatest } from "./migrate.js";
 export type { Database } from "./schema.js";
 export type { InboxEventTable } from "./tables/inbox.js";
+export { dataErrorReason, isDataError } from "./data-error.js";

@@ -7,7 +7,7 @@ import { ConfigError, ensureGeneratedSecret, loadConfig } from "../../src/config
 describe("loadConfig", () => {
   it("runs with zero configuration on SQLite in ./data", () => {
     const config = loadConfig({ env: {} });
-    expect(config).toMatchObject({ port: 3000, dataDir: "./data", privacy: "store", webhookSecrets: [], webhookToleranceSeconds: 300, bodyLimitBytes: 1048576 });
+    expect(config).toMatchObject({ port: 3000, dataDir: "./data", privacy: "store", webhookSecrets: [], webhookToleranceSeconds: 300, bodyLimitBytes: 1048576, requestTimeoutSeconds: 30 });
     expect(config.databaseUrl).toMatch(/^sqlite:.*data[/\\]rollcall\.db$/);
   });
 
@@ -26,6 +26,10 @@ describe("loadConfig", () => {
     [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL \(databaseUrl\): expected sqlite:<path> or postgres/],
     [{ ROLLCALL_NAME_PATTERN: "(\\d+)" }, /^ROLLCALL_NAME_PATTERN \(namePattern\): expected a regular expression with a named group/],
     [{ ROLLCALL_ZOOM_APPS: "{not json" }, /^ROLLCALL_ZOOM_APPS: expected JSON/],
+    // A typo must not silently fall back to a generated secret.
+    [{ ZOOM_WEBHOOK_SECRET_TOKEN: "," }, /^ZOOM_WEBHOOK_SECRET_TOKEN: expected comma-separated non-empty secret tokens/],
+    [{ ZOOM_WEBHOOK_SECRET_TOKEN: "new,,old" }, /^ZOOM_WEBHOOK_SECRET_TOKEN: expected comma-separated non-empty/],
+    [{ ROLLCALL_REQUEST_TIMEOUT_SECONDS: "0" }, /^ROLLCALL_REQUEST_TIMEOUT_SECONDS \(requestTimeoutSeconds\): /],
   ])("names the variable of a bad value: %o", (env, message) => {
     expect(() => loadConfig({ env })).toThrowError(ConfigError);
     expect(() => loadConfig({ env })).toThrowError(message);

@@ -79,6 +79,30 @@ describe("zoom-facts §6 pitfalls", () => {
     expect(r.unresolved).toEqual([{ sessionKey: "1", userName: "Greta", attendedMs: 2 * M, reason: "no_identifier" }]);
   });
 
+  it("7. waiting room: report rows with status in_waiting_room are never attendance", () => {
+    const links: Link[] = [
+      { method: "registrant_id", value: "reg-w", userId: "waiter" },
+      { method: "registrant_id", value: "reg-a", userId: "admitted" },
+    ];
+    const r = computeInstance(
+      [
+        started(min(0)),
+        // Waited 1–9 and was never admitted: the row carries a registrant id, and still no attendance.
+        reportRow(min(1), min(9), { userId: "31", registrantId: "reg-w" }, "in_waiting_room"),
+        // Waited 2–6 under the same user_id, was admitted at 6 and left at 30: only 6–30 counts,
+        // and being put back in the waiting room 30–40 does not extend the last leave.
+        reportRow(min(2), min(6), { userId: "32", registrantId: "reg-a" }, "in_waiting_room"),
+        reportRow(min(6), min(30), { userId: "32", registrantId: "reg-a" }),
+        reportRow(min(30), min(40), { userId: "32", registrantId: "reg-a" }, "in_waiting_room"),
+        ended(min(60)),
+      ],
+      links,
+    );
+    expect(r.attendance.map((a) => a.userId)).toEqual(["admitted"]);
+    expect(r.attendance[0]).toMatchObject({ attendedMs: 24 * M, firstJoin: min(6), lastLeave: min(30) });
+    expect(r.sessions.flatMap((s) => s.intervals)).toEqual([{ from: min(6), to: min(30), closedByMeetingEnd: false, openedWithoutJoin: false }]);
+  });
+
   it("7. waiting room: only time after admission counts, but its identifiers resolve the session", () => {
     const who = { userId: "5", participantUuid: "P5" };
     const r = computeInstance(

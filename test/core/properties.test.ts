@@ -32,6 +32,8 @@ const identifiersArb: fc.Arbitrary<ParticipantIdentifiers> = fc
       registrantId: fc.constantFrom("reg-a", "reg-b", "reg-x"),
       customerKey: fc.constantFrom("ck-a", "ck-c"),
       zoomUserId: fc.constantFrom("zu-b", "zu-x"),
+      // `id` can carry a Zoom user id or, in older data, a registrant id (forum thread 13006).
+      id: fc.constantFrom("zu-b", "reg-a", "both-1"),
     },
     { requiredKeys: [] },
   )
@@ -68,6 +70,9 @@ const LINKS: Link[] = [
   { method: "registrant_id", value: "reg-a", userId: "ann", meetingId: MEETING },
   { method: "registrant_id", value: "reg-b", userId: "bob" },
   { method: "zoom_user_id", value: "zu-b", userId: "bob" },
+  // One value linked both ways, to two users: a conflict whatever the order.
+  { method: "zoom_user_id", value: "both-1", userId: "cy" },
+  { method: "registrant_id", value: "both-1", userId: "ann", meetingId: MEETING },
   { method: "email", value: "Ann@Example.com", userId: "ann" },
   { method: "email", value: "bob@example.com", userId: "bob" },
   { method: "name_token", value: "a", userId: "ann" },

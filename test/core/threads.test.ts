@@ -2,8 +2,9 @@
  * The three threads Rollcall grew from, end to end through the real normaliser: raw Zoom bodies in,
  * attendance out.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { computeInstance, type NormalisedEvent } from "../../src/core/index.js";
+import { computeInstance, type Link, type NormalisedEvent } from "../../src/core/index.js";
 import { normaliseZoomEvent, type NormaliseOptions } from "../../src/zoom/events/index.js";
 
 const object = { uuid: "gngRXBNdZcnY7FkBvaf2qQ==", id: "84486953211", type: 2, topic: "Course", host_id: "HOST", duration: 60, start_time: "2026-05-04T10:00:00Z", timezone: "" };
@@ -95,5 +96,75 @@ describe("thread: a rename between join and leave", () => {
       body("meeting.participant_left", { user_id: "1", user_name: "Dana [rc:7f3k]", leave_time: "2026-05-04T10:35:00Z", participant_uuid: "DDDD-4" }),
     ]);
     expect(computeInstance(renamedIn, links).attendance).toEqual([expect.objectContaining({ userId: "dana", attendedMs: 30 * 60_000, firstJoin: Date.parse("2026-05-04T10:05:00Z") })]);
+  });
+});
+
+describe("thread (devforum 13006, 2020): a registered guest, not logged in, whose leave shows the registrant id in `id`", () => {
+  // The 2020 shape (capture 01): no event_ts, no participant_uuid, no email, no registrant_id. The
+  // join has `id: ""`; the leave carries the registrant id in `id`. The thread's plan: "store the
+  // registrant_id … match the leave's id with the registrant_id I stored … find the join with the
+  // same user_id".
+  const meeting = { uuid: "YLYv45EXYx38ZT9V0TikJQ==", id: "85688764842", type: 2, topic: "Weekly class", host_id: "KkREtE7EPEz4lQMFXXXNrA", duration: 60, start_time: "2020-10-16T15:49:01Z", timezone: "" };
+  const body2020 = (event: string, participant: Record<string, unknown>) => ({ payload: { account_id: "8iDMnBxlL4kx5DOLzyT_4g", object: { ...meeting, participant } }, event });
+  const registrantId = "aB3xK9pQRsq1mLw7Yt2ZvA";
+  const join = body2020("meeting.participant_joined", { user_id: "16780288", user_name: "Qelvin", id: "", join_time: "2020-10-16T15:57:44Z" });
+  const leave = body2020("meeting.participant_left", { leave_time: "2020-10-16T16:41:02Z", user_id: "16780288", user_name: "Qelvin", id: registrantId });
+  const started = { payload: { account_id: "8iDMnBxlL4kx5DOLzyT_4g", object: meeting }, event: "meeting.started" };
+  const links: Link[] = [{ method: "registrant_id", value: registrantId, userId: "student-12", meetingId: "85688764842" }];
+  const [j, l, s] = normalise([join, leave, started]);
+  const seconds = Date.parse("2020-10-16T16:41:02Z") - Date.parse("2020-10-16T15:57:44Z");
+
+  it("resolves the whole session (join included) to the registrant, by registrant_id read from `id`, in any order and with duplicates", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(j!, l!, s!), { maxLength: 6 }), fc.array(fc.nat(), { minLength: 9, maxLength: 9 }), (extra, order) => {
+        const all = [j!, l!, s!, ...extra.map((e) => structuredClone(e))];
+        const shuffled = all.map((e, i) => ({ e, k: order[i]! })).sort((a, b) => a.k - b.k).map((x) => x.e);
+        const r = computeInstance(shuffled, links);
+        expect(r.resolutions).toEqual([
+          {
+            sessionKey: "16780288",
+            userId: "student-12",
+            method: "registrant_id",
+            confidence: 0.95,
+            evidence: [{ method: "registrant_id", field: "id", value: registrantId, eventKey: l!.key, source: "webhook" }],
+            conflicts: [],
+          },
+        ]);
+        expect(r.unresolved).toEqual([]);
+        expect(r.attendance).toEqual([
+          expect.objectContaining({ userId: "student-12", resolvedBy: "registrant_id", attendedMs: seconds, firstJoin: Date.parse("2020-10-16T15:57:44Z"), lastLeave: Date.parse("2020-10-16T16:41:02Z"), sessions: 1 }),
+        ]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("the same value known as a Zoom user id of someone else is a conflict, shown, with the registrant winning by precedence", () => {
+    const r = computeInstance([j!, l!], [...links, { method: "zoom_user_id", value: registrantId, userId: "staff-3" }]);
+    expect(r.resolutions[0]).toMatchObject({ userId: "student-12", method: "registrant_id", confidence: 0.95 * 0.5 });
+    expect(r.resolutions[0]!.conflicts).toEqual([
+      { userId: "staff-3", method: "zoom_user_id", evidence: [{ method: "zoom_user_id", field: "id", value: registrantId, eventKey: l!.key, source: "webhook" }] },
+    ]);
+  });
+
+  it("a registrant link of another meeting does not match `id`", () => {
+    const r = computeInstance([j!, l!], [{ method: "registrant_id", value: registrantId, userId: "student-12", meetingId: "99999999999" }]);
+    expect(r.unresolved).toEqual([{ sessionKey: "16780288", userName: "Qelvin", attendedMs: seconds, reason: "identifier_unknown" }]);
+  });
+
+  it("`id` equal to participant_user_id is one identifier (participant_user_id); `id` alone still resolves a Zoom user id", () => {
+    const both = normalise([
+      body2020("meeting.participant_joined", { user_id: "16778240", user_name: "Host", id: "etqrO_Q8AKigWtS8rpfWuA", participant_user_id: "etqrO_Q8AKigWtS8rpfWuA", join_time: "2020-10-16T15:50:00Z" }),
+    ]);
+    const zoomLinks: Link[] = [{ method: "zoom_user_id", value: "etqrO_Q8AKigWtS8rpfWuA", userId: "host" }];
+    const r1 = computeInstance(both, zoomLinks, { now: Date.parse("2020-10-16T16:00:00Z") });
+    expect(r1.sessions[0]!.identifiers.map((i) => [i.field, i.value])).toEqual([
+      ["participant_user_id", "etqrO_Q8AKigWtS8rpfWuA"],
+      ["user_name", "Host"],
+    ]);
+    // Capture 02's shape: the host's own join with only `id` (no participant_user_id yet in 2020).
+    const idOnly = normalise([body2020("meeting.participant_joined", { user_id: "16778240", user_name: "Host", id: "etqrO_Q8AKigWtS8rpfWuA", join_time: "2020-10-16T15:50:00Z" })]);
+    const r2 = computeInstance(idOnly, zoomLinks, { now: Date.parse("2020-10-16T16:00:00Z") });
+    expect(r2.resolutions[0]).toMatchObject({ userId: "host", method: "zoom_user_id", evidence: [{ field: "id", value: "etqrO_Q8AKigWtS8rpfWuA" }] });
   });
 });

@@ -80,6 +80,25 @@ describe("status policy", () => {
     expect(attendanceStatus({ attendedMs: 0 }, ended)).toBe("absent");
   });
 
+  it("decides each threshold exactly at it and one millisecond either side", () => {
+    const minute = 60_000;
+    const end = m(60);
+    const at = (input: { attendedMs?: number; firstJoin?: number; lastLeave?: number }, policy = DEFAULT_STATUS_POLICY) =>
+      attendanceStatus({ attendedMs: 60 * minute, firstJoin: start, lastLeave: end, ...input }, ended, policy);
+    // minAttendedMinutes (1): exactly one minute attended counts (share ignored here).
+    const noShare = { ...DEFAULT_STATUS_POLICY, partialBelowShare: 0 };
+    expect([at({ attendedMs: minute - 1 }, noShare), at({ attendedMs: minute }, noShare), at({ attendedMs: minute + 1 }, noShare)]).toEqual(["absent", "present", "present"]);
+    // partialBelowShare (0.5): exactly half the instance is not partial.
+    expect([at({ attendedMs: 30 * minute - 1 }), at({ attendedMs: 30 * minute }), at({ attendedMs: 30 * minute + 1 })]).toEqual(["partial", "present", "present"]);
+    // graceMinutes (5): joining exactly 5 minutes after the start is on time.
+    expect([at({ firstJoin: m(5) - 1 }), at({ firstJoin: m(5) }), at({ firstJoin: m(5) + 1 })]).toEqual(["present", "present", "late"]);
+    // leftEarlyMinutes (5): leaving exactly 5 minutes before the end is not early.
+    expect([at({ lastLeave: m(55) - 1 }), at({ lastLeave: m(55) }), at({ lastLeave: m(55) + 1 })]).toEqual(["left_early", "present", "present"]);
+    // Late and early together, each by one millisecond: partial.
+    expect(at({ firstJoin: m(5) + 1, lastLeave: m(55) - 1 })).toBe("partial");
+    expect(at({ firstJoin: m(5), lastLeave: m(55) })).toBe("present");
+  });
+
   it("does not call anyone early while the instance is live", () => {
     expect(attendanceStatus({ attendedMs: 20 * 60_000, firstJoin: m(0), lastLeave: m(20) }, { startTime: start, spanTo: m(30), ended: false })).toBe("present");
   });

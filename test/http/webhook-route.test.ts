@@ -100,6 +100,17 @@ eachDatabase("POST /webhooks/zoom", (database) => {
     expect(await metric("invalid_signature")).toBe(unauthorizedBefore + 2);
   });
 
+  it("refuses a replay: the same body and signature under another timestamp inside the window (401)", async () => {
+    const before = await count();
+    const body = joinedBody();
+    const now = Math.floor(Date.now() / 1000);
+    const original = signedDelivery(secret, body, { timestamp: String(now - 10) });
+    const replayed = { body, headers: { ...original.headers, "x-zm-request-timestamp": String(now) } };
+    expect(await post(server.url, replayed)).toMatchObject({ status: 401, body: { error: "invalid_signature" } });
+    expect(await count()).toBe(before);
+    expect((await post(server.url, original)).status).toBe(200);
+  });
+
   it("refuses stale and future timestamps (outside 300 s), in seconds and in milliseconds", async () => {
     const before = await count();
     const now = Math.floor(Date.now() / 1000);
@@ -210,14 +221,18 @@ eachDatabase("POST /webhooks/zoom", (database) => {
         const response = await post(server.url, signedDelivery(secret, body));
         expect(response).toMatchObject({ status: 503, body: { error: "unavailable" } });
       }
-      if (database().dialect === "postgres") expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+      // Not ready on both: on SQLite the locked file still answers reads, but the inbox cannot commit.
+      const readyz = await fetch(`${server.url}/readyz`);
+      expect(readyz.status).toBe(503);
+      expect(readyz.headers.get("retry-after")).toBe("5");
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {
       await outage.end();
     }
+    // Ready again before any delivery has committed: /readyz probes the inbox's commit path itself.
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     // Zoom retries the refused deliveries; now they are stored.
     for (const body of lost) expect((await post(server.url, signedDelivery(secret, body))).status).toBe(200);
-    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await count()).toBe(before + lost.length);
     expect(await metric("unavailable")).toBeGreaterThanOrEqual(3);
   });

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRollcall, signZoomWebhook, type EmbeddedRollcall } from "../../src/index.js";
 import { eachDatabase } from "../support/databases.js";
@@ -13,6 +16,7 @@ const guest = participant({ user_id: "16778241", participant_uuid: "G0000000-000
 
 eachDatabase("createRollcall (embedded library)", (database) => {
   let rollcall: EmbeddedRollcall;
+  const dataDir = mkdtempSync(join(tmpdir(), "rollcall-library-"));
 
   async function post(body: unknown): Promise<number> {
     const raw = JSON.stringify(body);
@@ -38,12 +42,13 @@ eachDatabase("createRollcall (embedded library)", (database) => {
   beforeAll(async () => {
     rollcall = await createRollcall({
       env: {},
-      config: { port: 0, host: "127.0.0.1", databaseUrl: database().url, webhookSecrets: [secret], logLevel: "silent", dataDir: "/tmp/rollcall-library-test" },
+      config: { port: 0, host: "127.0.0.1", databaseUrl: database().url, webhookSecrets: [secret], logLevel: "silent", dataDir },
       print: () => {},
     });
   });
   afterAll(async () => {
     await rollcall?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("receives signed webhooks and answers attendance for imported users", async () => {

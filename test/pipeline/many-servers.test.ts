@@ -13,7 +13,7 @@ import { loadLinks } from "../../src/directory/load-links.js";
 import { reprocess } from "../../src/pipeline/index.js";
 import { openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { webinarStream } from "../../bench/pipeline/webinar-stream.js";
-import { createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { createTestDatabase, describePostgres, type TestDatabase } from "../support/databases.js";
 import { derivedSnapshot } from "./support/derived-snapshot.js";
 import { testSecret } from "./support/start-test-rollcall.js";
 import { postAll } from "./support/zoom-webhooks.js";
@@ -58,7 +58,7 @@ function startServer(url: string): Promise<{ child: ChildProcess; baseUrl: strin
   });
 }
 
-describe.skipIf(!postgresAvailable)("pipeline: many servers on one PostgreSQL database", () => {
+describePostgres("pipeline: many servers on one PostgreSQL database", () => {
   let database: TestDatabase;
   let store: RollcallDatabase;
   const servers: ChildProcess[] = [];

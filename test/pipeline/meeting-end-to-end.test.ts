@@ -2,7 +2,7 @@
  * A realistic meeting through real HTTP: signed Zoom webhooks in, attendance rows out, on SQLite and
  * PostgreSQL. Expected figures are worked out by hand from the event times below.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Link } from "../../src/core/index.js";
 import { markInstancesForReprocessing } from "../../src/pipeline/index.js";
 import { eachDatabase } from "../support/databases.js";
@@ -139,11 +139,5 @@ eachDatabase("pipeline: a realistic meeting end to end", (database) => {
     const instance = await db().selectFrom("instances").select(["needs_resolve"]).executeTakeFirstOrThrow();
     expect(instance.needs_resolve).toBe(0);
     expect(await db().selectFrom("session_resolutions").select("session_key").where("user_id", "is", null).execute()).toHaveLength(0);
-  });
-});
-
-describe("pipeline module", () => {
-  it("exports the re-resolution seam", () => {
-    expect(typeof markInstancesForReprocessing).toBe("function");
   });
 });

@@ -3,7 +3,7 @@
  * simulated, some of its webhooks are never delivered (a leave, a join, a whole session), and the
  * report Zoom keeps afterwards puts attendance back to the emulator's ground truth.
  */
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ScenarioInput } from "../../src/emulator/scenarios/scenario-schema.js";
 import type { Simulation } from "../../src/emulator/simulator/simulation-types.js";
 import { reprocess } from "../../src/pipeline/index.js";
@@ -28,6 +28,10 @@ function scenario(meetingNumber: string, accountId: string): ScenarioInput {
       { id: "rita", user: "u-rita", kind: "registered_guest", name: "Rita", email: "rita@example.com", registrantId: "regRita00000000000001", timeline: [{ do: "join", at: "2m", deliver: { drop: true } }, { do: "leave", at: "40m" }] },
       // Neither is delivered: only the report knows Nia was there.
       { id: "nia", user: "u-nia", kind: "registered_guest", name: "Nia", email: "nia@example.com", registrantId: "regNia000000000000001", timeline: [{ do: "join", at: "5m", deliver: { drop: true } }, { do: "leave", at: "20m", deliver: { drop: true } }] },
+      // Waits 3m–8m and is never admitted: the report's in_waiting_room row carries her registrant id, and is no attendance.
+      { id: "wen", user: "u-wen", kind: "registered_guest", name: "Wen", email: "wen@example.com", registrantId: "regWen000000000000001", timeline: [{ do: "waiting_room", at: "3m" }, { do: "leave", at: "8m" }] },
+      // Waits 1m–4m, admitted at 4m: only 4m–45m counts, through the report as through webhooks.
+      { id: "ali", user: "u-ali", kind: "registered_guest", name: "Ali", email: "ali@example.com", registrantId: "regAli000000000000001", timeline: [{ do: "waiting_room", at: "1m" }, { do: "admit", at: "4m" }, { do: "leave", at: "45m" }] },
     ],
   };
 }
@@ -50,6 +54,8 @@ eachDatabase("reconciliation with the Zoom emulator's participant report", (data
       { externalId: "u-sam", customerKeys: ["ckSam0000000000000001"] },
       { externalId: "u-rita", registrants: [{ meetingId, registrantId: "regRita00000000000001" }] },
       { externalId: "u-nia", registrants: [{ meetingId, registrantId: "regNia000000000000001" }] },
+      { externalId: "u-wen", registrants: [{ meetingId, registrantId: "regWen000000000000001" }] },
+      { externalId: "u-ali", registrants: [{ meetingId, registrantId: "regAli000000000000001" }] },
     ]);
     sim = env.simulate(scenario(meetingId, env.world.accountId));
     expect(sim.dropped.length).toBe(4);
@@ -62,7 +68,13 @@ eachDatabase("reconciliation with the Zoom emulator's participant report", (data
 
   it("webhooks alone miss what was dropped (so the test can see reconciliation work)", async () => {
     const a = await attendance();
-    expect(truth()).toEqual({ "u-teacher": 3000, "u-sam": 1740, "u-rita": 2280, "u-nia": 900 });
+    expect(truth()).toEqual({ "u-teacher": 3000, "u-sam": 1740, "u-rita": 2280, "u-nia": 900, "u-ali": 2460 });
+    expect(sim.report.rows.filter((r) => r.status === "in_waiting_room").map((r) => [r.registrant_id, r.duration])).toEqual([
+      ["regAli000000000000001", 180],
+      ["regWen000000000000001", 300],
+    ]);
+    expect(a["u-ali"]).toBe(2460);
+    expect(a["u-wen"]).toBeUndefined();
     expect(a["u-sam"]).toBe(49 * 60); // closed by meeting.ended at 50m
     expect(a["u-rita"]).toBe(40 * 60); // a leave without its join opens at the instance start
     expect(a["u-nia"]).toBeUndefined();
@@ -77,15 +89,18 @@ eachDatabase("reconciliation with the Zoom emulator's participant report", (data
     expect(waiting?.lastError).toMatch(/3001|not end/);
 
     env.advanceZoomClock(REPORT_DELAY_MS);
-    // Wait for the retry the worker chose (read back, not assumed), however slow the machine is.
+    // Move the worker's clock to the retry it chose (read back, not assumed): no waiting on the real clock.
     const retryAt = Number((await db().selectFrom("reconciliations").select("due_at").where("instance_uuid", "=", uuid()).executeTakeFirstOrThrow()).due_at);
-    await vi.waitFor(() => expect(Date.now()).toBeGreaterThanOrEqual(retryAt), { timeout: 30_000, interval: 5 });
+    env.advanceReconcileClock(Math.max(0, retryAt - env.context.now!()));
     expect(await env.reconcile.runOnce()).toBe(1);
     await env.settle();
 
     const done = await reconciliationReport(db(), uuid());
     expect(done).toMatchObject({ state: "finalized", attempts: 2, endpoint: "report", reportRows: sim.report.rows.length, newRows: sim.report.rows.length, lastError: null });
     expect(await attendance()).toEqual(truth());
+    // The waiting-room rows were merged, and counted for nothing: no u-wen, and u-ali from admission only.
+    expect((await attendance())["u-wen"]).toBeUndefined();
+    expect((await attendance())["u-ali"]).toBe(2460);
     const instance = await db().selectFrom("instances").select("status").where("instance_uuid", "=", uuid()).executeTakeFirstOrThrow();
     expect(instance.status).toBe("finalized");
   });
@@ -110,7 +125,7 @@ eachDatabase("reconciliation with the Zoom emulator's participant report", (data
       ["u-sam", 2940, 1740],
     ]);
     expect(byKind("session_added")).toEqual([expect.objectContaining({ userId: "u-nia", reconciledSeconds: 900, detail: { method: "registrant_id" } })]);
-    expect(view.summary).toMatchObject({ attendanceChanged: 3, sessionsAdded: 1, users: 4, webhookSeconds: 3000 + 2940 + 2400, reconciledSeconds: 3000 + 1740 + 2280 + 900 });
+    expect(view.summary).toMatchObject({ attendanceChanged: 3, sessionsAdded: 1, users: 5, webhookSeconds: 3000 + 2940 + 2400 + 2460, reconciledSeconds: 3000 + 1740 + 2280 + 900 + 2460 });
   });
 
   it("is idempotent: a forced re-run stores no new rows and gives the same result", async () => {

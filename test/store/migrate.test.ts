@@ -1,6 +1,9 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
-import { eachDatabase } from "../support/databases.js";
+import { migrations } from "../../src/store/migrations/index.js";
+import { createTestDatabase, eachDatabase } from "../support/databases.js";
 
 eachDatabase("migrations", (database) => {
   let store: RollcallDatabase;
@@ -25,13 +28,39 @@ eachDatabase("migrations", (database) => {
     expect(row).toMatchObject({ id: 1, dedupe_key: "k1", received_at: 1767254400123, deliveries: 1, status: "pending" });
   });
 
-  it("run concurrently from two connections without failing", async () => {
-    const other = await openDatabase(database().url);
+  it("run concurrently from several processes on an empty database, each migration applied exactly once", async () => {
+    // A database of its own: the suite's one is already migrated, where "concurrent" would prove nothing.
+    // Processes, not connections in this one: better-sqlite3 waits for a lock synchronously, so two
+    // connections in one process would block each other's event loop.
+    const fresh = await createTestDatabase(database().dialect);
     try {
-      const results = await Promise.all([migrateToLatest(store), migrateToLatest(other)]);
-      expect(results.flat()).toEqual([]);
+      // Both processes open the database first, then migrate at the same agreed moment.
+      const goAt = Date.now() + 8_000;
+      const runs = await Promise.all([1, 2, 3].map(() => runMigrate(fresh.url, goAt)));
+      for (const run of runs) expect(run.code, run.output).toBe(0);
+      const applied = runs.flatMap((run) => JSON.parse(run.output) as string[]);
+      expect(applied.sort()).toEqual(Object.keys(migrations).sort());
+      const store = await openDatabase(fresh.url);
+      try {
+        expect(await migrateToLatest(store)).toEqual([]);
+        await store.db.selectFrom("reconciliations").select("instance_uuid").execute();
+      } finally {
+        await store.close();
+      }
     } finally {
-      await other.close();
+      await fresh.drop();
     }
   });
 });
+
+/** `test/store/support/migrate-at.ts` in a child process. */
+function runMigrate(url: string, goAt: number): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support", "migrate-at.ts"), url, String(goAt)], {
+    env: { PATH: process.env["PATH"] ?? "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, output })));
+}

@@ -2,7 +2,9 @@
  * Runs the same tests against SQLite and PostgreSQL. Each suite gets a database of its own: a file
  * in a temporary folder, or a fresh PostgreSQL database created from `ROLLCALL_TEST_PG_URL` and
  * dropped afterwards. Without `ROLLCALL_REQUIRE_PG=1` an unreachable PostgreSQL skips (with a
- * warning) instead of failing, so a laptop without it can still run the SQLite half.
+ * warning) instead of failing, so a laptop without it can still run the SQLite half. Skipped
+ * PostgreSQL suites are titled `[postgres unreachable]`; the summary reporter counts them and says
+ * so loudly at the end of the run.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -11,9 +13,9 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe } from "vitest";
 import type { DialectName } from "../../src/store/index.js";
+import { adminPgUrl, postgresSkippedMark, requirePg } from "./postgres-settings.js";
 
-export const adminPgUrl = process.env["ROLLCALL_TEST_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const requirePg = process.env["ROLLCALL_REQUIRE_PG"] === "1";
+export { adminPgUrl };
 
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: adminPgUrl, connectionTimeoutMillis: 3000 });
@@ -34,6 +36,15 @@ export const postgresAvailable = await postgresReachable();
 
 /** The dialects this run covers. */
 export const testedDialects: DialectName[] = postgresAvailable ? ["sqlite", "postgres"] : ["sqlite"];
+
+/**
+ * `describe` for a suite that needs PostgreSQL: skipped, under a title carrying
+ * {@link postgresSkippedMark}, when PostgreSQL is unreachable (and `ROLLCALL_REQUIRE_PG` is not set).
+ */
+export function describePostgres(title: string, body: () => void): void {
+  if (postgresAvailable) describe(title, body);
+  else describe.skip(`${title} ${postgresSkippedMark}`, body);
+}
 
 /** A database made for one suite. */
 export interface TestDatabase {
@@ -76,8 +87,9 @@ async function adminQuery(sql: string): Promise<void> {
  * });
  */
 export function eachDatabase(title: string, body: (database: () => TestDatabase) => void): void {
-  for (const dialect of testedDialects) {
-    describe(`${title} [${dialect}]`, () => {
+  for (const dialect of ["sqlite", "postgres"] as const) {
+    const suite = dialect === "postgres" ? describePostgres : describe;
+    suite(`${title} [${dialect}]`, () => {
       let current: TestDatabase | undefined;
       beforeAll(async () => {
         current = await createTestDatabase(dialect);

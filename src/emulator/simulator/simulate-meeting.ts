@@ -44,6 +44,14 @@ export interface Segment {
   name?: string;
 }
 
+/** One stay of a connection in the waiting room. */
+export interface WaitingStay {
+  userId: string;
+  join: number;
+  leave?: number;
+  name?: string;
+}
+
 interface Conn extends ConnectionRecord {
   participant: ScenarioParticipant;
   device: string;
@@ -53,6 +61,8 @@ interface Conn extends ConnectionRecord {
   privateIp?: string;
   waitingUserId?: string;
   segments: Segment[];
+  /** Stays in the waiting room: the report lists them with `status: "in_waiting_room"`. */
+  waiting: WaitingStay[];
 }
 
 interface Identity {
@@ -168,6 +178,7 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
       publicIp: phone ? undefined : `203.0.113.${idRandom.int(1, 254)}`,
       privateIp: phone ? undefined : `10.0.${idRandom.int(0, 9)}.${idRandom.int(1, 254)}`,
       segments: [],
+      waiting: [],
     };
     connections.push(conn);
     return conn;
@@ -177,6 +188,11 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
     const segment = current(conn);
     segment.leave = at;
     segment.name = names.get(conn.participant.id)!;
+  };
+  const closeWaiting = (conn: Conn, at: number) => {
+    const stay = conn.waiting[conn.waiting.length - 1]!;
+    stay.leave = at;
+    stay.name = names.get(conn.participant.id)!;
   };
 
   // --- the action queue -------------------------------------------------------------------
@@ -264,11 +280,13 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
         conn.state = "waiting_room";
         // Whether the waiting-room user_id survives admission is unknown (zoom-facts §6.7); we keep it.
         conn.waitingUserId = userIds.allocate();
+        conn.waiting.push({ userId: conn.waitingUserId, join: at });
         emit(at, lag(), (ts) => bodies.waitingRoomEvent("participant_joined_waiting_room", instance, snapshot(conn, conn.waitingUserId!), iso(at), ts), step.deliver);
         return;
       }
       case "admit": {
         const conn = live!;
+        closeWaiting(conn, at);
         emit(at, lag(), (ts) => bodies.waitingRoomEvent("participant_admitted", instance, snapshot(conn, conn.waitingUserId!), iso(at), ts), step.deliver);
         startMain(conn, at, step.deliver, conn.waitingUserId, 400);
         return;
@@ -285,6 +303,7 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
         devices.delete(key);
         const reason = step.reason ?? "left";
         if (conn.state === "waiting_room") {
+          closeWaiting(conn, at);
           emit(at, lag(), (ts) => bodies.waitingRoomEvent("participant_left_waiting_room", instance, snapshot(conn, conn.waitingUserId!), iso(at), ts), step.deliver);
         } else if (conn.state === "jbh_waiting") {
           emit(at, lag(), (ts) => bodies.jbhEvent("participant_jbh_waiting_left", instance, snapshot(conn, ""), ts), step.deliver);
@@ -370,6 +389,7 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
       if (conn.state === "in") endConnection(conn, end, "host_ended");
       else if (conn.state === "waiting_room") {
         conn.state = "out";
+        closeWaiting(conn, end);
         emit(end, lag(), (ts) => bodies.waitingRoomEvent("participant_left_waiting_room", instance, snapshot(conn, conn.waitingUserId!), iso(end), ts));
       }
     }
@@ -402,6 +422,7 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
       const email = hipaa ? "" : p.kind === "registered_guest" || p.kind === "logged_in" ? p.email : p.kind === "sdk" ? (p.email ?? "") : "";
       return {
         segments: conn.segments,
+        waiting: conn.waiting,
         // Since Mar 2023 reports blank the Zoom user id of external participants.
         zoomUserId: p.kind === "logged_in" && p.sameAccount ? identity.zoomUserId : "",
         email,

@@ -1,16 +1,8 @@
 import { sql, type Kysely, type Transaction } from "kysely";
-import type { Link } from "../../core/index.js";
+import { IDENTIFIER_FIELDS_OF_METHOD, type Link } from "../../core/index.js";
 import type { Database } from "../schema.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Session identifier fields (`session_identifiers.field`) an identifier link method can match. */
-const FIELDS_OF_METHOD: Readonly<Record<string, readonly string[]>> = {
-  customer_key: ["customer_key"],
-  registrant_id: ["registrant_id"],
-  zoom_user_id: ["participant_user_id", "id"],
-  email: ["email"],
-};
 
 /**
  * Asks the pipeline to recompute the resolutions and attendance of these instances (with the links
@@ -56,7 +48,8 @@ export async function reresolveAccount(db: Db, accountId: string): Promise<numbe
 /**
  * The instances of an account whose resolutions a set of added or removed links may change:
  * those where a session showed one of the links' identifiers (through `session_identifiers`), and
- * the instance of each manual link. Name-token links cannot be matched by value (the token is cut
+ * the instance of each manual link (the fields each method reads: `IDENTIFIER_FIELDS_OF_METHOD`, the
+ * engine's own map). Name-token links cannot be matched by value (the token is cut
  * out of names with the configured pattern), so any of them makes every instance of the account
  * with an unresolved session count. Registrant links limited to a meeting only match that meeting's
  * instances.
@@ -78,7 +71,7 @@ export async function instancesAffectedByLinks(db: Db, accountId: string, links:
       registrantsByMeeting.push({ value: link.value, meetingId: link.meetingId });
     } else {
       const value = link.method === "email" ? link.value.trim().toLowerCase() : link.value;
-      for (const field of FIELDS_OF_METHOD[link.method] ?? []) {
+      for (const field of IDENTIFIER_FIELDS_OF_METHOD[link.method]) {
         let values = byField.get(field);
         if (!values) byField.set(field, (values = new Set()));
         values.add(value);
@@ -106,7 +99,7 @@ export async function instancesAffectedByLinks(db: Db, accountId: string, links:
       .select("si.instance_uuid")
       .distinct()
       .where("si.account_id", "=", accountId)
-      .where("si.field", "=", "registrant_id")
+      .where("si.field", "in", [...IDENTIFIER_FIELDS_OF_METHOD.registrant_id])
       .where("si.value", "=", value)
       .where("i.meeting_id", "=", meetingId)
       .execute();

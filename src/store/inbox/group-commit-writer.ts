@@ -1,6 +1,7 @@
 import type { RollcallDatabase } from "../database.js";
-import { InboxUnavailableError } from "./inbox-unavailable-error.js";
-import { inboxBatchWriter } from "./inbox-repository.js";
+import { isDataError } from "../data-error.js";
+import { InboxRefusedError, InboxUnavailableError } from "./inbox-unavailable-error.js";
+import { inboxBatchWriter, inboxCommitProbe } from "./inbox-repository.js";
 import { startSqliteCommitThread } from "./sqlite-commit-thread.js";
 import type { AppendResult, NewInboxEvent } from "./new-inbox-event.js";
 
@@ -30,7 +31,8 @@ export interface InboxWriterOptions {
 export interface InboxWriter {
   /**
    * Queues one delivery for the next group commit. Resolves only after the transaction holding it
-   * has committed; rejects with {@link InboxUnavailableError} when it could not commit in time.
+   * has committed; rejects with {@link InboxUnavailableError} when it could not commit in time, or
+   * with {@link InboxRefusedError} when the database can never store this one delivery.
    */
   append(event: NewInboxEvent): Promise<AppendResult>;
   /**
@@ -38,8 +40,14 @@ export interface InboxWriter {
    * so a worker can start at once instead of polling. Returns a function that removes it.
    */
   onCommitted(listener: (ids: number[]) => void): () => void;
-  /** False after a failed commit, until one succeeds again (for `/readyz`). */
+  /** False after a failed (or too slow) commit, until one succeeds again (for `/readyz`). */
   readonly healthy: boolean;
+  /**
+   * Commits a transaction that changes no data on the inbox's own path (its thread on SQLite) and
+   * sets `healthy` from the outcome: how `/readyz` learns that an unhealthy inbox can commit again
+   * when no delivery has tried since. Resolves with the new `healthy`.
+   */
+  probe(): Promise<boolean>;
   /** Deliveries queued or being committed. */
   readonly inFlight: number;
   /** Refuses new deliveries and resolves once every queued one has been committed or refused. */
@@ -72,6 +80,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   const listeners = new Set<(ids: number[]) => void>();
   const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store);
   const write = thread?.write ?? inboxBatchWriter(store);
+  const probeCommit = thread?.probe ?? inboxCommitProbe(store);
   let queue: Waiting[] = [];
   let running: Promise<void> | undefined;
   let scheduled = false;
@@ -101,6 +110,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   }
 
   async function commit(batch: Waiting[]): Promise<void> {
+    batch = batch.filter((w) => !w.settled);
     if (batch.length === 0) return;
     const byKey = new Map<string, { event: NewInboxEvent; deliveries: number }>();
     for (const { event } of batch) {
@@ -133,8 +143,20 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
       if (newIds.length > 0) for (const listener of listeners) notify(listener, newIds);
     } catch (error) {
       options.onCommit?.({ ok: false, size: batch.length, seconds: (performance.now() - started) / 1000 });
-      healthy = false;
       const code = errorCode(error);
+      if (isDataError(error)) {
+        // A value the database cannot hold, not an outage: split the batch (a key's deliveries stay
+        // together) until the delivery at fault stands alone; the others commit without it.
+        if (byKey.size > 1) {
+          const firstKeys = new Set([...byKey.keys()].slice(0, Math.ceil(byKey.size / 2)));
+          await commit(batch.filter((w) => firstKeys.has(w.event.dedupeKey)));
+          await commit(batch.filter((w) => !firstKeys.has(w.event.dedupeKey)));
+          return;
+        }
+        for (const waiting of batch) settle(waiting, new InboxRefusedError("the database cannot store this delivery", code, { cause: error }));
+        return;
+      }
+      healthy = false;
       for (const waiting of batch) settle(waiting, new InboxUnavailableError("the inbox could not commit", code, { cause: error }));
     }
   }
@@ -170,6 +192,15 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
       return () => listeners.delete(listener);
     },
     get healthy() {
+      return healthy;
+    },
+    async probe() {
+      try {
+        await probeCommit();
+        healthy = true;
+      } catch {
+        healthy = false;
+      }
       return healthy;
     },
     get inFlight() {

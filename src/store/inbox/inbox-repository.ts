@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Statement } from "better-sqlite3";
-import type { Kysely, Transaction } from "kysely";
+import { sql, type Kysely, type Transaction } from "kysely";
 import type { RollcallDatabase } from "../database.js";
 import type { Database } from "../schema.js";
 import type { NewInboxEvent } from "./new-inbox-event.js";
@@ -110,6 +110,25 @@ export function inboxBatchWriter(store: RollcallDatabase): InboxBatchWriter {
     return rows;
   }).immediate;
   return (events) => store.db.connection().execute(async () => run(events));
+}
+
+/** Commits a transaction that writes without changing data, on the inbox's own path; see {@link inboxCommitProbe}. */
+export type InboxCommitProbe = () => Promise<void>;
+
+/**
+ * A real commit that changes no data, to learn whether the inbox can commit right now (`/readyz`
+ * after a failed commit): on SQLite `BEGIN IMMEDIATE` (the write lock), `PRAGMA user_version` set
+ * to its own value (a page written to the WAL, so a full disk fails it) and `COMMIT`; on
+ * PostgreSQL `select txid_current()`, which assigns a transaction id and writes its commit record.
+ *
+ * @example
+ * await inboxCommitProbe(store)(); // throws while the database cannot commit
+ */
+export function inboxCommitProbe(store: RollcallDatabase): InboxCommitProbe {
+  const sqlite = store.sqlite;
+  if (store.dialect !== "sqlite" || !sqlite) return async () => void (await sql`select txid_current()`.execute(store.db));
+  const run = sqlite.transaction(() => sqlite.pragma(`user_version = ${Number(sqlite.pragma("user_version", { simple: true }))}`)).immediate;
+  return () => store.db.connection().execute(async () => void run());
 }
 
 /**

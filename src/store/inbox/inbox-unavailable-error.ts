@@ -16,3 +16,19 @@ export class InboxUnavailableError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * The database refuses to store this one delivery whatever the moment (a value it cannot hold: see
+ * `isDataError`). The group commit found it by splitting its batch; the deliveries that shared the
+ * batch were committed without it. The HTTP layer answers 400: a retry would fail the same way.
+ */
+export class InboxRefusedError extends Error {
+  override name = "InboxRefusedError";
+  /** The database error's code (`54000`, `SQLITE_CONSTRAINT_NOTNULL`, …). */
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -23,6 +23,8 @@ const commit = db.transaction((rows) => {
   }
   return out;
 }).immediate;
+// A commit that changes no data (see inboxCommitProbe): the write lock, one page to the WAL, COMMIT.
+const probe = db.transaction(() => db.pragma("user_version = " + Number(db.pragma("user_version", { simple: true })))).immediate;
 parentPort.on("message", (message) => {
   if (message.type === "close") {
     db.close();
@@ -34,7 +36,7 @@ parentPort.on("message", (message) => {
     db.pragma("busy_timeout = " + busyTimeout);
   }
   try {
-    parentPort.postMessage({ id: message.id, ok: true, rows: commit(message.rows) });
+    parentPort.postMessage({ id: message.id, ok: true, rows: message.type === "probe" ? (probe(), []) : commit(message.rows) });
   } catch (error) {
     parentPort.postMessage({ id: message.id, ok: false, code: typeof error?.code === "string" ? error.code : error?.name ?? "unknown", message: String(error?.message ?? error) });
   }
@@ -44,6 +46,8 @@ parentPort.on("message", (message) => {
 /** An inbox writer whose transactions run on a thread of their own. */
 export interface SqliteCommitThread {
   write: InboxBatchWriter;
+  /** A commit that changes no data, on the thread's connection (see `inboxCommitProbe`). */
+  probe(): Promise<void>;
   /** Lets the current commit finish, then closes the thread's connection and ends the thread. */
   close(): Promise<void>;
 }
@@ -121,18 +125,22 @@ export function startSqliteCommitThread(store: RollcallDatabase): SqliteCommitTh
     return started;
   }
 
-  const write: InboxBatchWriter = async (events) => {
-    const rows = events.map(({ event, deliveries }) => rowOf(event, deliveries));
+  function send(message: { type?: "probe"; rows?: unknown[][] }): Promise<Array<[number, number]>> {
     const id = nextId++;
-    const result = await new Promise<Array<[number, number]>>((resolve, reject) => {
+    return new Promise<Array<[number, number]>>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      ensureThread().postMessage({ id, rows, busyTimeout: busyTimeout() });
+      ensureThread().postMessage({ ...message, id, busyTimeout: busyTimeout() });
     });
+  }
+
+  const write: InboxBatchWriter = async (events) => {
+    const result = await send({ rows: events.map(({ event, deliveries }) => rowOf(event, deliveries)) });
     return result.map(([rowId, deliveries], i): UpsertedInboxRow => ({ id: rowId, dedupe_key: events[i]!.event.dedupeKey, deliveries }));
   };
 
   return {
     write,
+    probe: async () => void (await send({ type: "probe" })),
     async close() {
       const current = thread;
       if (!current) return;

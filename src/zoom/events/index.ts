@@ -7,3 +7,4 @@ export type { NormaliseIssue, NormaliseOptions, NormaliseResult } from "./normal
 export { hashEmail, hashName } from "./privacy.js";
 export { EVENT_MEANINGS, type EventMeaning } from "./event-names.js";
 export * as zoomEventSchemas from "./event-schemas.js";
+export { nulCharacterPath } from "./nul-characters.js";

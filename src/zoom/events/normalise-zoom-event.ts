@@ -14,7 +14,7 @@ import {
 } from "./event-schemas.js";
 import type { NormaliseIssue, NormaliseOptions, NormaliseResult } from "./normalise-result.js";
 import { personalDataFilter, type PersonalDataFilter } from "./privacy.js";
-import { parseEventTs, parseZoomTime } from "./zoom-time.js";
+import { eventTsProblem, parseEventTs, parseZoomTime } from "./zoom-time.js";
 
 /**
  * Validates one parsed Zoom webhook body and flattens it into the engine's {@link NormalisedEvent}.
@@ -80,7 +80,11 @@ function participantEvent(
     }
   }
   // jbh_* events carry no time of their own; a missing leave_time falls back to event_ts (tolerance).
-  at ??= parseEventTs(data.event_ts);
+  if (at === undefined) {
+    at = parseEventTs(data.event_ts);
+    const problem = at === undefined ? eventTsProblem(data.event_ts) : undefined;
+    if (problem !== undefined) return issue("event_ts", "an integer epoch-ms time", problem);
+  }
   if (at === undefined) {
     if (timeField === "join_time" || timeField === "leave_time") return timeIssue(`payload.object.participant.${timeField}`, undefined);
     at = 0; // only jbh_* without event_ts (a stored capture): never attendance, so an unknown time is harmless.
@@ -104,7 +108,10 @@ function participantEvent(
   return { status: "event", event };
 }
 
-/** Flattens a participant object: `""`/`null` become absent; `participant_user_id` is preferred over the deprecated `id`. */
+/**
+ * Flattens a participant object: `""`/`null` become absent; `id` is kept apart from
+ * `participant_user_id` (it can hold a registrant id), and dropped when it only repeats it.
+ */
 export function identifiers(
   p: z.infer<typeof participantBodySchema>["payload"]["object"]["participant"],
   filter: PersonalDataFilter,
@@ -113,13 +120,16 @@ export function identifiers(
   // events keeps the engine's property reads monomorphic, which is most of its speed.
   const name = nonEmpty(p.user_name);
   const email = nonEmpty(p.email);
+  const zoomUserId = text(p.participant_user_id);
+  const id = text(p.id);
   const out: ParticipantIdentifiers = {
     userId: text(p.user_id),
     participantUuid: text(p.participant_uuid),
     parentUserId: text(p.parent_user_id),
     userName: name === undefined ? undefined : filter.name(name),
     email: email === undefined ? undefined : filter.email(email),
-    zoomUserId: text(p.participant_user_id) ?? text(p.id),
+    zoomUserId,
+    id: id === zoomUserId ? undefined : id,
     registrantId: text(p.registrant_id),
     customerKey: text(p.customer_key),
     phoneNumber: text(p.phone_number),
@@ -149,6 +159,8 @@ function instanceEvent(data: InstanceBody, meaning: Extract<EventMeaning, { type
   if (typeof duration === "number" && Number.isFinite(duration)) meeting.scheduledMinutes = duration;
   const own = meaning.kind === "ended" ? meeting.endTime : meeting.startTime;
   const at = own ?? parseEventTs(data.event_ts);
+  const problem = at === undefined ? eventTsProblem(data.event_ts) : undefined;
+  if (problem !== undefined) return issue("event_ts", "an integer epoch-ms time", problem);
   if (at === undefined) return timeIssue(`payload.object.${meaning.kind === "ended" ? "end_time" : "start_time"}`, undefined);
   return {
     status: "event",
@@ -210,6 +222,10 @@ export function text(value: string | number | null | undefined): string | undefi
 
 function nonEmpty(value: string | null | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function issue(path: string, expected: string, message: string): NormaliseResult {
+  return { status: "rejected", issues: [{ path, expected, message }] };
 }
 
 function timeIssue(path: string, got: string | undefined): NormaliseResult {

@@ -1,3 +1,21 @@
+/** The earliest time Rollcall accepts: 1970-01-01T00:00:00Z (epoch 0; the stores hold no negative times). */
+export const earliestTimeMs = 0;
+/** The latest time Rollcall accepts: 9999-12-31T23:59:59.999Z, the last one ISO-8601 writes with a four-digit year. */
+export const latestTimeMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * True for an integer epoch-ms time between {@link earliestTimeMs} and {@link latestTimeMs}: one every
+ * store column holds (int8, not a float) and every listing can print. Times are checked with this
+ * where they enter (envelope, normaliser), so no stored row can break a listing later.
+ *
+ * @example
+ * isTimeInRange(1775235985000) // true
+ * isTimeInRange(9007199254740991) // false: year 287396
+ */
+export function isTimeInRange(ms: number): boolean {
+  return Number.isInteger(ms) && ms >= earliestTimeMs && ms <= latestTimeMs;
+}
+
 /**
  * Reads Zoom's ISO-8601 UTC times (`2026-04-03T17:06:25Z`, sometimes with milliseconds or an offset)
  * as epoch ms. Returns undefined for anything else: `Date.parse` alone would accept "April 3".
@@ -15,7 +33,7 @@ export function parseZoomTime(value: string): number | undefined {
     if (ms !== undefined) return ms;
   }
   const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
+  return Number.isFinite(ms) && isTimeInRange(ms) ? ms : undefined;
 }
 
 /**
@@ -56,12 +74,22 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** `event_ts` as epoch ms (a number in Zoom bodies; tolerate a numeric string). */
+/**
+ * `event_ts` as epoch ms (a number in Zoom bodies; tolerate a numeric string). Undefined when absent,
+ * not a number, fractional or out of range (see {@link isTimeInRange}): `1e300` or `1.5` cannot be
+ * stored in an int8 column, and `9007199254740991` cannot be printed as a date.
+ *
+ * @example
+ * parseEventTs(1775235985150) // 1775235985150
+ * parseEventTs(1e300)         // undefined
+ */
 export function parseEventTs(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "string" && value !== "") {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
+  const n = typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : undefined;
+  return n !== undefined && isTimeInRange(n) ? n : undefined;
+}
+
+/** Why {@link parseEventTs} refused a value that is present, or undefined when it is absent (null, "", missing). */
+export function eventTsProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return `event_ts: expected an integer epoch-ms time between ${earliestTimeMs} and ${latestTimeMs}, got ${JSON.stringify(value)?.slice(0, 40) ?? typeof value}`;
 }

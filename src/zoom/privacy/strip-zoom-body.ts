@@ -9,6 +9,11 @@ const NAME_KEYS = new Set(["user_name", "name", "first_name", "last_name", "disp
 /** Phone numbers: hashed under `hash` (still comparable), removed under `drop`. */
 const PHONE_KEYS = new Set(["phone_number", "phone", "call_number", "caller_number"]);
 /**
+ * Registrant join links: their `tk=` token identifies the person, so `drop` blanks them (`hash` keeps
+ * them: hashed identities stay comparable there, and a join link is not a name or an e-mail).
+ */
+const DROPPED_KEYS = new Set(["join_url"]);
+/**
  * Further personal data Rollcall never uses (registration form answers, network addresses): removed
  * under both `hash` and `drop`.
  */
@@ -55,6 +60,10 @@ function strip(value: unknown, hashKey: string | undefined): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(value)) {
     if (REMOVED_KEYS.has(key)) continue;
+    if (hashKey === undefined && typeof field === "string" && DROPPED_KEYS.has(key)) {
+      out[key] = "";
+      continue;
+    }
     if (typeof field === "string" && (EMAIL_KEYS.has(key) || NAME_KEYS.has(key) || PHONE_KEYS.has(key))) {
       out[key] = protectText(key, field, hashKey);
       continue;

@@ -1,3 +1,5 @@
+import { isTimeInRange } from "../events/zoom-time.js";
+
 /** The envelope fields of a Zoom webhook body that the inbox indexes (zoom-facts §1.1). */
 export interface DeliveryEnvelope {
   event: string;
@@ -15,8 +17,12 @@ export class InvalidEnvelopeError extends Error {
 }
 
 const maxEventNameLength = 200;
-// int8 columns hold event_ts; anything outside a safe integer is not a real Zoom time anyway.
-const maxTimestamp = Number.MAX_SAFE_INTEGER;
+/**
+ * Longest `payload.account_id` and `payload.object.uuid` accepted. Zoom's are about 22–24 characters;
+ * the inbox indexes the instance uuid, and a btree entry must stay well below PostgreSQL's ~2.7 kB
+ * row limit even in 4-byte UTF-8, so a far longer value is refused up front instead of failing a commit.
+ */
+export const maxIdentifierLength = 256;
 
 /**
  * Reads the envelope of a parsed webhook body. Only `event` is required (a non-empty string):
@@ -39,9 +45,13 @@ export function deliveryEnvelope(parsed: unknown): DeliveryEnvelope {
   const instanceUuid = text(record(payload?.["object"])?.["uuid"]);
   for (const [name, value] of [["event", event], ["payload.account_id", accountId], ["payload.object.uuid", instanceUuid]] as const) {
     if (value?.includes("\u0000")) throw new InvalidEnvelopeError(`${name}: must not contain NUL characters`);
+    if (value !== null && name !== "event" && value.length > maxIdentifierLength) {
+      throw new InvalidEnvelopeError(`${name}: expected at most ${maxIdentifierLength} characters, got ${value.length}`);
+    }
   }
   const ts = body["event_ts"];
-  const eventTs = typeof ts === "number" && Number.isInteger(ts) && ts >= 0 && ts <= maxTimestamp ? ts : null;
+  // Out of range (see isTimeInRange) is kept as "no event_ts": the normaliser names the field when it needs it.
+  const eventTs = typeof ts === "number" && isTimeInRange(ts) ? ts : null;
   return { event, accountId, instanceUuid, eventTs };
 }
 

@@ -97,7 +97,7 @@ describe("ground truth", () => {
   });
 
   it("reports one row per user_id whose durations add up to the connection", () => {
-    const rowsOfA = sim.report.rows.filter((r) => r.registrant_id !== "" && r.registrant_id !== undefined);
+    const rowsOfA = sim.report.rows.filter((r) => r.registrant_id !== "" && r.registrant_id !== undefined && r.status === "in_meeting");
     // a's first connection: main, breakout, main again; then the rejoin: 4 rows.
     expect(rowsOfA).toHaveLength(4);
     expect(rowsOfA.reduce((s, r) => s + r.duration, 0)).toBe(3180);
@@ -105,6 +105,15 @@ describe("ground truth", () => {
     expect(new Set(rowsOfA.map((r) => r.user_id)).size).toBe(4);
     const sdkRows = sim.report.rows.filter((r) => r.customer_key === "ckb");
     expect(sdkRows.map((r) => r.duration).sort((x, y) => x - y)).toEqual([1500, 1800]);
+  });
+
+  it("lists the waiting-room stay as a row with status in_waiting_room, outside the attended time", () => {
+    const waiting = sim.report.rows.filter((r) => r.status === "in_waiting_room");
+    expect(waiting).toEqual([
+      expect.objectContaining({ name: "Ana", join_time: "2026-01-01T10:01:00Z", leave_time: "2026-01-01T10:02:00Z", duration: 60, bo_mtg_id: "" }),
+    ]);
+    // The waiting-room user_id is kept on admission (emulator's choice, zoom-facts §6.7).
+    expect(sim.report.rows.some((r) => r.status === "in_meeting" && r.user_id === waiting[0]!.user_id && r.join_time === "2026-01-01T10:02:00Z")).toBe(true);
   });
 
   it("merges intervals, touching ones included", () => {

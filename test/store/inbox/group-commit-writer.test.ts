@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createInboxWriter, InboxUnavailableError, type NewInboxEvent } from "../../../src/store/inbox/index.js";
+import { createInboxWriter, InboxRefusedError, InboxUnavailableError, type NewInboxEvent } from "../../../src/store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../../src/store/index.js";
 import { eachDatabase } from "../../support/databases.js";
 import { startOutage } from "../../http/helpers/database-outage.js";
@@ -108,10 +109,31 @@ for (const commitThread of [true, false]) eachDatabase(`inbox group-commit write
     setImmediate(() => order.push("loop turned"));
     await appended;
     await new Promise((resolve) => setImmediate(resolve));
-    const threaded = commitThread && database().dialect === "sqlite";
-    // In-thread, the SQLite commit runs synchronously inside the writer's callback; PostgreSQL is async either way.
-    if (threaded) expect(order).toEqual(["loop turned", "committed"]);
-    else if (database().dialect === "sqlite") expect(order).toEqual(["committed", "loop turned"]);
+    // In-thread, the SQLite commit runs synchronously inside the writer's callback; on its own thread,
+    // and on PostgreSQL (a network round trip) either way, the loop turns first.
+    const blocksTheLoop = database().dialect === "sqlite" && !commitThread;
+    expect(order).toEqual(blocksTheLoop ? ["committed", "loop turned"] : ["loop turned", "committed"]);
+    await inbox.close();
+  });
+
+  it("isolates a delivery the database refuses: the rest of its batch commits, the writer stays healthy", async () => {
+    const inbox = createInboxWriter(store, { commitThread });
+    const good = Array.from({ length: 40 }, () => event());
+    // A NOT NULL violation fails on both databases; PostgreSQL's btree also refuses an entry over ~2.7 kB.
+    const poisons: NewInboxEvent[] = [{ ...event(), event: null as unknown as string }];
+    if (store.dialect === "postgres") poisons.push({ ...event(), instanceUuid: randomBytes(7500).toString("base64") });
+    const all = [...good.slice(0, 13), poisons[0]!, ...good.slice(13, 31), ...poisons.slice(1), ...good.slice(31)];
+    const results = await Promise.allSettled(all.map((e) => inbox.append(e)));
+    const byKey = new Map(all.map((e, i) => [e.dedupeKey, results[i]!]));
+    for (const e of good) expect(byKey.get(e.dedupeKey)).toMatchObject({ status: "fulfilled", value: { duplicate: false } });
+    for (const e of poisons) {
+      const outcome = byKey.get(e.dedupeKey)!;
+      expect(outcome.status).toBe("rejected");
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(InboxRefusedError);
+    }
+    const stored = await store.db.selectFrom("inbox_events").select("dedupe_key").where("dedupe_key", "in", all.map((e) => e.dedupeKey)).execute();
+    expect(stored.map((r) => r.dedupe_key).sort()).toEqual(good.map((e) => e.dedupeKey).sort());
+    expect(inbox.healthy).toBe(true);
     await inbox.close();
   });
 });

@@ -37,9 +37,11 @@ describe("normaliseReportRow", () => {
     });
   });
 
-  it("reads the deprecated id as the Zoom user id, keeps bo_mtg_id, and applies privacy", () => {
+  it("keeps the deprecated id apart (it may hold a registrant id), keeps bo_mtg_id, and applies privacy", () => {
     const r = normaliseReportRow({ ...row, id: "zoom-user-1", bo_mtg_id: "bo-9" }, ctx, { privacy: "drop" });
-    expect(r).toMatchObject({ status: "event", event: { breakoutRoomId: "bo-9", participant: { zoomUserId: "zoom-user-1" } } });
+    expect(r).toMatchObject({ status: "event", event: { breakoutRoomId: "bo-9", participant: { id: "zoom-user-1", zoomUserId: undefined } } });
+    // The same value in both fields is one identifier, participant_user_id.
+    expect(normaliseReportRow({ ...row, id: "zoom-user-1", participant_user_id: "zoom-user-1" }, ctx)).toMatchObject({ event: { participant: { id: undefined, zoomUserId: "zoom-user-1" } } });
     if (r.status === "event" && r.event.type === "report_row") {
       expect(r.event.participant.userName).toBeUndefined();
       expect(r.event.participant.email).toBeUndefined();
