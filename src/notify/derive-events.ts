@@ -1,13 +1,7 @@
 import type { StatusPolicy } from "../config/index.js";
-import { attendanceStatus, type AttendeeRow, type ResolvedBy } from "../reports/index.js";
+import { attendanceStatus, isoTime, type AttendeeRow, type ResolvedBy } from "../reports/index.js";
 import type { InstanceData, NotifyEvent } from "./event-types.js";
 import type { AttendeeFacts, InstanceFacts, SessionFacts } from "./instance-facts.js";
-
-/** Epoch ms → ISO-8601 UTC, as the attendance contract writes times. */
-export function isoTime(ms: number | null): string | null {
-  if (ms === null) return null;
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
 
 /** The contract's `instance` object. */
 export function instanceData(facts: InstanceFacts["instance"]): InstanceData {

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addEndpoint, createWebhookSender, recordEvents, type NotifyEvent } from "../../src/notify/index.js";
+import { addEndpoint, createWebhookSender, listEndpoints, recordEvents, rotateEndpointSecret, type NotifyEvent } from "../../src/notify/index.js";
 import { withWriteTransaction } from "../../src/pipeline/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { createTestDatabase, eachDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
@@ -62,6 +62,30 @@ eachDatabase("outbox", (database) => {
     await sender.stop();
     const u1 = receiver.accepted().filter((d) => d.body.data["instanceUuid"] === "I-coalesce" && d.body.data["attendee"].externalId === "u1");
     expect(u1.map((d) => d.body.data["attendee"].attendedSeconds)).toEqual([30, 40]);
+  });
+
+  it("signs with the old and the new secret during a rotation's grace period, then with the new one only", async () => {
+    receiver.respond = () => 204;
+    const [endpoint] = await listEndpoints(store.db);
+    const oldSecret = receiver.secret!;
+    const newSecret = (await rotateEndpointSecret(store.db, endpoint!.id, { graceMs: 60_000 }))!;
+    const sender = createWebhookSender(store, { retrySeconds: [0], timeoutMs: 2000, allowPrivate: true });
+    await record(store, [joinedEvent("I-rotate", 1)]);
+    await sender.deliverDue();
+    receiver.secret = newSecret;
+    await record(store, [joinedEvent("I-rotate", 2)]);
+    await sender.deliverDue();
+    const rotated = receiver.deliveries.filter((d) => d.body.data["instanceUuid"] === "I-rotate");
+    expect(rotated.map((d) => d.verified)).toEqual([true, true]); // old secret, then new secret
+
+    // Grace over: the old secret no longer verifies.
+    await store.db.updateTable("webhook_endpoints").set({ previous_secret_expires_at: Date.now() - 1 }).where("id", "=", endpoint!.id).execute();
+    receiver.secret = oldSecret;
+    await record(store, [joinedEvent("I-rotate", 3)]);
+    await sender.deliverDue();
+    expect(receiver.deliveries.filter((d) => d.body.data["instanceUuid"] === "I-rotate").at(-1)!.verified).toBe(false);
+    receiver.secret = newSecret;
+    await store.db.updateTable("webhook_messages").set({ state: "delivered" }).where("instance_uuid", "=", "I-rotate").execute();
   });
 
   it("keeps per-instance order while a failing instance queue waits for its retry", async () => {
