@@ -79,6 +79,15 @@ export const configSchema = z.object({
     .default(defaultNamePattern)
     .refine(isTokenPattern, "expected a regular expression with a named group (?<token>…)"),
   statusPolicy: statusPolicySchema.default({ graceMinutes: 5, leftEarlyMinutes: 5, minAttendedMinutes: 1, partialBelowShare: 0.5 }),
+  /** Requests per minute each API key may make to `/api/v1` before 429 (`ROLLCALL_API_RATE_LIMIT`). */
+  apiRateLimitPerMinute: positiveInt.default(600),
+  /**
+   * HMAC key for hosted-join tokens (`GET /join/{token}`), shared by every process on the database
+   * (`ROLLCALL_JOIN_TOKEN_SECRET`); generated into the data directory when absent.
+   */
+  joinTokenSecret: z.string().min(16).optional(),
+  /** How long a hosted-join token stays valid (`ROLLCALL_JOIN_TOKEN_TTL_SECONDS`, default 15 minutes). */
+  joinTokenTtlSeconds: positiveInt.default(900),
   /**
    * Outbound webhooks (`src/notify`): seconds to wait before each delivery attempt, the first one
    * included (`0` = at once); a message that fails them all is dead-lettered.

@@ -6,6 +6,8 @@ import { join } from "node:path";
 export const webhookSecretFile = "zoom-webhook-secret";
 /** File in the data directory holding the key for `ROLLCALL_PRIVACY=hash`. */
 export const privacyHashKeyFile = "privacy-hash-key";
+/** File in the data directory holding the HMAC key for hosted-join tokens (`ROLLCALL_JOIN_TOKEN_SECRET`). */
+export const joinTokenSecretFile = "join-token-secret";
 
 /**
  * Returns the secret kept in `dataDir/fileName`, creating it (random, 0600) on first use.

@@ -1,4 +1,4 @@
 export { configSchema, defaultNamePattern, privacyModes, statusPolicySchema, type ConfigInput, type PrivacyMode, type StatusPolicy, type ZoomApp } from "./config-schema.js";
 export { ConfigError, configFromEnvironment, environmentVariables } from "./environment.js";
-export { ensureGeneratedSecret, privacyHashKeyFile, webhookSecretFile } from "./generated-secrets.js";
+export { ensureGeneratedSecret, joinTokenSecretFile, privacyHashKeyFile, webhookSecretFile } from "./generated-secrets.js";
 export { loadConfig, type Config, type LoadConfigOptions } from "./load-config.js";

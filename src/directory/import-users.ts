@@ -13,6 +13,11 @@ export interface ImportUsersOptions {
   /** E-mails and names are kept as the privacy mode allows (hashed or not at all). */
   privacy: PrivacySettings;
   now?: number;
+  /**
+   * Replace instead of upsert (`PUT /api/v1/users/{externalId}`): an absent field clears the
+   * stored value (e-mail and name become null, each absent array an empty list of import links).
+   */
+  replace?: boolean;
 }
 
 export interface ImportUsersResult {
@@ -41,9 +46,11 @@ export async function importUsers(db: Kysely<Database>, rows: readonly UserImpor
   return db.transaction().execute(async (trx) => {
     const result: ImportUsersResult = { created: 0, updated: 0, linksAdded: 0, linksRemoved: 0, reresolvedInstances: [] };
     const changed: Link[] = [];
-    for (const row of rows) {
-      const email = row.email === undefined ? undefined : (protectEmail(row.email, options.privacy) ?? null);
-      const name = row.name === undefined ? undefined : (protectName(row.name, options.privacy) ?? null);
+    for (const given of rows) {
+      const row = options.replace ? { zoomUserIds: [], customerKeys: [], nameTokens: [], registrants: [], ...given } : given;
+      const absent = options.replace ? null : undefined;
+      const email = row.email === undefined ? absent : (protectEmail(row.email, options.privacy) ?? null);
+      const name = row.name === undefined ? absent : (protectName(row.name, options.privacy) ?? null);
       const { user, created } = await upsertUser(trx, { accountId: options.accountId, externalId: row.externalId, email, name }, now);
       if (created) result.created++;
       else result.updated++;

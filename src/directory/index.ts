@@ -24,5 +24,6 @@ export { learnRegistrants } from "./learn-registrants.js";
 export { userImportRowSchema, validateUserRows, UserImportError, type UserImportRow } from "./user-import-schema.js";
 export { readUserFile, parseUserCsv, parseUserJson, userCsvColumns } from "./read-user-file.js";
 export { importUsers, type ImportUsersOptions, type ImportUsersResult } from "./import-users.js";
-export { linkSessionManually, DirectoryError } from "./link-session.js";
+export { linkSessionManually, unlinkSessionManually, DirectoryError } from "./link-session.js";
+export { userView, usersPage, deleteUser, type UserView, type UserPage } from "./user-view.js";
 export { recordLink, forgetLink, type RecordLinkInput } from "./record-link.js";

@@ -40,3 +40,29 @@ export async function linkSessionManually(
     return reresolveLinks(trx, instance.account_id, [{ method: "manual", instanceUuid: input.instanceUuid, sessionKey: input.sessionKey, userId: user.externalId }]);
   });
 }
+
+/**
+ * Undoes {@link linkSessionManually}: removes the manual link of that session and marks the
+ * instance for re-resolution (the session resolves as its identifiers say, or stays unresolved).
+ * Throws {@link DirectoryError} when the instance is unknown or the session has no manual link.
+ *
+ * @example
+ * await unlinkSessionManually(db, { instanceUuid: "FaKe==", sessionKey: "00000000-…-0001" });
+ */
+export async function unlinkSessionManually(db: Kysely<Database>, input: { instanceUuid: string; sessionKey: string }): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const instance = await trx.selectFrom("instances").select(["account_id"]).where("instance_uuid", "=", input.instanceUuid).executeTakeFirst();
+    if (!instance) throw new DirectoryError(`--instance: no instance "${input.instanceUuid}" has been seen`);
+    const link = await trx
+      .selectFrom("directory_links as l")
+      .innerJoin("directory_users as u", "u.id", "l.user_id")
+      .select(["l.id", "l.account_id", "u.external_id"])
+      .where("l.method", "=", "manual")
+      .where("l.scope", "=", input.instanceUuid)
+      .where("l.value", "=", input.sessionKey)
+      .executeTakeFirst();
+    if (!link) throw new DirectoryError(`--session: session "${input.sessionKey}" of instance "${input.instanceUuid}" has no manual link`);
+    await trx.deleteFrom("directory_links").where("id", "=", link.id).execute();
+    return reresolveLinks(trx, instance.account_id, [{ method: "manual", instanceUuid: input.instanceUuid, sessionKey: input.sessionKey, userId: link.external_id }]);
+  });
+}

@@ -5,3 +5,4 @@ export { createMetrics, webhookOutcomes, type RollcallMetrics, type WebhookOutco
 export { metricsRoute } from "./metrics-route.js";
 export type { PrepareBodyForStorage } from "./prepare-body.js";
 export { webhookPath, webhookRoute, type WebhookRouteOptions } from "./webhook-route.js";
+export { hostedJoinRoute, hostedJoinPath, zoomSdkAssetsPath, type HostedJoinRouteOptions } from "./hosted-join-route.js";

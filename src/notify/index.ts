@@ -16,5 +16,4 @@ export { listDeadLetters, replayDeadLetters, type DeadLetter } from "./dead-lett
 export { nextAttemptDelayMs } from "./retry-schedule.js";
 export { createWebhookSender, type WebhookSender, type WebhookSenderOptions } from "./sender.js";
 export { createWebhookSenderWorker } from "./sender-worker.js";
-export { liveStreamRoute, livePath, type LiveStreamOptions } from "./live-stream.js";
-export { webhookEndpointRoutes, type EndpointRoutesOptions } from "./endpoint-routes.js";
+export { createLiveStreams, type LiveStreams, type LiveStreamsOptions } from "./live-stream.js";

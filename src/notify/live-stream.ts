@@ -1,61 +1,64 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
 import { attendanceReport } from "../reports/index.js";
-import type { RollcallDatabase } from "../store/index.js";
+import type { Database } from "../store/index.js";
 
-export interface LiveStreamOptions {
-  store: RollcallDatabase;
+export interface LiveStreamsOptions {
+  db: Kysely<Database>;
   policy?: StatusPolicy;
-  /** Runs before the stream opens (the API's bearer check); it may answer and stop the request. */
-  preHandler?: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   /** How often new events are looked for (default 250 ms). Events are read from the database, so every process streams every process's events. */
   pollMs?: number;
   /** A comment line this often keeps proxies from closing an idle stream (default 15 s). */
   heartbeatMs?: number;
 }
 
-/** The path of the live stream of one instance. */
-export const livePath = "/api/v1/instances/:uuid/live";
+/** The open live streams of one server. */
+export interface LiveStreams {
+  /**
+   * Answers `request` with the instance's Server-Sent Events. A new client gets the current
+   * attendance report first (`event: roster`), then every event of the instance as it is written
+   * (`event: attendee.joined`, …; `data` is the JSON body a webhook carries). Every message has an
+   * `id:`; a client that reconnects with `Last-Event-ID` gets exactly the events after that one.
+   * Resolves false (nothing sent) for an unknown instance, and throws `RangeError` for a
+   * `Last-Event-ID` that is not an event id.
+   */
+  open(instanceUuid: string, request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
+  /** Ends every open stream (before the server closes: open streams never go idle). */
+  closeAll(): void;
+}
 
 /**
- * `GET /api/v1/instances/{uuid}/live` as Server-Sent Events. A new client gets the current
- * attendance report first (`event: roster`), then every event of the instance as it is written
- * (`event: attendee.joined`, `attendee.left`, `attendance.updated`, `session.unresolved`,
- * `instance.*`; `data` is the same JSON body a webhook carries). Every message has an `id:`; a
- * client that reconnects with `Last-Event-ID` gets exactly the events after that one, so it misses
- * nothing. 404 for an unknown instance.
+ * The live streams behind `GET /api/v1/instances/{uuid}/live`.
  *
  * @example
- * await app.register(liveStreamRoute, { store, preHandler: requireApiKey });
+ * const streams = createLiveStreams({ db: store.db });
+ * if (!(await streams.open(uuid, request, reply))) reply.code(404).send(…);
  */
-export async function liveStreamRoute(app: FastifyInstance, options: LiveStreamOptions): Promise<void> {
+export function createLiveStreams(options: LiveStreamsOptions): LiveStreams {
   const pollMs = options.pollMs ?? 250;
   const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const db = options.db;
   const open = new Set<() => void>();
-  // Open streams never go idle: end them when the server closes, or shutdown would wait on them.
-  app.addHook("preClose", async () => {
-    for (const end of [...open]) end();
-  });
 
-  app.get<{ Params: { uuid: string }; Querystring: { lastEventId?: string } }>(
-    livePath,
-    options.preHandler ? { preHandler: options.preHandler } : {},
-    async (request, reply) => {
-      const db = options.store.db;
-      const uuid = request.params.uuid;
+  return {
+    closeAll() {
+      for (const end of [...open]) end();
+    },
+    async open(uuid, request, reply) {
       const header = request.headers["last-event-id"];
-      const resumeFrom = (Array.isArray(header) ? header[0] : header) ?? request.query.lastEventId;
+      const resumeFrom = Array.isArray(header) ? header[0] : header;
       let last: number;
       let roster: unknown;
       if (resumeFrom !== undefined && resumeFrom !== "") {
-        if (!/^\d+$/.test(resumeFrom)) return reply.code(400).send({ error: { code: "invalid_last_event_id", message: "Last-Event-ID: expected the id of an event this stream sent" } });
+        if (!/^\d{1,15}$/.test(resumeFrom)) throw new RangeError("last-event-id: expected the id of an event this stream sent");
         last = Number(resumeFrom);
       } else {
         // The newest id first, the roster after: an event in between is sent twice at worst, never missed.
         const newest = await db.selectFrom("notify_events").select((eb) => eb.fn.max<number>("id").as("id")).where("instance_uuid", "=", uuid).executeTakeFirst();
         last = Number(newest?.id ?? 0);
         roster = await attendanceReport(db, uuid, options.policy ? { policy: options.policy } : {});
-        if (roster === undefined && last === 0) return reply.code(404).send({ error: { code: "not_found", message: `instance: no instance "${uuid}"` } });
+        if (roster === undefined && last === 0) return false;
       }
 
       reply.hijack();
@@ -97,6 +100,7 @@ export async function liveStreamRoute(app: FastifyInstance, options: LiveStreamO
         }
       };
       await poll();
+      return true;
     },
-  );
+  };
 }

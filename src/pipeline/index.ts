@@ -6,4 +6,5 @@ export { InstanceCache, instanceKey, type CachedInstance } from "./instance-cach
 export { withWriteTransaction, lockInstances, tryLockInstance } from "./write-transaction.js";
 export { instancesAffectedByLinks, markInstancesForReprocessing, reresolveAccount, reresolveForLinks } from "../store/derived/index.js";
 export { reprocess, type ReprocessOptions, type ReprocessResult } from "./reprocess.js";
+export { settleInstances } from "./settle-instances.js";
 export { listParkedEvents, type ParkedEvent } from "./parked-events.js";

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import { isoTime } from "./iso-time.js";
 
@@ -13,6 +13,10 @@ export interface InstanceSummary {
   status: string;
   /** Participant sessions seen (resolved or not). */
   sessions: number;
+  /** Users with attendance in the instance. */
+  attendees: number;
+  /** Sessions no user was found for. */
+  unresolved: number;
 }
 
 export interface ListInstancesOptions {
@@ -21,7 +25,17 @@ export interface ListInstancesOptions {
   /** Only instances that started at or after / before these epoch-ms times. */
   from?: number;
   to?: number;
+  /** Only instances in this status (`live`, `ended`, `finalized`). */
+  status?: string;
   limit?: number;
+  /** Only instances after this one in the listing order (a cursor from {@link instanceCursor}). */
+  after?: InstanceCursor;
+}
+
+/** Where a page of {@link listInstances} ended: the last instance's sort time and uuid. */
+export interface InstanceCursor {
+  sortTime: number;
+  uuid: string;
 }
 
 /**
@@ -49,13 +63,34 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
         .whereRef("s.instance_uuid", "=", "i.instance_uuid")
         .select((c) => c.fn.countAll<number>().as("n"))
         .as("sessions"),
+      eb
+        .selectFrom("attendance as a")
+        .whereRef("a.account_id", "=", "i.account_id")
+        .whereRef("a.instance_uuid", "=", "i.instance_uuid")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .as("attendees"),
+      eb
+        .selectFrom("session_resolutions as r")
+        .whereRef("r.account_id", "=", "i.account_id")
+        .whereRef("r.instance_uuid", "=", "i.instance_uuid")
+        .where("r.user_id", "is", null)
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .as("unresolved"),
     ]);
+  // The listing order: start time (or first event), newest first; 0 for neither, last.
+  const sortTime = sql<number>`coalesce(i.start_time, i.span_from, 0)`;
   if (options.meetingId !== undefined) query = query.where("i.meeting_id", "=", options.meetingId);
   if (options.accountId !== undefined) query = query.where("i.account_id", "=", options.accountId);
   if (options.from !== undefined) query = query.where((eb) => eb(eb.fn.coalesce("i.start_time", "i.span_from"), ">=", options.from!));
   if (options.to !== undefined) query = query.where((eb) => eb(eb.fn.coalesce("i.start_time", "i.span_from"), "<", options.to!));
+  if (options.status !== undefined) query = query.where("i.status", "=", options.status);
+  const after = options.after;
+  if (after !== undefined) {
+    // Newest first, then by uuid: "after" is an older start, or the same start and a later uuid.
+    query = query.where((eb) => eb.or([eb(sortTime, "<", after.sortTime), eb.and([eb(sortTime, "=", after.sortTime), eb("i.instance_uuid", ">", after.uuid)])]));
+  }
   const rows = await query
-    .orderBy((eb) => eb.fn.coalesce("i.start_time", "i.span_from"), "desc")
+    .orderBy(sortTime, "desc")
     .orderBy("i.instance_uuid")
     .limit(options.limit ?? 1000)
     .execute();
@@ -68,6 +103,12 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
     endTime: isoTime(r.end_time),
     status: r.status,
     sessions: Number(r.sessions ?? 0),
+    attendees: Number(r.attendees ?? 0),
+    unresolved: Number(r.unresolved ?? 0),
   }));
 }
 
+/** The cursor that continues a listing after this instance. */
+export function instanceCursor(instance: InstanceSummary): InstanceCursor {
+  return { sortTime: instance.startTime === null ? 0 : Date.parse(instance.startTime), uuid: instance.uuid };
+}

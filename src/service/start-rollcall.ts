@@ -2,13 +2,17 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { pino, type Logger } from "pino";
-import { ensureGeneratedSecret, webhookSecretFile, type Config } from "../config/index.js";
+import { ensureGeneratedSecret, joinTokenSecretFile, webhookSecretFile, type Config } from "../config/index.js";
+import { guardApiScope, registerApi, type ApiDeps, type ApiRouteGroup } from "../http/api/index.js";
 import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "../http/index.js";
+import { createPipeline, settleInstances, type Pipeline } from "../pipeline/index.js";
 import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "../store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../store/index.js";
 import { createBodyPreparer, privacySettingsFromConfig } from "../zoom/privacy/index.js";
 import { createWebhookVerifier, webhookSecretsFrom } from "../zoom/webhook/index.js";
 import type { Worker, WorkerContext } from "../runtime/index.js";
+import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
+import { meetingSdkFromConfig, zoomApiFromConfig } from "./zoom-from-config.js";
 
 export type { Worker, WorkerContext } from "../runtime/index.js";
 
@@ -23,8 +27,10 @@ export interface StartRollcallOptions {
    * the raw body.
    */
   prepareBodyForStorage?: PrepareBodyForStorage;
-  /** More routes (API, dashboard), registered before the app listens. */
+  /** More routes (dashboard pages), registered before the app listens (and before the API). */
   routes?: Array<(app: FastifyInstance, context: WorkerContext) => void | Promise<void>>;
+  /** More `/api/v1` route groups (authenticated, rate limited, in the OpenAPI document), after Rollcall's own. */
+  apiRoutes?: ApiRouteGroup[];
   /** Stop gracefully on SIGTERM and SIGINT (default true). */
   handleSignals?: boolean;
   /** Where the one-time secret announcement and the listening line go (default: stdout, not the log). */
@@ -96,10 +102,13 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
   });
   const context: WorkerContext = { config, store, inbox, logger, metrics };
+  // Before any other route: nothing may answer under /api without a key.
+  guardApiScope(app);
 
   let address: string;
   try {
     for (const route of options.routes ?? []) await route(app, context);
+    await registerApi(app, apiDeps(config, store), { groups: options.apiRoutes ?? [] });
     for (const worker of options.workers ?? []) {
       await worker.start(context);
       workers.push(worker);
@@ -138,6 +147,25 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     process.on("SIGINT", onSignal);
   }
   return { url, port, app, store, inbox, metrics, logger, stop, stopped };
+}
+
+/** What the API works with: the database, Zoom and Meeting SDK clients (or why not), the join-token key. */
+function apiDeps(config: Config, store: RollcallDatabase): ApiDeps {
+  const zoom = zoomApiFromConfig(config);
+  const sdk = meetingSdkFromConfig(config);
+  let pipeline: Pipeline | undefined;
+  return {
+    db: store.db,
+    config,
+    // A manual link answers with attendance that already counts it.
+    settle: async (instanceUuids) => {
+      pipeline ??= createPipeline(store, pipelineOptionsFromConfig(config));
+      await settleInstances(store, pipeline, instanceUuids);
+    },
+    zoom: zoom.ok ? { ok: true, client: zoom.client } : { ok: false, message: zoom.error.message },
+    sdk: sdk.ok ? { ok: true, credentials: sdk.credentials } : { ok: false, message: sdk.error.message },
+    joinTokenSecret: config.joinTokenSecret ?? ensureGeneratedSecret(config.dataDir, joinTokenSecretFile, 32).value,
+  };
 }
 
 /** With no secret configured at all, the one generated into the data directory (created on first start). */

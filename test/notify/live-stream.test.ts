@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { EventSource } from "eventsource";
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEFAULT_ACCOUNT, importUsers } from "../../src/directory/index.js";
-import { liveStreamRoute, notifyEventTypes } from "../../src/notify/index.js";
+import { createApiKey } from "../../src/api-keys/index.js";
+import { notifyEventTypes } from "../../src/notify/index.js";
 import type { RunningRollcall } from "../../src/service/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { postSigned, zoomMeeting } from "../pipeline/support/zoom-webhooks.js";
@@ -17,13 +17,6 @@ const uuid = "LiveUuid00000000000001==";
 const meeting = zoomMeeting({ accountId: "acct-live", uuid, id: "81234567891", topic: "Live", hostId: "HOST01", start });
 const dana = { user_name: "Dana", participant_uuid: "PU-DANA", user_id: "16778240", customer_key: "cust-123" };
 const lee = { user_name: "Lee", participant_uuid: "PU-LEE", user_id: "16778241", customer_key: "cust-456" };
-const apiKey = "test-api-key";
-
-/** The minimal bearer check the test registers the route behind (the API's own auth replaces it). */
-async function requireKey(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  if (request.headers.authorization !== `Bearer ${apiKey}`) return reply.code(401).send({ error: { code: "unauthorized", message: "authorization: expected a Bearer API key" } });
-  return undefined;
-}
 
 interface Received {
   id: string;
@@ -33,15 +26,13 @@ interface Received {
 
 eachDatabase("live stream (SSE)", (database) => {
   let rollcall: RunningRollcall;
+  let apiKey: string;
   const liveRequests: IncomingMessage[] = [];
   const liveSockets = new Set<Socket>();
 
   beforeAll(async () => {
-    ({ rollcall } = await startNotifyService(database().url, {}, [
-      async (app, context) => {
-        await app.register(liveStreamRoute, { store: context.store, preHandler: requireKey, pollMs: 50 });
-      },
-    ]));
+    ({ rollcall } = await startNotifyService(database().url));
+    apiKey = (await createApiKey(rollcall.store.db, { name: "live-test", scope: "read" })).key;
     // The sockets of open streams (a refused request's socket goes back to the client's pool).
     rollcall.app.server.on("request", (request: IncomingMessage, response: ServerResponse) => {
       if (request.url?.endsWith("/live")) {

@@ -3,6 +3,7 @@ import { registerAttendanceCommand } from "./attendance.js";
 import { registerEmulatorCommand } from "./emulator.js";
 import { registerExportCommand } from "./export.js";
 import { registerInstancesCommand } from "./instances.js";
+import { registerKeysCommand } from "./keys.js";
 import { registerLinksCommand } from "./links.js";
 import { registerLinksIssueCommand } from "./links-issue.js";
 import { registerMigrateCommand } from "./migrate.js";
@@ -23,6 +24,7 @@ export const commands: RegisterCommand[] = [
   registerEmulatorCommand,
   registerSimulateCommand,
   registerUsersCommand,
+  registerKeysCommand,
   registerLinksCommand,
   // After registerLinksCommand: adds `issue` to its `links` command.
   registerLinksIssueCommand,

@@ -3,6 +3,7 @@ import { derivedMigration } from "./0002-derived.js";
 import { directoryMigration } from "./0003-directory.js";
 import { reconcileMigration } from "./0004-reconcile.js";
 import { derivedFillfactorMigration } from "./0005-derived-fillfactor.js";
+import { apiKeysMigration } from "./0006-api-keys.js";
 import { notifyMigration } from "./0007-notify.js";
 import type { RollcallMigration } from "./migration.js";
 
@@ -16,5 +17,6 @@ export const migrations: Record<string, RollcallMigration> = {
   "0003-directory": directoryMigration,
   "0004-reconcile": reconcileMigration,
   "0005-derived-fillfactor": derivedFillfactorMigration,
+  "0006-api-keys": apiKeysMigration,
   "0007-notify": notifyMigration,
 };

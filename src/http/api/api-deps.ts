@@ -1,0 +1,24 @@
+import type { Kysely } from "kysely";
+import type { Config } from "../../config/index.js";
+import type { Database } from "../../store/index.js";
+import type { ZoomApiClient } from "../../zoom/api/index.js";
+import type { MeetingSdkCredentials } from "../../zoom/sdk/sdk-credentials.js";
+
+/** What the API's route groups work with; built by the composition root (`src/service`). */
+export interface ApiDeps {
+  db: Kysely<Database>;
+  config: Config;
+  /**
+   * Brings derived attendance up to date now (the pipeline run until idle), so that a manual link
+   * shows in attendance by the time its answer arrives. Absent: the pipeline worker catches up
+   * within its poll interval.
+   */
+  settle?: (instanceUuids: string[]) => Promise<void>;
+  /** Zoom's REST client for registrant join links, or why there is none. */
+  zoom: { ok: true; client: ZoomApiClient } | { ok: false; message: string };
+  /** Meeting SDK credentials for SDK join links, or why there are none. */
+  sdk: { ok: true; credentials: MeetingSdkCredentials } | { ok: false; message: string };
+  /** HMAC key of hosted-join tokens (`ROLLCALL_JOIN_TOKEN_SECRET` or the generated one). */
+  joinTokenSecret: string;
+  now?: () => number;
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/**
+ * Schemas several route groups share: pagination, path parameters and the attendance shapes
+ * (which mirror `src/reports` exactly; the API test compares them with the CLI's JSON).
+ */
+
+/** `?limit=&cursor=`: pages of at most 500 (default 100). */
+export const pageQuery = z.object({
+  limit: z.coerce.number({ error: "expected a whole number from 1 to 500" }).int({ error: "expected a whole number from 1 to 500" }).min(1).max(500).default(100).describe("Items per page (1–500, default 100)."),
+  cursor: z.string().min(1).optional().describe("`nextCursor` of the previous page."),
+});
+
+export const externalIdParam = z.string().min(1, { error: "expected the app's non-empty id of the user" }).max(256).describe("The app's own id of the user.");
+
+/** An instance uuid, as it arrives after the one URL-decoding of the path (it may hold `/`, `+`, `=`). */
+export const instanceUuidParam = z.string().min(1, { error: "expected an instance uuid (URL-encoded once)" }).max(256).describe("Instance uuid (`payload.object.uuid`), URL-encoded once.");
+
+export const meetingIdParam = z
+  .string()
+  .regex(/^\d{9,12}$/, { error: "expected a meeting number (9 to 12 digits)" })
+  .describe("Zoom meeting number.");
+
+/** ISO-8601 date or time in a query string → epoch ms. */
+export const isoDate = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), { error: "expected an ISO-8601 date or time, e.g. 2026-11-30 or 2026-11-30T09:00:00Z" })
+  .transform((v) => Date.parse(v));
+
+export const attendanceStatusSchema = z.enum(["present", "late", "left_early", "partial", "absent"]);
+
+export const instanceSchema = z.object({
+  uuid: z.string(),
+  meetingId: z.string(),
+  topic: z.string().nullable(),
+  startTime: z.string().nullable(),
+  endTime: z.string().nullable(),
+  status: z.string().describe("`live`, `ended` or `finalized` (reconciled with Zoom's report)."),
+});
+
+export const attendeeSchema = z.object({
+  externalId: z.string(),
+  status: attendanceStatusSchema,
+  attendedSeconds: z.number(),
+  firstJoin: z.string().nullable(),
+  lastLeave: z.string().nullable(),
+  sessions: z.number(),
+  resolvedBy: z.string().nullable().describe("customer_key, registrant_id, zoom_user_id, email, name_token, manual or report."),
+  confidence: z.number().nullable(),
+  closedByMeetingEnd: z.boolean(),
+});
+
+export const attendanceReportSchema = z.object({
+  instance: instanceSchema,
+  attendees: z.array(attendeeSchema),
+  unresolved: z.array(z.object({ sessionKey: z.string(), userName: z.string().nullable(), attendedSeconds: z.number(), reason: z.string() })),
+});

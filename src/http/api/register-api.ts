@@ -1,0 +1,114 @@
+import { createRequire } from "node:module";
+import rateLimit from "@fastify/rate-limit";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import type { FastifyInstance } from "fastify";
+import type { z } from "zod";
+import { hostedJoinRoute } from "../hosted-join-route.js";
+import { authenticateApiKey } from "./api-auth.js";
+import type { ApiDeps } from "./api-deps.js";
+import { ApiError, errorBody, handleApiError } from "./api-error.js";
+import { createApiRouter, type ApiRouteGroup, type ApiRouteSpec } from "./api-route.js";
+import { instancesRoutes } from "./instances-routes.js";
+import { joinLinksRoutes } from "./join-links-routes.js";
+import { meetingsRoutes } from "./meetings-routes.js";
+import { openApiDocument } from "./openapi-document.js";
+import { usersRoutes } from "./users-routes.js";
+import { liveRoutes } from "./live-routes.js";
+import { webhookEndpointsRoutes } from "./webhook-endpoints-routes.js";
+
+/** Per app: the routes registered inside the authenticated `/api` scope. */
+const scopedRoutes = new WeakMap<FastifyInstance, Set<string>>();
+
+/**
+ * Makes the app refuse to start (at `ready`) when a route under `/api` was registered outside the
+ * authenticated scope of {@link registerApi}: such a route would answer without a key. Call it
+ * right after creating the app, before anything else adds routes; `registerApi` calls it too
+ * (idempotent) for apps that did not.
+ *
+ * @returns the set `registerApi` fills with the routes of its scope.
+ */
+export function guardApiScope(app: FastifyInstance): Set<string> {
+  const known = scopedRoutes.get(app);
+  if (known) return known;
+  const inScope = new Set<string>();
+  scopedRoutes.set(app, inScope);
+  const everywhere: string[] = [];
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api")) everywhere.push(`${String(route.method)} ${route.url}`);
+  });
+  app.addHook("onReady", async () => {
+    const outside = everywhere.filter((r) => !inScope.has(r));
+    if (outside.length > 0) throw new Error(`routes under /api registered outside the authenticated API scope (use registerApi's groups): ${outside.join(", ")}`);
+  });
+  return inScope;
+}
+
+/** Rollcall's own route groups, one file each. Other modules add theirs through `registerApi`'s `groups`. */
+export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, meetingsRoutes, joinLinksRoutes, webhookEndpointsRoutes, liveRoutes];
+
+/** Paths of the public documentation. */
+export const openApiPath = "/openapi.json";
+export const docsPath = "/docs";
+
+export interface RegisterApiOptions {
+  /** Route groups added after Rollcall's own (the dashboard's, outbound webhooks'). */
+  groups?: readonly ApiRouteGroup[];
+}
+
+const packageVersion = (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
+
+/**
+ * Adds the HTTP API to the app: every route under `/api` authenticated by a bearer API key
+ * (401 without a valid one, 403 for a read-only key on a write), rate limited per key (429 with
+ * `retry-after`), answering errors in one shape; the public `GET /openapi.json` generated from the
+ * routes' zod schemas and the rendered reference at `/docs` (assets served locally); and the hosted
+ * join `GET /join/{token}`. Fails at startup if any `/api` route was registered outside this scope
+ * (it would bypass authentication).
+ *
+ * @example
+ * await registerApi(app, { db, config, zoom, sdk, joinTokenSecret }, { groups: [webhookEndpointRoutes] });
+ */
+export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: RegisterApiOptions = {}): Promise<{ specs: ReadonlyArray<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>> }> {
+  const specs: Array<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>> = [];
+  const inScope = guardApiScope(app);
+
+  await app.register(
+    async (scope) => {
+      scope.addHook("onRoute", (route) => {
+        inScope.add(`${String(route.method)} ${route.url}`);
+      });
+      scope.setErrorHandler(handleApiError);
+      scope.addHook("onRequest", authenticateApiKey(deps.db));
+      await scope.register(rateLimit, {
+        global: true,
+        // After authentication (onRequest), so the limit is per key rather than per address.
+        hook: "preHandler",
+        max: deps.config.apiRateLimitPerMinute,
+        timeWindow: 60_000,
+        keyGenerator: (request) => (request.apiKey ? `key:${request.apiKey.id}` : `ip:${request.ip}`),
+        errorResponseBuilder: (_request, context) => new ApiError(429, "rate_limited", `rate limit: at most ${context.max} requests per minute per API key; retry in ${context.after}`),
+      });
+      scope.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string", bodyLimit: 16 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+      scope.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody("not_found", `path: no route ${request.method} ${request.url.split("?")[0]}`)));
+      const router = createApiRouter(scope, deps, specs);
+      for (const group of [...apiRouteGroups, ...(options.groups ?? [])]) group(router);
+    },
+    { prefix: "/api" },
+  );
+
+  const document = openApiDocument(specs, { version: packageVersion, ...(deps.config.publicUrl ? { serverUrl: deps.config.publicUrl } : {}) });
+  app.get(openApiPath, async () => document);
+  await app.register(fastifySwagger, { mode: "static", specification: { document: document as never } });
+  await app.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { docExpansion: "list", deepLinking: true }, staticCSP: true });
+
+  await app.register(hostedJoinRoute, {
+    db: deps.db,
+    joinTokenSecret: deps.joinTokenSecret,
+    namesReadable: deps.config.privacy === "store",
+    ...(deps.sdk.ok ? { sdk: deps.sdk.credentials } : {}),
+    ...(deps.zoom.ok ? { zoom: deps.zoom.client } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  return { specs };
+}

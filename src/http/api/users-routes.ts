@@ -1,0 +1,210 @@
+import { z } from "zod";
+import {
+  DEFAULT_ACCOUNT,
+  deleteUser,
+  importUsers,
+  parseUserCsv,
+  userImportRowSchema,
+  userView,
+  usersPage,
+  UserImportError,
+  validateUserRows,
+  type UserImportRow,
+} from "../../directory/index.js";
+import { userAttendance } from "../../reports/index.js";
+import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
+import { ApiError } from "./api-error.js";
+import { notFound, type ApiRouteGroup } from "./api-route.js";
+import { attendanceStatusSchema, externalIdParam, instanceSchema, isoDate, meetingIdParam, pageQuery } from "./api-schemas.js";
+
+const userSchema = z.object({
+  externalId: z.string(),
+  email: z.string().nullable().describe("As the privacy mode kept it (a hash under `hash`, null under `drop`)."),
+  name: z.string().nullable(),
+  zoomUserIds: z.array(z.string()),
+  customerKeys: z.array(z.string()),
+  nameTokens: z.array(z.string()),
+  registrants: z.array(z.object({ meetingId: z.string(), registrantId: z.string() })),
+  manualSessions: z.array(z.object({ instanceUuid: z.string(), sessionKey: z.string() })).describe("Sessions linked to this user by hand."),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const importSummarySchema = z.object({
+  created: z.number(),
+  updated: z.number(),
+  linksAdded: z.number(),
+  linksRemoved: z.number(),
+  reresolvedInstances: z.array(z.string()).describe("Instances marked for re-resolution because the changed links may change them."),
+});
+
+/** The fields of a `rollcall users import` row, without `externalId` (it is in the path). */
+const userBody = userImportRowSchema.omit({ externalId: true });
+
+const userPath = z.object({ externalId: externalIdParam });
+
+/**
+ * `/api/v1/users`: the app's users in the default account (`*`), the same functions as
+ * `rollcall users` (import rows, upsert, re-resolution of what changed links affect).
+ */
+export const usersRoutes: ApiRouteGroup = (api) => {
+  const { db, config } = api.deps;
+  const privacy = () => privacySettingsFromConfig(config);
+
+  api.route(
+    {
+      method: "GET",
+      path: "/users",
+      summary: "List users",
+      description: "Users by `externalId`, a page at a time; follow `nextCursor` until it is null.",
+      tags: ["users"],
+      query: pageQuery,
+      responses: { 200: { description: "A page of users.", schema: z.object({ data: z.array(userSchema), nextCursor: z.string().nullable() }) } },
+    },
+    async ({ query }) => {
+      const page = await usersPage(db, DEFAULT_ACCOUNT, { limit: query.limit, ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor) } : {}) });
+      return { data: page.data, nextCursor: page.nextCursor === null ? null : encodeCursor(page.nextCursor) };
+    },
+  );
+
+  api.route(
+    {
+      method: "PUT",
+      path: "/users/{externalId}",
+      summary: "Create or replace a user",
+      description:
+        "The fields of a `rollcall users import` row without `externalId`. Replaces: a field left out clears what the last import or PUT set " +
+        "(links learned from registrations, issued join links and manual links stay). Instances the changed links may change are re-resolved.",
+      tags: ["users"],
+      params: userPath,
+      body: userBody,
+      responses: { 200: { description: "Replaced.", schema: userSchema }, 201: { description: "Created.", schema: userSchema } },
+    },
+    async ({ params, body, reply }) => {
+      const row = { ...body, externalId: params.externalId } as UserImportRow;
+      const result = await importUsers(db, [row], { accountId: DEFAULT_ACCOUNT, privacy: privacy(), replace: true });
+      reply.code(result.created > 0 ? 201 : 200);
+      return userView(db, DEFAULT_ACCOUNT, params.externalId);
+    },
+  );
+
+  api.route(
+    {
+      method: "GET",
+      path: "/users/{externalId}",
+      summary: "Get a user",
+      tags: ["users"],
+      params: userPath,
+      responses: { 200: { description: "The user with every identifier that recognises them.", schema: userSchema }, 404: { description: "No such user." } },
+    },
+    async ({ params }) => {
+      const user = await userView(db, DEFAULT_ACCOUNT, params.externalId);
+      if (!user) throw notFound("externalId", `no user "${params.externalId}"`);
+      return user;
+    },
+  );
+
+  api.route(
+    {
+      method: "DELETE",
+      path: "/users/{externalId}",
+      summary: "Delete a user",
+      description: "Removes the user and their links; instances they were resolved in are re-resolved.",
+      tags: ["users"],
+      params: userPath,
+      responses: { 204: { description: "Deleted." }, 404: { description: "No such user." } },
+    },
+    async ({ params, reply }) => {
+      if (!(await deleteUser(db, DEFAULT_ACCOUNT, params.externalId))) throw notFound("externalId", `no user "${params.externalId}"`);
+      return reply.code(204).send();
+    },
+  );
+
+  api.route(
+    {
+      method: "POST",
+      path: "/users/import",
+      summary: "Import users",
+      description: "A JSON array of `rollcall users import` rows, or the same CSV (`Content-Type: text/csv`). Upserts by `externalId`; absent fields are kept.",
+      tags: ["users"],
+      body: z.array(userImportRowSchema).or(z.string()),
+      bodyAlternatives: { "text/csv": "The CSV `rollcall users import` reads (externalId,email,name,zoomUserIds,customerKeys,nameTokens,registrants)." },
+      responses: { 200: { description: "What the import changed.", schema: importSummarySchema } },
+    },
+    async ({ request }) => {
+      let rows: UserImportRow[];
+      try {
+        rows = typeof request.body === "string" ? parseUserCsv(request.body, "body") : validateUserRows(request.body, "body");
+      } catch (error) {
+        if (error instanceof UserImportError) {
+          const details = error.issues.map((issue) => {
+            const colon = issue.indexOf(": ");
+            return { path: colon > 0 ? issue.slice(0, colon) : "body", message: colon > 0 ? issue.slice(colon + 2) : issue };
+          });
+          throw new ApiError(400, "invalid_request", error.issues[0] ?? error.message, details);
+        }
+        throw error;
+      }
+      return importUsers(db, rows, { accountId: DEFAULT_ACCOUNT, privacy: privacy() });
+    },
+  );
+
+  api.route(
+    {
+      method: "GET",
+      path: "/users/{externalId}/attendance",
+      summary: "A user's attendance across instances",
+      description: "Every instance the user attended, newest first, with the same status and figures as each instance's attendance.",
+      tags: ["users", "attendance"],
+      params: userPath,
+      query: z.object({ meetingId: meetingIdParam.optional(), from: isoDate.optional().describe("Instances that started at or after."), to: isoDate.optional().describe("Instances that started before.") }),
+      responses: {
+        200: {
+          description: "The user's attendance.",
+          schema: z.object({
+            externalId: z.string(),
+            totalSeconds: z.number(),
+            instances: z.array(
+              z.object({
+                instance: instanceSchema,
+                status: attendanceStatusSchema,
+                attendedSeconds: z.number(),
+                firstJoin: z.string().nullable(),
+                lastLeave: z.string().nullable(),
+                sessions: z.number(),
+                resolvedBy: z.string(),
+                confidence: z.number(),
+                closedByMeetingEnd: z.boolean(),
+              }),
+            ),
+          }),
+        },
+        404: { description: "No such user, and no attendance under that id." },
+      },
+    },
+    async ({ params, query }) => {
+      const result = await userAttendance(db, params.externalId, {
+        policy: config.statusPolicy,
+        ...(query.meetingId !== undefined ? { meetingId: query.meetingId } : {}),
+        ...(query.from !== undefined ? { from: query.from } : {}),
+        ...(query.to !== undefined ? { to: query.to } : {}),
+      });
+      if (result.instances.length === 0 && !(await userView(db, DEFAULT_ACCOUNT, params.externalId))) throw notFound("externalId", `no user "${params.externalId}"`);
+      return result;
+    },
+  );
+};
+
+function encodeCursor(externalId: string): string {
+  return Buffer.from(JSON.stringify({ after: externalId }), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { after?: unknown };
+    if (typeof parsed.after === "string") return parsed.after;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ApiError(400, "invalid_request", "query.cursor: expected the nextCursor of a previous page", [{ path: "query.cursor", message: "expected the nextCursor of a previous page" }]);
+}
