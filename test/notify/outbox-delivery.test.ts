@@ -98,7 +98,8 @@ eachDatabase("outbox", (database) => {
       return 204;
     };
     await record(store, [...Array.from({ length: 5 }, (_, i) => joinedEvent("I-slow", i)), ...Array.from({ length: 5 }, (_, i) => joinedEvent("I-fast", i))]);
-    const sender = createWebhookSender(store, { retrySeconds: [0, 0.5], timeoutMs: 2000, allowPrivate: true, pollMs: 20 });
+    // A long retry wait (2.4 s at least) so the other instance's five deliveries surely fit before it.
+    const sender = createWebhookSender(store, { retrySeconds: [0, 3], timeoutMs: 2000, allowPrivate: true, pollMs: 20 });
     sender.start();
     await sender.drained(10_000);
     await sender.stop();
@@ -144,14 +145,14 @@ describe.runIf(postgresAvailable)("outbox on PostgreSQL with several senders", (
     // One attempt per message: no message was claimed by both senders.
     const attempts = await stores[0]!.db.selectFrom("webhook_attempts").select("id").execute();
     expect(attempts).toHaveLength(300);
-  });
+  }, 120_000);
 
   it("a sender killed mid-delivery: another delivers the message again after the lease, with the same webhook-id", async () => {
     receiver.deliveries.length = 0;
     receiver.respond = () => "hang";
     await record(stores[0]!, [joinedEvent("I-crash", 1)]);
     const child = spawn(process.execPath, ["--import", "tsx", "test/notify/support/sender-process.ts", database.url, "1500"], { stdio: ["ignore", "pipe", "inherit"] });
-    await eventually(() => receiver.deliveries.length === 1, 20_000, "the child's request");
+    await eventually(() => receiver.deliveries.length === 1, 90_000, "the child's request"); // tsx start-up: slow on a busy machine
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
     receiver.respond = () => 204;
@@ -162,5 +163,5 @@ describe.runIf(postgresAvailable)("outbox on PostgreSQL with several senders", (
     expect(receiver.deliveries).toHaveLength(2);
     expect(receiver.deliveries[1]!.id).toBe(receiver.deliveries[0]!.id);
     expect(receiver.deliveries[1]!.answered).toBe(204);
-  });
+  }, 150_000);
 });

@@ -27,7 +27,7 @@ export async function startNotifyService(
       dataDir: mkdtempSync(join(tmpdir(), "rollcall-notify-")),
       logLevel: (process.env["ROLLCALL_TEST_LOG"] ?? "silent") as "silent",
       webhookAllowPrivate: true,
-      webhookRetrySeconds: [0, 0.3, 0.3, 0.6, 1],
+      webhookRetrySeconds: [0, 0.5, 1, 2, 4],
       webhookTimeoutSeconds: 2,
       ...overrides,
     },
