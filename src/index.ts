@@ -18,7 +18,7 @@ import { privacySettingsFromConfig } from "./zoom/privacy/index.js";
 export interface CreateRollcallOptions extends Omit<StartRollcallOptions, "workers"> {
   /** Config keys (see `src/config/config-schema.ts`); they win over the environment. */
   config?: ConfigInput;
-  /** The environment to read (default `process.env`); pass `{}` to ignore it. */
+  /** The environment to read (default: the process's, as `rollcall serve` reads it); pass `{}` to ignore it. */
   env?: NodeJS.ProcessEnv;
   /** Run the pipeline and reconciliation workers (default true), as `rollcall serve` does. */
   workers?: boolean;
@@ -45,7 +45,7 @@ export interface EmbeddedRollcall extends RunningRollcall {
  * are left to the host app unless `handleSignals: true`.
  */
 export async function createRollcall(options: CreateRollcallOptions = {}): Promise<EmbeddedRollcall> {
-  const config = loadConfig({ env: options.env ?? process.env, overrides: options.config ?? {} });
+  const config = loadConfig({ ...(options.env !== undefined ? { env: options.env } : {}), overrides: options.config ?? {} });
   const { config: _config, env: _env, workers, ...start } = options;
   const running = await startRollcall(config, {
     handleSignals: false,
@@ -56,7 +56,7 @@ export async function createRollcall(options: CreateRollcallOptions = {}): Promi
   const privacy = privacySettingsFromConfig(config);
   return Object.assign(running, {
     config,
-    importUsers: async (rows: unknown[], o: { accountId?: string } = {}) => importUsers(db, validateUserRows(rows, "users"), { accountId: o.accountId ?? "*", privacy }),
+    importUsers: async (rows: unknown[], o: { accountId?: string } = {}) => importUsers(running.store, validateUserRows(rows, "users"), { accountId: o.accountId ?? "*", privacy }),
     linkSession: async (input: { instanceUuid: string; sessionKey: string; externalId: string }) => {
       await linkSessionManually(db, input);
     },

@@ -9,21 +9,20 @@
  *   BENCH_PARTICIPANTS=2000 npm run bench:pipeline
  *   BENCH_DIALECTS=postgres npm run bench:pipeline
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { loadConfig } from "../../src/config/index.js";
 import type { Link } from "../../src/core/index.js";
 import { createPipelineWorker } from "../../src/pipeline/index.js";
 import { startRollcall, type Worker } from "../../src/service/start-rollcall.js";
 import { openDatabase } from "../../src/store/index.js";
 import { postAll } from "../../test/pipeline/support/zoom-webhooks.js";
+import { withBenchDatabase } from "../support/bench-database.js";
 import { webinarStream } from "./webinar-stream.js";
 
 const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 10_000);
 const secret = "bench-pipeline-secret";
-const pgAdmin = process.env["DATABASE_URL"]?.startsWith("postgres") ? process.env["DATABASE_URL"] : "postgres://postgres@127.0.0.1:5432/postgres";
 
 interface Figures {
   events: number;
@@ -35,38 +34,6 @@ interface Figures {
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
-}
-
-async function withDatabase<T>(dialect: "sqlite" | "postgres", fn: (url: string) => Promise<T>): Promise<T> {
-  if (dialect === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "rollcall-bench-"));
-    try {
-      return await fn(`sqlite:${join(dir, "rollcall.db")}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const name = `rollcall_bench_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-  await adminQuery(`create database ${name}`);
-  const url = new URL(pgAdmin);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString());
-  } finally {
-    await adminQuery(`drop database if exists ${name} with (force)`);
-  }
-}
-
-/** One short admin connection per statement: a long-idle one may be cut by the server. */
-async function adminQuery(text: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  admin.on("error", () => {});
-  await admin.connect();
-  try {
-    await admin.query(text);
-  } finally {
-    await admin.end().catch(() => {});
-  }
 }
 
 async function serve(url: string, workers: Worker[]) {
@@ -82,7 +49,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function measure(dialect: "sqlite" | "postgres", bodies: unknown[], links: Link[]): Promise<Figures> {
-  const baseline = await withDatabase(dialect, async (url) => {
+  const baseline = await withBenchDatabase(dialect, async (url) => {
     const service = await serve(url, []);
     try {
       const t = performance.now();
@@ -92,7 +59,7 @@ async function measure(dialect: "sqlite" | "postgres", bodies: unknown[], links:
       await service.stop(); // before the database is dropped, also on failure
     }
   });
-  return withDatabase(dialect, async (url) => {
+  return withBenchDatabase(dialect, async (url) => {
     const worker = createPipelineWorker({ pipeline: { loadLinks: async () => links } });
     const service = await serve(url, [worker]);
     let postSeconds: number;

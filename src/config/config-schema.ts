@@ -39,6 +39,43 @@ export const statusPolicySchema = z.strictObject({
 });
 export type StatusPolicy = z.output<typeof statusPolicySchema>;
 
+const seconds = z.coerce.number({ error: "expected a number of seconds" }).nonnegative({ error: "expected zero or more seconds" });
+
+/**
+ * When reconciliation with Zoom's reports runs (`ROLLCALL_RECONCILE_*_SECONDS`); turned into
+ * milliseconds, with their floors, by `reconcileSettingsFromConfig`.
+ */
+export const reconcileTimingSchema = z.object({
+  /** Wait after the meeting's end before the first fetch (Zoom needs a few minutes to build reports). */
+  delaySeconds: seconds.default(5 * 60),
+  /** First wait after Zoom says "not ready"; doubled on every further "not ready". */
+  retrySeconds: seconds.default(60),
+  /** Give up when the report is still not ready this long after the first attempt was due. */
+  deadlineSeconds: seconds.default(24 * 3600),
+  /** A live instance whose latest event is older than this is reconciled too (its meeting.ended may be lost). */
+  idleSeconds: seconds.default(12 * 3600),
+});
+export type ReconcileTiming = z.output<typeof reconcileTimingSchema>;
+
+/** Zoom's public endpoints, the defaults of `ZOOM_API_BASE_URL` and `ZOOM_OAUTH_URL`. */
+export const DEFAULT_API_BASE_URL = "https://api.zoom.us/v2";
+export const DEFAULT_OAUTH_URL = "https://zoom.us";
+
+/** An http(s) URL, without trailing slashes (paths are appended to it). */
+const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).transform((url) => url.replace(/\/+$/, ""));
+
+/** Zoom app credentials and endpoints (`ZOOM_*`). */
+export const zoomSettingsSchema = z.object({
+  accountId: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  sdkKey: z.string().min(1).optional(),
+  sdkSecret: z.string().min(1).optional(),
+  apiBaseUrl: httpUrl.default(DEFAULT_API_BASE_URL),
+  oauthUrl: httpUrl.default(DEFAULT_OAUTH_URL),
+});
+export type ZoomSettings = z.output<typeof zoomSettingsSchema>;
+
 /**
  * Everything Rollcall can be told, after defaults. Environment variables (design.md "Contract")
  * map onto these keys in `load-config.ts`; flags and a config file override them.
@@ -101,17 +138,10 @@ export const configSchema = z.object({
   /** How long one delivery may take before it counts as failed. */
   webhookTimeoutSeconds: z.coerce.number().positive().max(300).default(10),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  zoom: z
-    .object({
-      accountId: z.string().min(1).optional(),
-      clientId: z.string().min(1).optional(),
-      clientSecret: z.string().min(1).optional(),
-      sdkKey: z.string().min(1).optional(),
-      sdkSecret: z.string().min(1).optional(),
-      apiBaseUrl: z.url().default("https://api.zoom.us/v2"),
-      oauthUrl: z.url().default("https://zoom.us"),
-    })
-    .default({ apiBaseUrl: "https://api.zoom.us/v2", oauthUrl: "https://zoom.us" }),
+  zoom: zoomSettingsSchema.prefault({}),
+  reconcile: reconcileTimingSchema.prefault({}),
+  /** Domain of the synthetic e-mails `rollcall links issue` gives registrants without one (e.g. `example.invalid`). */
+  syntheticEmailDomain: z.string().min(1).optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;

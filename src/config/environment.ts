@@ -34,6 +34,11 @@ export const environmentVariables = {
   ZOOM_SDK_SECRET: "zoom.sdkSecret",
   ZOOM_API_BASE_URL: "zoom.apiBaseUrl",
   ZOOM_OAUTH_URL: "zoom.oauthUrl",
+  ROLLCALL_RECONCILE_DELAY_SECONDS: "reconcile.delaySeconds",
+  ROLLCALL_RECONCILE_RETRY_SECONDS: "reconcile.retrySeconds",
+  ROLLCALL_RECONCILE_DEADLINE_SECONDS: "reconcile.deadlineSeconds",
+  ROLLCALL_RECONCILE_IDLE_SECONDS: "reconcile.idleSeconds",
+  ROLLCALL_SYNTHETIC_EMAIL_DOMAIN: "syntheticEmailDomain",
 } as const;
 
 export type EnvironmentVariable = keyof typeof environmentVariables;
@@ -49,16 +54,21 @@ export class ConfigError extends Error {
  */
 export function configFromEnvironment(env: NodeJS.ProcessEnv): ConfigInput {
   const input: Record<string, unknown> = {};
-  const zoom: Record<string, unknown> = {};
   for (const [variable, key] of Object.entries(environmentVariables)) {
     const raw = env[variable]?.trim();
     if (raw === undefined || raw === "") continue;
-    const value = readValue(variable as EnvironmentVariable, raw);
-    if (key.startsWith("zoom.")) zoom[key.slice(5)] = value;
-    else input[key] = value;
+    // "zoom.clientId" → input.zoom.clientId
+    const path = key.split(".");
+    let target = input;
+    for (const part of path.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
+    target[path[path.length - 1]!] = readValue(variable as EnvironmentVariable, raw);
   }
-  if (Object.keys(zoom).length > 0) input["zoom"] = zoom;
   return input as ConfigInput;
+}
+
+/** The environment variable that sets a config key, e.g. `"zoom.clientId"` → `"ZOOM_CLIENT_ID"`. */
+export function variableForKey(key: (typeof environmentVariables)[EnvironmentVariable]): EnvironmentVariable {
+  return Object.entries(environmentVariables).find(([, k]) => k === key)![0] as EnvironmentVariable;
 }
 
 function readValue(variable: EnvironmentVariable, raw: string): unknown {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { configSchema, type ConfigInput, type ParsedConfig } from "./config-schema.js";
 import { ConfigError, configFromEnvironment, environmentVariables } from "./environment.js";
+import { isRecord } from "../json/index.js";
 
 /** Validated configuration with every default filled in (the database URL included). */
 export type Config = ParsedConfig & { databaseUrl: string };
@@ -65,11 +66,7 @@ function deepMerge<T extends object>(base: T, over: object): T {
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const prev = out[k];
-    out[k] = isPlainObject(prev) && isPlainObject(v) ? deepMerge(prev, v) : v;
+    out[k] = isRecord(prev) && isRecord(v) ? deepMerge(prev, v) : v;
   }
   return out as T;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -1,6 +1,7 @@
 import type { ResolutionMethod } from "./engine-options.js";
 import type { Attendance, Interval, Resolution, Session, UnresolvedSession } from "./instance-result.js";
-import { coveredMs, PieceBuffer } from "./intervals.js";
+import { coveredMs } from "./intervals.js";
+import type { Scratch } from "./scratch.js";
 
 /** What attendance needs from the instance. */
 export interface AttendanceContext {
@@ -9,6 +10,8 @@ export interface AttendanceContext {
   openEnd: number;
   spanFrom: number | undefined;
   spanTo: number | undefined;
+  /** Working space of this computation. */
+  scratch: Scratch;
 }
 
 /**
@@ -61,6 +64,7 @@ export function computeAttendance(
   const span = ctx.spanFrom !== undefined && ctx.spanTo !== undefined ? ctx.spanTo - ctx.spanFrom : 0;
   const methods = ctx.methods;
   const attendance: Attendance[] = new Array(users.length);
+  const pieces = ctx.scratch.pieces;
   for (let k = 0; k < users.length; k++) {
     pieces.clear();
     let closedByMeetingEnd = false;
@@ -116,8 +120,6 @@ export function computeAttendance(
   if (!isSortedByKey(unresolved)) unresolved.sort((a, b) => (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0));
   return { attendance, unresolved };
 }
-
-const pieces = new PieceBuffer();
 
 /** Session keys arrive in session order (sorted); sorts only when the caller's sessions were not. */
 function sortedInPlace(keys: string[]): string[] {

@@ -2,6 +2,7 @@ import { CONFLICT_PENALTY, DEFAULT_NAME_PATTERN, METHOD_CONFIDENCE, type Resolut
 import type { Conflict, Evidence, IdentifierField, Resolution, Session, UnresolvedReason } from "./instance-result.js";
 import { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 import { manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
+import { sortPrefix } from "./sort-prefix.js";
 
 /** What identity resolution needs from the instance. */
 export interface IdentityContext {
@@ -15,6 +16,8 @@ export interface IdentityContext {
   manualBySession?: ReadonlyMap<string, readonly string[]> | undefined;
   /** Per method of `options.methods`: the link values and the identifier fields it reads (looked up once per result). */
   plan?: { values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined>; fields: Array<readonly IdentifierField[]> };
+  /** Working space of this computation (one per context, never shared: computations may interleave). */
+  candidates?: Candidates;
 }
 
 /** Manual links grouped per instance, computed once per link index. */
@@ -48,7 +51,7 @@ export function identityContext(instanceUuid: string, meetingId: string, links: 
     values.push(method === "manual" ? undefined : links.byMethod.get(method));
     fields.push(method === "manual" ? NO_FIELDS : IDENTIFIER_FIELDS_OF_METHOD[method]);
   }
-  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession, plan: { values, fields } };
+  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession, plan: { values, fields }, candidates: new Candidates() };
 }
 
 /**
@@ -63,7 +66,7 @@ export function identityContext(instanceUuid: string, meetingId: string, links: 
 export function resolveSession(session: Session, ctx: IdentityContext): Resolution {
   // userId → evidence, kept in method order so the strongest method per user comes first.
   // Usually zero or one user: a Map per session would cost more than it saves.
-  const candidates = CANDIDATES;
+  const candidates = (ctx.candidates ??= new Candidates());
   candidates.clear();
   let usableIdentifier = false;
   const methods = ctx.options.methods;
@@ -193,8 +196,8 @@ function unresolvedReason(session: Session, usableIdentifier: boolean, ctx: Iden
   return "no_identifier";
 }
 
-/** A tiny insertion-ordered multimap from user id to evidence, backed by arrays; one, reused. */
-class Candidates {
+/** A tiny insertion-ordered multimap from user id to evidence, backed by arrays; one per context, reused. */
+export class Candidates {
   readonly users: string[] = [];
   readonly evidence: Evidence[][] = [];
   length = 0;
@@ -214,22 +217,11 @@ class Candidates {
   }
 }
 
-const CANDIDATES = new Candidates();
-
 const NO_FIELDS: readonly IdentifierField[] = Object.freeze([]);
 
 function sortEvidence(evidence: Evidence[], methods: readonly ResolutionMethod[]): Evidence[] {
   if (evidence.length < 2) return evidence;
-  // Insertion sort (stable, like Array.prototype.sort): evidence lists are short, and sort() allocates per call.
-  for (let i = 1; i < evidence.length; i++) {
-    const v = evidence[i]!;
-    let k = i - 1;
-    while (k >= 0 && compareEvidence(evidence[k]!, v, methods) > 0) {
-      evidence[k + 1] = evidence[k]!;
-      k--;
-    }
-    evidence[k + 1] = v;
-  }
+  sortPrefix(evidence, evidence.length, (a, b) => compareEvidence(a, b, methods));
   return evidence.slice();
 }
 

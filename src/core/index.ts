@@ -21,3 +21,4 @@ export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./li
 export { createInstanceState, type InstanceState } from "./instance-state.js";
 export { computeInstance } from "./compute-instance.js";
 export { unionIntervals, coveredMs } from "./intervals.js";
+export { EventColumnsBuilder, KINDS, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";

@@ -4,20 +4,27 @@ import { identityContext, resolveSession } from "./identity.js";
 import type { InstanceInfo, InstanceResult, Resolution } from "./instance-result.js";
 import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";
-import type { InstanceEvent, MeetingInfo, NormalisedEvent, ParticipantEvent, Product, ReportRowEvent } from "./normalised-event.js";
+import type { InstanceEvent, MeetingInfo, NormalisedEvent, Product } from "./normalised-event.js";
+import { Scratch } from "./scratch.js";
 import { buildSessions, type Connection, type EventStore } from "./sessions.js";
+import { BIND, BREAKOUT_JOINED, BREAKOUT_LEFT, EventColumnsBuilder, JOINED, LEFT, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";
 
 
 /**
- * The engine's incremental form: feed events one at a time (any order, duplicates welcome), ask for
- * a result whenever needed. `apply` is O(1); `result` is O(events of the instance). The output is
- * identical to `computeInstance` over the same events, because the state keeps only
- * order-independent facts (each distinct event once, chained per connection; min/max times) and derives the rest
- * in `result`.
+ * The engine's incremental form: feed events one at a time or as columns (any order, duplicates
+ * welcome), ask for a result whenever needed. Applying is O(1) per event; `result` is O(events of
+ * the instance). The output is identical to `computeInstance` over the same events, because the
+ * state keeps only order-independent facts (each distinct event once, as a row of columns chained
+ * per connection; min/max times) and derives the rest in `result`.
  */
 export interface InstanceState {
   /** Adds one event; returns false when it was a duplicate (same `key`) or a registration (meeting-level). */
   apply(event: NormalisedEvent): boolean;
+  /**
+   * Adds every row of `columns` (participant events and report rows; instance events go to
+   * `apply`), without an object per event. Returns how many were new (not duplicates).
+   */
+  applyColumns(columns: EventColumns): number;
   /** Sessions, resolutions and attendance for the events applied so far. */
   result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult;
   /** Number of distinct events applied. */
@@ -26,7 +33,7 @@ export interface InstanceState {
 
 /**
  * Creates an empty {@link InstanceState}. All events must belong to one instance (`instanceUuid`);
- * `apply` throws on an event of another instance, since mixing them is a caller bug.
+ * applying one of another instance throws, since mixing them is a caller bug.
  *
  * @example
  * const state = createInstanceState();
@@ -38,6 +45,9 @@ export function createInstanceState(): InstanceState {
   // are de-duplicated within their connection, which keeps this set tiny.
   const otherKeys = new Set<string>();
   let size = 0;
+  const rows = new EventColumnsBuilder(64);
+  const strings = rows.strings;
+  const store: EventStore = { rows, next: [], fingerprints: [] };
   // Connections by user_id, and by participant_uuid for events without a user_id.
   const byUserId = new Map<string, Connection>();
   const byUuidOnly = new Map<string, Connection>();
@@ -55,71 +65,105 @@ export function createInstanceState(): InstanceState {
   let infoEvent: InstanceEvent | undefined;
   let latest = -Infinity;
 
-  const store: EventStore = { events: [], next: [], fingerprints: [] };
-
   const newConnection = (userId: string | undefined): Connection => {
     const conn: Connection = { index: connections.length, userId, uuid: undefined, moreUuids: undefined, linkedUserIds: NONE, linkedUuids: NONE, phoneLeg: false, breakout: false, last: -1, attendance: false, webhook: false };
     connections.push(conn);
     return conn;
   };
 
-  const applyParticipant = (event: ParticipantEvent | ReportRowEvent): boolean => {
-    const p = event.participant;
+  /** Checks the instance and takes the smallest non-empty meeting id and account id (identical whatever the arrival order). */
+  const instanceFacts = (instance: string, account: string, meeting: string, webinar: boolean): void => {
+    if (uuid === undefined) uuid = instance;
+    else if (instance !== uuid) {
+      throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${instance}"; group events by instance first`);
+    }
+    if (meeting !== "" && meeting !== meetingId && (meetingId === "" || meeting < meetingId)) meetingId = meeting;
+    if (account !== "" && account !== accountId && (accountId === "" || account < accountId)) accountId = account;
+    if (webinar) product = "webinar";
+  };
+
+  /**
+   * Row `i` of `batch` into the state, unless its connection already has it; returns false for a
+   * duplicate. The batch's strings sit in the state's table from `offset` on; `cache[cacheBase + id]`
+   * remembers the connection (index + 1) of each user_id / participant_uuid id of the batch.
+   */
+  const applyRow = (batch: EventColumns, i: number, offset: number, cache: Int32Array, cacheBase: number): boolean => {
+    const userIdId = batch.userId[i]!;
+    const uuidId = batch.participantUuid[i]!;
+    const key = batch.key[i]!;
     let conn: Connection | undefined;
-    if (p.userId !== undefined) {
-      conn = byUserId.get(p.userId);
-      if (conn === undefined) byUserId.set(p.userId, (conn = newConnection(p.userId)));
-    } else if (p.participantUuid !== undefined) {
-      conn = byUuidOnly.get(p.participantUuid);
-      if (conn === undefined) byUuidOnly.set(p.participantUuid, (conn = newConnection(undefined)));
-    } else {
+    const cacheId = userIdId !== NO_STRING ? userIdId : uuidId;
+    if (cacheId === NO_STRING) {
       // jbh_* events have neither: they can never share a session, so they carry no evidence either.
-      if (otherKeys.has(event.key)) return false;
-      otherKeys.add(event.key);
+      if (otherKeys.has(key)) return false;
+      otherKeys.add(key);
       return true;
     }
-    const events = store.events;
+    const cached = cache[cacheBase + cacheId]!;
+    if (cached !== 0) conn = connections[cached - 1]!;
+    else {
+      const value = batch.strings[cacheId]!;
+      const map = userIdId !== NO_STRING ? byUserId : byUuidOnly;
+      conn = map.get(value);
+      if (conn === undefined) map.set(value, (conn = newConnection(userIdId !== NO_STRING ? value : undefined)));
+      cache[cacheBase + cacheId] = conn.index + 1;
+    }
     const next = store.next;
     const fingerprints = store.fingerprints;
-    const key = event.key;
     const fp = fingerprint(key);
-    // Compare keys only where the fingerprints match: earlier events stay untouched (no cache misses).
-    for (let i = conn.last; i !== -1; i = next[i]!) if (fingerprints[i] === fp && events[i]!.key === key) return false;
+    const keys = rows.key;
+    // Compare keys only where the fingerprints match: earlier rows stay untouched (no cache misses).
+    for (let r = conn.last; r !== -1; r = next[r]!) if (fingerprints[r] === fp && keys[r] === key) return false;
+    const kind = batch.kind[i]!;
+    const at = batch.at[i]!;
+    const row = rows.addRow(kind, at, batch.leaveAt[i]!, batch.source[i]!, 0, key, NO_STRING, NO_STRING, NO_STRING);
+    const shift = (id: number): number => (id === NO_STRING ? NO_STRING : id + offset);
+    rows.userName[row] = shift(batch.userName[i]!);
+    rows.email[row] = shift(batch.email[i]!);
+    rows.zoomUserId[row] = shift(batch.zoomUserId[i]!);
+    rows.id[row] = shift(batch.id[i]!);
+    rows.registrantId[row] = shift(batch.registrantId[i]!);
+    rows.customerKey[row] = shift(batch.customerKey[i]!);
     next.push(conn.last);
     fingerprints.push(fp);
-    conn.last = events.length;
-    events.push(event);
-    const u = p.participantUuid;
-    // The first participant_uuid sits on the connection itself: no list to read for the usual one.
-    if (u !== undefined && u !== conn.uuid && !isExtraUuid(conn, u)) {
-      if (conn.uuid === undefined) conn.uuid = u;
-      else (conn.moreUuids ??= []).push(u);
-      const first = byUuid.get(u);
-      if (first === undefined) byUuid.set(u, conn);
-      else uuidEdges.push(first.index, conn.index);
+    conn.last = row;
+    if (uuidId !== NO_STRING) {
+      const u = batch.strings[uuidId]!;
+      // The first participant_uuid sits on the connection itself: no list to read for the usual one.
+      if (u !== conn.uuid && !isExtraUuid(conn, u)) {
+        if (conn.uuid === undefined) conn.uuid = u;
+        else (conn.moreUuids ??= []).push(u);
+        const first = byUuid.get(u);
+        if (first === undefined) byUuid.set(u, conn);
+        else uuidEdges.push(first.index, conn.index);
+      }
     }
-    if (event.type === "report_row") {
-      if (event.status === "in_waiting_room") return true;
+    if (kind === REPORT_ROW_WAITING) return true;
+    if (kind === REPORT_ROW) {
       conn.attendance = true;
-      if (event.leaveAt > latest) latest = event.leaveAt;
+      const leaveAt = batch.leaveAt[i]!;
+      if (leaveAt > latest) latest = leaveAt;
       return true;
     }
-    const kind = event.kind;
-    if (kind === "breakout_joined" || kind === "breakout_left") {
+    if (kind === BREAKOUT_JOINED || kind === BREAKOUT_LEFT) {
       conn.breakout = true;
-      if (p.parentUserId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, p.parentUserId);
+      const parent = batch.parentUserId[i]!;
+      if (parent !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, batch.strings[parent]!);
     }
-    if (kind === "bind" && event.boundTo !== undefined) {
+    // A bind that does not say what it binds to binds nothing.
+    if (kind === BIND && batch.bound[i] === 1) {
       conn.phoneLeg = true;
-      if (event.boundTo.participantUuid !== undefined) conn.linkedUuids = withValue(conn.linkedUuids, event.boundTo.participantUuid);
-      if (event.boundTo.userId !== undefined) conn.linkedUserIds = withValue(conn.linkedUserIds, event.boundTo.userId);
+      const boundUuid = batch.boundUuid[i]!;
+      const boundUser = batch.boundUserId[i]!;
+      if (boundUuid !== NO_STRING) conn.linkedUuids = withValue(conn.linkedUuids, batch.strings[boundUuid]!);
+      if (boundUser !== NO_STRING) conn.linkedUserIds = withValue(conn.linkedUserIds, batch.strings[boundUser]!);
     }
     // Only the meeting proper and breakout rooms are attendance (their times are read from the
-    // stored events when a result is asked for); waiting room and jbh only add evidence.
-    if (kind === "joined" || kind === "breakout_joined" || kind === "left" || kind === "breakout_left") {
+    // stored rows when a result is asked for); waiting room and jbh only add evidence.
+    if (kind === JOINED || kind === BREAKOUT_JOINED || kind === LEFT || kind === BREAKOUT_LEFT) {
       conn.attendance = true;
       conn.webhook = true;
-      if (event.at > latest) latest = event.at;
+      if (at > latest) latest = at;
     }
     return true;
   };
@@ -137,33 +181,61 @@ export function createInstanceState(): InstanceState {
     if (infoEvent === undefined || event.at > infoEvent.at || (event.at === infoEvent.at && event.key > infoEvent.key)) infoEvent = event;
   };
 
+  /** Every row of a batch; returns how many were new. */
+  const applyBatch = (batch: EventColumns): number => {
+    const offset = rows.appendStrings(batch.strings);
+    // Connection per interned user_id / participant_uuid id of the batch (index + 1): user_ids in
+    // the first half, participant_uuids of rows without a user_id in the second.
+    const n = batch.strings.length;
+    const cache = n <= SMALL_BATCH_STRINGS ? smallCache.fill(0, 0, 2 * n) : new Int32Array(2 * n);
+    const strs = batch.strings;
+    let lastInstance = NO_STRING;
+    let added = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const instance = batch.instanceUuid[i]!;
+      // Rows of a batch mostly share instance, account and meeting: check only when the ids change.
+      if (instance !== lastInstance || batch.accountId[i] !== batch.accountId[i - 1] || batch.meetingId[i] !== batch.meetingId[i - 1] || batch.product[i] !== batch.product[i - 1]) {
+        instanceFacts(strs[instance] ?? "", strs[batch.accountId[i]!] ?? "", strs[batch.meetingId[i]!] ?? "", batch.product[i] === 1);
+        lastInstance = instance;
+      }
+      if (applyRow(batch, i, offset, cache, batch.userId[i] !== NO_STRING ? 0 : n)) added++;
+    }
+    size += added;
+    return added;
+  };
+
+  // One event object goes through a one-row column batch of its own: one code path for both inputs.
+  const single = new EventColumnsBuilder(1, false);
+  const smallCache = new Int32Array(2 * SMALL_BATCH_STRINGS);
+
   return {
     get size() {
       return size;
     },
     apply(event: NormalisedEvent): boolean {
       if (event.type === "registration") return false;
-      if (uuid === undefined) uuid = event.instanceUuid;
-      else if (event.instanceUuid !== uuid) {
-        throw new Error(`instanceUuid: expected "${uuid}" (one instance per state), got "${event.instanceUuid}"; group events by instance first`);
-      }
       if (event.type === "instance") {
+        instanceFacts(event.instanceUuid, event.accountId, event.meetingId, event.product === "webinar");
         if (otherKeys.has(event.key)) return false;
         otherKeys.add(event.key);
-      } else if (!applyParticipant(event)) return false;
-      size++;
-      // Smallest non-empty value: identical whatever the arrival order.
-      if (event.meetingId !== "" && (meetingId === "" || event.meetingId < meetingId)) meetingId = event.meetingId;
-      if (event.accountId !== "" && (accountId === "" || event.accountId < accountId)) accountId = event.accountId;
-      if (event.product === "webinar") product = "webinar";
-      if (event.type === "instance") applyInstance(event);
-      return true;
+        size++;
+        applyInstance(event);
+        return true;
+      }
+      single.clear();
+      single.addEvent(event);
+      return applyBatch(single) === 1;
+    },
+    applyColumns(columns: EventColumns): number {
+      return applyBatch(columns);
     },
     result(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceResult {
       const opts = resolveEngineOptions(options);
       const sortedEnds = endTimes.length < 2 ? endTimes.slice() : [...endTimes].sort((a, b) => a - b);
       const openEnd = opts.now ?? (latest > -Infinity ? latest : 0);
-      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges, store }, { instanceStart: startTime, endTimes: sortedEnds, openEnd });
+      // Fresh working space per result: nothing shared with another computation running meanwhile.
+      const scratch = new Scratch();
+      const built = buildSessions({ connections, byUserId, byUuid, uuidEdges, store }, { instanceStart: startTime, endTimes: sortedEnds, openEnd }, scratch);
       const sessions = built.sessions;
       const spanFromCandidate = Math.min(startTime ?? Infinity, built.firstFrom);
       const spanToCandidate = Math.max(endTime ?? opts.now ?? -Infinity, built.lastTo);
@@ -172,7 +244,7 @@ export function createInstanceState(): InstanceState {
       const ctx = identityContext(uuid ?? "", meetingId, toLinkIndex(links), opts);
       const resolutions: Resolution[] = new Array(sessions.length);
       for (let i = 0; i < sessions.length; i++) resolutions[i] = resolveSession(sessions[i]!, ctx);
-      const { attendance, unresolved } = computeAttendance(sessions, resolutions, built.latestNames, { methods: opts.methods, openEnd, spanFrom, spanTo });
+      const { attendance, unresolved } = computeAttendance(sessions, resolutions, built.latestNames, { methods: opts.methods, openEnd, spanFrom, spanTo, scratch });
       const instance: InstanceInfo = { uuid: uuid ?? "", meetingId, accountId, product, status: endTimes.length > 0 ? "ended" : "live" };
       copyInfo(instance, infoEvent?.meeting);
       if (startTime !== undefined) instance.startTime = startTime;
@@ -183,6 +255,9 @@ export function createInstanceState(): InstanceState {
     },
   };
 }
+
+/** Batches with at most this many strings (one event's) reuse one connection cache. */
+const SMALL_BATCH_STRINGS = 32;
 
 /**
  * Shared empty list. Most connections never get links, and an array grown from `[]` by `push`

@@ -1,94 +1,69 @@
 import type { Interval } from "./instance-result.js";
 
+import { ascending, sortPrefix } from "./sort-prefix.js";
+
 /**
- * Pairs one connection's joins and leaves (the event's own times, never arrival order) into intervals:
+ * Pairs one connection's joins and leaves (the event's own times, never arrival order) into pieces:
  * a join opens (a second join while open is the same connection seen twice, e.g. webhook + report),
- * a leave closes the open interval; a leave with nothing open is either a stale extra (ignored) or,
- * when the connection has no earlier join at all, a leave whose join Rollcall never saw — it opens at
+ * a leave closes the open piece; a leave with nothing open is either a stale extra (ignored) or,
+ * when the connection has no earlier join at all, a leave whose join Rollcall never saw: it opens at
  * `instanceStart` when that is known and not later, else at the leave (zero length), flagged
- * `openedWithoutJoin`. An interval still open is closed by the first `meeting.ended` time at or
- * after its start (`closedByMeetingEnd`). At equal times joins come first, so a join and leave in
- * the same second pair up.
+ * `openedWithoutJoin`. A piece still open is closed by the first `meeting.ended` time at or after
+ * its start (`closedByMeetingEnd`), else stays open. At equal times joins come first, so a join and
+ * leave in the same second pair up.
  *
- * `joins` and `leaves` are sorted in place; `endTimes` must be sorted ascending.
+ * Reads `joins[0, nJoins)` and `leaves[0, nLeaves)` (sorted in place); `endTimes` must be sorted
+ * ascending. Typed arrays and a piece buffer: no object per event or piece. The plain version of
+ * these rules is the oracle in test/core/oracles.ts.
  */
-export function pairJoinsAndLeaves(joins: number[], leaves: number[], instanceStart: number | undefined, endTimes: readonly number[], out: Interval[]): void {
-  if (joins.length > 1) joins.sort(ascending);
-  if (leaves.length > 1) leaves.sort(ascending);
-  let open: number | undefined;
+export function pairTimes(joins: Float64Array, nJoins: number, leaves: Float64Array, nLeaves: number, instanceStart: number | undefined, endTimes: readonly number[], out: PieceBuffer): void {
+  sortPrefix(joins, nJoins, ascending);
+  sortPrefix(leaves, nLeaves, ascending);
+  let open = NaN;
   let sawJoin = false;
   let j = 0;
   let l = 0;
-  while (j < joins.length || l < leaves.length) {
-    if (j < joins.length && (l >= leaves.length || joins[j]! <= leaves[l]!)) {
-      if (open === undefined) open = joins[j];
+  while (j < nJoins || l < nLeaves) {
+    if (j < nJoins && (l >= nLeaves || joins[j]! <= leaves[l]!)) {
+      if (open !== open) open = joins[j]!;
       sawJoin = true;
       j++;
       continue;
     }
     const at = leaves[l++]!;
-    if (open !== undefined) {
-      out.push({ from: open, to: at, closedByMeetingEnd: false, openedWithoutJoin: false });
-      open = undefined;
+    if (open === open) {
+      out.add(open, at, false, false);
+      open = NaN;
     } else if (!sawJoin) {
-      const from = instanceStart !== undefined && instanceStart <= at ? instanceStart : at;
-      out.push({ from, to: at, closedByMeetingEnd: false, openedWithoutJoin: true });
+      out.add(instanceStart !== undefined && instanceStart <= at ? instanceStart : at, at, false, true);
       sawJoin = true; // later stray leaves of this connection are stale extras
     }
   }
-  if (open !== undefined) {
-    const end = firstAtOrAfter(endTimes, open);
-    out.push(end === undefined ? { from: open, closedByMeetingEnd: false, openedWithoutJoin: false } : { from: open, to: end, closedByMeetingEnd: true, openedWithoutJoin: false });
+  if (open === open) {
+    let end = Infinity;
+    for (let i = 0; i < endTimes.length; i++) {
+      if (endTimes[i]! >= open) {
+        end = endTimes[i]!;
+        break;
+      }
+    }
+    out.add(open, end, end !== Infinity, false);
   }
-}
-
-function ascending(a: number, b: number): number {
-  return a - b;
-}
-
-function firstAtOrAfter(sorted: readonly number[], t: number): number | undefined {
-  for (let i = 0; i < sorted.length; i++) if (sorted[i]! >= t) return sorted[i];
-  return undefined;
 }
 
 /**
  * Union of intervals (open ones reach to infinity). Touching intervals merge, so a breakout move
  * (leave and join in the same second) leaves no gap. The merged interval takes `closedByMeetingEnd`
  * from the piece that sets its end and `openedWithoutJoin` from the piece that sets its start;
- * on ties a real join/leave wins. Sorts `intervals` in place.
+ * on ties a real join/leave wins. Returns new objects; the input is left alone.
  *
  * @example
  * unionIntervals([{ from: 0, to: 10, ... }, { from: 10, to: 20, ... }]) // [{ from: 0, to: 20, ... }]
  */
-export function unionIntervals(intervals: Interval[]): Interval[] {
-  if (intervals.length === 0) return [];
-  intervals.sort(compareIntervals);
-  const out: Interval[] = [];
-  let cur = { ...intervals[0]! };
-  for (let i = 1; i < intervals.length; i++) {
-    const next = intervals[i]!;
-    const curTo = cur.to ?? Infinity;
-    if (next.from <= curTo) {
-      if (next.from === cur.from) cur.openedWithoutJoin = cur.openedWithoutJoin && next.openedWithoutJoin;
-      const nextTo = next.to ?? Infinity;
-      if (nextTo > curTo) {
-        if (next.to === undefined) delete cur.to;
-        else cur.to = next.to;
-        cur.closedByMeetingEnd = next.closedByMeetingEnd;
-      } else if (nextTo === curTo) {
-        cur.closedByMeetingEnd = cur.closedByMeetingEnd && next.closedByMeetingEnd;
-      }
-    } else {
-      out.push(cur);
-      cur = { ...next };
-    }
-  }
-  out.push(cur);
-  return out;
-}
-
-function compareIntervals(a: Interval, b: Interval): number {
-  return a.from - b.from || (a.to ?? Infinity) - (b.to ?? Infinity) || Number(a.openedWithoutJoin) - Number(b.openedWithoutJoin) || Number(a.closedByMeetingEnd) - Number(b.closedByMeetingEnd);
+export function unionIntervals(intervals: readonly Interval[]): Interval[] {
+  const pieces = new PieceBuffer();
+  for (const i of intervals) pieces.addInterval(i);
+  return pieces.union();
 }
 
 /** Milliseconds covered by disjoint intervals; open ones count until `openEnd`. */
@@ -104,7 +79,7 @@ export function coveredMs(disjoint: readonly Interval[], openEnd: number): numbe
 /**
  * Interval pieces in typed arrays (open = `to` Infinity), for building results without a temporary
  * object per piece: `union()` gives exactly what {@link unionIntervals} gives for the same pieces,
- * as new objects. Reused across sessions and users of a result.
+ * as new objects. One per computation (see `scratch.ts`), reused across its sessions and users.
  */
 export class PieceBuffer {
   private from = new Float64Array(64);
@@ -151,7 +126,14 @@ export class PieceBuffer {
     this.mergedFlags = new Uint8Array(size);
   }
 
-  /** Order of compareIntervals: from, to, openedWithoutJoin, closedByMeetingEnd. */
+  /** The piece at `i` (in the order added), as an interval object; for inspection. */
+  piece(i: number): Interval {
+    return interval(this.from[i]!, this.to[i]!, (this.flags[i]! & 1) !== 0, (this.flags[i]! & 2) !== 0);
+  }
+
+  /** Piece order: from, to, openedWithoutJoin, closedByMeetingEnd (bound once, not per sort). */
+  private readonly compareBound = (a: number, b: number): number => this.compare(a, b);
+
   private compare(a: number, b: number): number {
     const fa = this.flags[a]!;
     const fb = this.flags[b]!;
@@ -165,20 +147,7 @@ export class PieceBuffer {
     const { from, to, flags, order } = this;
     if (n === 1) return [interval(from[0]!, to[0]!, (flags[0]! & 1) !== 0, (flags[0]! & 2) !== 0)];
     for (let i = 0; i < n; i++) order[i] = i;
-    if (n > 32) {
-      const sorted = Array.from(order.subarray(0, n)).sort((a, b) => this.compare(a, b));
-      order.set(sorted);
-    } else {
-      for (let i = 1; i < n; i++) {
-        const v = order[i]!;
-        let k = i - 1;
-        while (k >= 0 && this.compare(order[k]!, v) > 0) {
-          order[k + 1] = order[k]!;
-          k--;
-        }
-        order[k + 1] = v;
-      }
-    }
+    sortPrefix(order, n, this.compareBound);
     // Closed merged intervals go to the merge buffers; the result array is then allocated exactly.
     let c = order[0]!;
     let curFrom = from[c]!;

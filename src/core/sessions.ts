@@ -1,6 +1,9 @@
-import type { EventSource, ParticipantEvent, ReportRowEvent } from "./normalised-event.js";
+import { BREAKOUT_JOINED, BREAKOUT_LEFT, JOINED, LEFT, NO_STRING, REPORT_ROW, SOURCES, type EventColumnsBuilder } from "./event-columns.js";
+import type { EventSource } from "./normalised-event.js";
 import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
-import { PieceBuffer } from "./intervals.js";
+import { pairTimes } from "./intervals.js";
+import { grown, type Scratch } from "./scratch.js";
+import { compareStrings, sortPrefix } from "./sort-prefix.js";
 
 /**
  * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
@@ -30,15 +33,21 @@ export interface Connection {
 }
 
 /**
- * Every distinct participant event of the instance, once: `events[i]` is chained to the previous
- * event of its connection by `next[i]` (-1 ends the chain). One flat list instead of an array per
- * connection: no per-event allocation, and nothing for the garbage collector to trace but the events.
+ * Every distinct participant event of the instance, once, as columns: row `i` is chained to the
+ * previous row of its connection by `next[i]` (-1 ends the chain). No object per event, and nothing
+ * for the garbage collector to trace but a few typed arrays and the strings.
  */
 export interface EventStore {
-  events: Array<ParticipantEvent | ReportRowEvent>;
+  /** The rows, with the state's own string table. */
+  rows: EventColumnsBuilder;
   next: number[];
-  /** A cheap digest of each event's key, so de-duplication compares keys only when it matches. */
+  /** A cheap digest of each row's key, so de-duplication compares keys only when it matches. */
   fingerprints: number[];
+}
+
+/** Finds a connection by a string (a user_id, or a participant_uuid). */
+export interface ConnectionLookup {
+  get(value: string): Connection | undefined;
 }
 
 /** Context shared by every session of one result. */
@@ -50,9 +59,9 @@ export interface SessionContext {
 
 export interface ConnectionGraph {
   connections: readonly Connection[];
-  byUserId: ReadonlyMap<string, Connection>;
+  byUserId: ConnectionLookup;
   /** First connection seen with each participant_uuid. */
-  byUuid: ReadonlyMap<string, Connection>;
+  byUuid: ConnectionLookup;
   /** Pairs of connection indexes sharing a participant_uuid. */
   uuidEdges: readonly number[];
   store: EventStore;
@@ -75,7 +84,7 @@ export interface BuiltSessions {
  * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
  * join-before-host events only add identifiers to the session they share a key with.
  */
-export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): BuiltSessions {
+export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scratch: Scratch): BuiltSessions {
   const { connections, byUserId, byUuid, uuidEdges } = graph;
   const n = connections.length;
   // Union–find over connection indexes, plus phantom nodes for link targets never seen themselves
@@ -143,7 +152,7 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
       if (conn.attendance) attendance = true;
     }
     if (!attendance) continue;
-    sessions.push(buildSession(group, graph.store, ctx, span, latestNames));
+    sessions.push(buildSession(group, graph.store, ctx, span, latestNames, scratch));
   }
   // Sort by key (stable, like the map-ordered list it replaces), keeping latest names aligned.
   const order: number[] = new Array(sessions.length);
@@ -166,31 +175,21 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext): Buil
   return { sessions, latestNames, firstFrom: span.firstFrom, lastTo: span.lastTo };
 }
 
-// Scratch buffers reused by every session (results are computed synchronously, one at a time).
-const pieces = new PieceBuffer();
-let joins = new Float64Array(64);
-let leaves = new Float64Array(64);
-const scratchStrings: string[] = [];
-const scratchIds: string[] = [];
-const scratchNames: string[] = [];
-const idField: IdentifierField[] = [];
-const idValue: string[] = [];
-const idKey: string[] = [];
-const idSource: EventSource[] = [];
-const idAt: number[] = [];
-const idOrder: number[] = [];
-
 function buildSession(
   group: Connection[],
   store: EventStore,
   ctx: SessionContext,
   span: { firstFrom: number; lastTo: number },
   latestNames: Array<string | undefined>,
+  scratch: Scratch,
 ): Session {
+  const { pieces, merged: scratchStrings, userIds: scratchIds, names: scratchNames } = scratch;
   const key = chooseKey(group);
   const keyValue = key.value;
-  const events = store.events;
+  const rows = store.rows;
   const next = store.next;
+  const { kind: kinds, at: ats, leaveAt: leaveAts, source: sources, key: keys, strings } = rows;
+  const { customerKey, registrantId, zoomUserId, id: zoomId, email, userName: userNames } = rows;
   let nMerged = 0;
   let nIds = 0;
   let nNames = 0;
@@ -216,44 +215,44 @@ function buildSession(
     if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
     let nJoins = 0;
     let nLeaves = 0;
+    let joins = scratch.joins;
+    let leaves = scratch.leaves;
     for (let i = conn.last; i !== -1; i = next[i]!) {
-      const event = events[i]!;
+      const kind = kinds[i]!;
+      const at = ats[i]!;
       // Attendance times: joins and leaves of the meeting proper and breakout rooms; report rows both.
-      if (event.type === "report_row") {
-        if (event.status !== "in_waiting_room") {
-          if (nJoins === joins.length) joins = grown(joins);
-          joins[nJoins++] = event.at;
-          if (nLeaves === leaves.length) leaves = grown(leaves);
-          leaves[nLeaves++] = event.leaveAt;
-        }
-      } else {
-        const kind = event.kind;
-        if (kind === "joined" || kind === "breakout_joined") {
-          if (nJoins === joins.length) joins = grown(joins);
-          joins[nJoins++] = event.at;
-        } else if (kind === "left" || kind === "breakout_left") {
-          if (nLeaves === leaves.length) leaves = grown(leaves);
-          leaves[nLeaves++] = event.at;
-        }
+      if (kind === JOINED || kind === BREAKOUT_JOINED || kind === REPORT_ROW) {
+        if (nJoins === joins.length) joins = scratch.joins = grown(joins);
+        joins[nJoins++] = at;
       }
-      const p = event.participant;
-      if (p.customerKey !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "customer_key", p.customerKey, event);
-      if (p.registrantId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "registrant_id", p.registrantId, event);
-      if (p.zoomUserId !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "participant_user_id", p.zoomUserId, event);
-      if (p.id !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "id", p.id, event);
-      if (p.email !== undefined) nIdentifiers = addIdentifier(nIdentifiers, "email", p.email, event);
-      const userName = p.userName;
-      if (userName !== undefined) {
-        nIdentifiers = addIdentifier(nIdentifiers, "user_name", userName, event);
+      if (kind === LEFT || kind === BREAKOUT_LEFT || kind === REPORT_ROW) {
+        if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
+        leaves[nLeaves++] = kind === REPORT_ROW ? leaveAts[i]! : at;
+      }
+      const source = sources[i]!;
+      let id = customerKey[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, CUSTOMER_KEY, id, source, at, i, keys);
+      id = registrantId[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, REGISTRANT_ID, id, source, at, i, keys);
+      id = zoomUserId[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, PARTICIPANT_USER_ID, id, source, at, i, keys);
+      id = zoomId[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, ID, id, source, at, i, keys);
+      id = email[i]!;
+      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, EMAIL, id, source, at, i, keys);
+      id = userNames[i]!;
+      if (id !== NO_STRING) {
+        nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, USER_NAME, id, source, at, i, keys);
+        const userName = strings[id]!;
         if (!includes(scratchNames, nNames, userName)) scratchNames[nNames++] = userName;
-        if (event.at > latestNameAt || (event.at === latestNameAt && event.key > latestNameKey)) {
+        if (at > latestNameAt || (at === latestNameAt && keys[i]! > latestNameKey)) {
           latestName = userName;
-          latestNameAt = event.at;
-          latestNameKey = event.key;
+          latestNameAt = at;
+          latestNameKey = keys[i]!;
         }
       }
     }
-    if (nJoins > 0 || nLeaves > 0) pairTimes(nJoins, nLeaves, ctx.instanceStart, ctx.endTimes);
+    if (nJoins > 0 || nLeaves > 0) pairTimes(joins, nJoins, leaves, nLeaves, ctx.instanceStart, ctx.endTimes, pieces);
   }
   const intervals = pieces.union();
   let present = false;
@@ -276,7 +275,7 @@ function buildSession(
   }
   const userIds = sortedCopy(scratchIds, nIds);
   const mergedKeys = sortedCopy(scratchStrings, nMerged);
-  const identifiers = identifierList(nIdentifiers);
+  const identifiers = identifierList(scratch, nIdentifiers, keys);
   const names = sortedCopy(scratchNames, nNames);
   const source: EventSource = webhook ? "webhook" : "report";
   // One literal per shape (participantUuid last, as when it used to be added afterwards): a property
@@ -286,68 +285,6 @@ function buildSession(
     : { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source };
   latestNames.push(latestName);
   return session;
-}
-
-/**
- * One connection's joins and leaves (in the scratch buffers) → pieces; the rules of
- * {@link pairJoinsAndLeaves} in `intervals.ts`, without arrays or objects.
- */
-function pairTimes(nJoins: number, nLeaves: number, instanceStart: number | undefined, endTimes: readonly number[]): void {
-  sortNumbers(joins, nJoins);
-  sortNumbers(leaves, nLeaves);
-  let open = NaN;
-  let sawJoin = false;
-  let j = 0;
-  let l = 0;
-  while (j < nJoins || l < nLeaves) {
-    if (j < nJoins && (l >= nLeaves || joins[j]! <= leaves[l]!)) {
-      if (open !== open) open = joins[j]!;
-      sawJoin = true;
-      j++;
-      continue;
-    }
-    const at = leaves[l++]!;
-    if (open === open) {
-      pieces.add(open, at, false, false);
-      open = NaN;
-    } else if (!sawJoin) {
-      pieces.add(instanceStart !== undefined && instanceStart <= at ? instanceStart : at, at, false, true);
-      sawJoin = true; // later stray leaves of this connection are stale extras
-    }
-  }
-  if (open === open) {
-    let end = Infinity;
-    for (let i = 0; i < endTimes.length; i++) {
-      if (endTimes[i]! >= open) {
-        end = endTimes[i]!;
-        break;
-      }
-    }
-    pieces.add(open, end, end !== Infinity, false);
-  }
-}
-
-function sortNumbers(a: Float64Array, n: number): void {
-  if (n < 2) return;
-  if (n > 32) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let k = i - 1;
-    while (k >= 0 && a[k]! > v) {
-      a[k + 1] = a[k]!;
-      k--;
-    }
-    a[k + 1] = v;
-  }
-}
-
-function grown(a: Float64Array): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 function includes(list: string[], n: number, value: string): boolean {
@@ -361,16 +298,7 @@ export function sortedCopy(list: string[], n: number): string[] {
   if (n === 1) return [list[0]!];
   if (n === 2) return list[0]! <= list[1]! ? [list[0]!, list[1]!] : [list[1]!, list[0]!];
   const out = list.slice(0, n);
-  if (n > 32) return out.sort();
-  for (let i = 1; i < n; i++) {
-    const v = out[i]!;
-    let k = i - 1;
-    while (k >= 0 && out[k]! > v) {
-      out[k + 1] = out[k]!;
-      k--;
-    }
-    out[k + 1] = v;
-  }
+  sortPrefix(out, n, compareStrings);
   return out;
 }
 
@@ -412,67 +340,52 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   return { value: group[0]!.uuid ?? "", isUuid: true };
 }
 
-function addIdentifier(n: number, field: IdentifierField, value: string, event: ParticipantEvent | ReportRowEvent): number {
-  const source: EventSource = event.source;
+/** Identifier fields by code (the order the session loop meets them in does not matter: results are sorted). */
+const FIELDS: readonly IdentifierField[] = ["customer_key", "registrant_id", "participant_user_id", "id", "email", "user_name"];
+const CUSTOMER_KEY = 0;
+const REGISTRANT_ID = 1;
+const PARTICIPANT_USER_ID = 2;
+const ID = 3;
+const EMAIL = 4;
+const USER_NAME = 5;
+
+function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, field: number, value: number, sourceCode: number, at: number, row: number, keys: readonly string[]): number {
+  const { idFieldCode, idValue, idSourceCode, idAt, idRow } = scratch;
+  const text = strings[value]!;
   // Linear scan: a session has a handful of distinct identifiers, cheaper than a Map per session.
+  // Strings, not ids, are compared: identifier values are not interned.
   for (let i = 0; i < n; i++) {
-    if (idValue[i] === value && idField[i] === field && idSource[i] === source) {
+    if (idValue[i] === text && idFieldCode[i] === field && idSourceCode[i] === sourceCode) {
       // Keep the earliest event (own time, then key) so the choice is independent of arrival order.
-      if (event.at < idAt[i]! || (event.at === idAt[i]! && event.key < idKey[i]!)) {
-        idAt[i] = event.at;
-        idKey[i] = event.key;
+      if (at < idAt[i]! || (at === idAt[i]! && keys[row]! < keys[idRow[i]!]!)) {
+        idAt[i] = at;
+        idRow[i] = row;
       }
       return n;
     }
   }
-  idField[n] = field;
-  idValue[n] = value;
-  idKey[n] = event.key;
-  idSource[n] = source;
-  idAt[n] = event.at;
+  idFieldCode[n] = field;
+  idSourceCode[n] = sourceCode;
+  idAt[n] = at;
+  idRow[n] = row;
+  scratch.idField[n] = FIELDS[field]!;
+  idValue[n] = text;
+  scratch.idSource[n] = SOURCES[sourceCode]!;
   return n + 1;
 }
 
 /** The scratch identifiers sorted by field, value, source, as result objects. */
-function identifierList(n: number): SeenIdentifier[] {
+function identifierList(scratch: Scratch, n: number, keys: readonly string[]): SeenIdentifier[] {
   if (n === 0) return [];
+  const { idField, idValue, idRow, idSource, idOrder } = scratch;
   for (let i = 0; i < n; i++) idOrder[i] = i;
-  if (n > 32) {
-    const order = idOrder.slice(0, n).sort(compareIdentifiers);
-    for (let i = 0; i < n; i++) idOrder[i] = order[i]!;
-  } else {
-    for (let i = 1; i < n; i++) {
-      const v = idOrder[i]!;
-      let k = i - 1;
-      while (k >= 0 && compareIdentifiers(idOrder[k]!, v) > 0) {
-        idOrder[k + 1] = idOrder[k]!;
-        k--;
-      }
-      idOrder[k + 1] = v;
-    }
-  }
+  sortPrefix(idOrder, n, scratch.compareIdentifiers);
   const out: SeenIdentifier[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const k = idOrder[i]!;
-    out[i] = { field: idField[k]!, value: idValue[k]!, eventKey: idKey[k]!, source: idSource[k]! };
+    out[i] = { field: idField[k]!, value: idValue[k]!, eventKey: keys[idRow[k]!]!, source: idSource[k]! };
   }
   return out;
-}
-
-function compareIdentifiers(a: number, b: number): number {
-  return cmp(idField[a]!, idField[b]!) || cmp(idValue[a]!, idValue[b]!) || cmp(idSource[a]!, idSource[b]!);
-}
-
-/**
- * A copy without spare capacity. Arrays grown by `push` reserve 17 slots; the result keeps tens of
- * thousands of small arrays alive, so trimming them makes the garbage collector's job much lighter.
- */
-export function exact<T>(list: T[]): T[] {
-  return list.length === 0 ? [] : list.slice();
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export type { Interval };

@@ -13,6 +13,7 @@ import {
 import { auditHeaders } from "./audit-headers.js";
 import type { RollcallMetrics, WebhookOutcome } from "./metrics.js";
 import type { PrepareBodyForStorage } from "./prepare-body.js";
+import { isRecord } from "../json/index.js";
 
 /** The Zoom endpoint's path (design.md "Contract"). */
 export const webhookPath = "/webhooks/zoom";
@@ -139,8 +140,4 @@ function dedupeKeyOf(parsed: unknown, text: string): string {
   } catch {
     return `sha256:${createHash("sha256").update(text).digest("hex")}`;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

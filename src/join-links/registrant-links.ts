@@ -28,7 +28,7 @@ export interface RegistrantLinkOptions {
  *
  * @example
  * const { link, joinUrl } = await issueRegistrantLink(zoom, 81234567890, { externalId: "u1", name: "Dana" }, { syntheticEmailDomain: "isv.example.com" });
- * await store.saveLink(link); send(joinUrl);
+ * // link: { method: "registrant_id", value: "<registrant id>", meetingId: "81234567890" }; store it with recordLink, then send joinUrl to the user
  */
 export async function issueRegistrantLink(zoom: ZoomApiClient, meetingId: number | string, user: AppUser, options: RegistrantLinkOptions): Promise<RegistrantJoinLink> {
   const input = registrantInput(user, options.syntheticEmailDomain);

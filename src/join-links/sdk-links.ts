@@ -45,7 +45,7 @@ export interface SdkJoinOptions {
  *
  * @example
  * const { link, bundle } = issueSdkJoin(credentials, "81234567890", { externalId: "u1", name: "Dana" });
- * await store.saveLink(link); respond(bundle);
+ * // link: { method: "customer_key", value: "<key>" }; store it with recordLink, then hand the bundle to the app's Meeting SDK page
  */
 export function issueSdkJoin(credentials: MeetingSdkCredentials, meetingNumber: string | number, user: AppUser, options: SdkJoinOptions = {}): SdkJoinLink {
   requireExternalId(user);

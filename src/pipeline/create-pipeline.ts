@@ -31,13 +31,21 @@ export interface Pipeline {
    * holds are skipped), applies them and marks them `done`, `ignored` or `parked`, all in one
    * transaction. Each affected instance is recomputed once. Resolves with `claimed: 0` when idle.
    */
-  processInboxBatch(): Promise<BatchSummary>;
+  processInboxBatch(scope?: ClaimScope): Promise<BatchSummary>;
   /** Recomputes instances marked by `markInstancesForReprocessing` (links changed). Returns how many. */
   processMarkedInstances(limit?: number): Promise<number>;
   /** Runs both until nothing is pending or marked; returns the totals. */
   runUntilIdle(): Promise<BatchSummary>;
   /** Forgets every cached engine state (after `reprocess` deleted derived rows, for one). */
   clearCache(): void;
+}
+
+/** Which pending rows a batch takes; by default the oldest of any instance. */
+export interface ClaimScope {
+  /** Only rows of this instance (`null`: rows without one, such as registrations). */
+  instanceUuid: string | null;
+  /** Most rows to take (default: the pipeline's `batchSize`). */
+  limit?: number;
 }
 
 interface InboxRow {
@@ -210,8 +218,10 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     };
   }
 
-  async function claim(trx: Kysely<Database>): Promise<InboxRow[]> {
-    let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending").orderBy("id").limit(batchSize);
+  async function claim(trx: Kysely<Database>, scope: ClaimScope | undefined): Promise<InboxRow[]> {
+    let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending");
+    if (scope !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
+    query = query.orderBy("id").limit(scope?.limit ?? batchSize);
     // Another process's claimed rows are skipped, not waited for; they are that process's batch.
     if (store.dialect === "postgres") query = query.forUpdate().skipLocked();
     return query.execute();
@@ -299,14 +309,16 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     return summary;
   }
 
-  async function processInboxBatch(): Promise<BatchSummary> {
+  async function processInboxBatch(scope?: ClaimScope): Promise<BatchSummary> {
     try {
-      return await applyRows(claim);
+      return await applyRows((trx) => claim(trx, scope));
     } catch (error) {
       if (!isDataError(error)) throw error; // the database's state (down, locked): retry the batch later
       // A value the database refuses (NUL, an index row too large, out of range): find the rows at
       // fault by halving, park them alone with the reason, apply everything else.
-      const pending = await store.db.selectFrom("inbox_events").select("id").where("status", "=", "pending").orderBy("id").limit(batchSize).execute();
+      let query = store.db.selectFrom("inbox_events").select("id").where("status", "=", "pending");
+      if (scope !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
+      const pending = await query.orderBy("id").limit(scope?.limit ?? batchSize).execute();
       return isolate(pending.map((r) => r.id));
     }
   }

@@ -1,4 +1,4 @@
-export { createPipeline, type BatchSummary, type Pipeline } from "./create-pipeline.js";
+export { createPipeline, type BatchSummary, type ClaimScope, type Pipeline } from "./create-pipeline.js";
 export { createPipelineWorker, type PipelineWorker, type PipelineWorkerOptions } from "./pipeline-worker.js";
 export { pipelineMetrics, type PipelineMetrics } from "./pipeline-metrics.js";
 export type { LoadLinks, PipelineLogger, PipelineOptions, RegistrationHandler, RowChangesHandler } from "./pipeline-options.js";

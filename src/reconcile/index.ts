@@ -19,9 +19,8 @@ export {
   type ReconciliationState,
 } from "./reconciliation-repository.js";
 export { reconciliationReport, type DifferenceView, type ReconciliationView } from "./reconciliation-report.js";
-export { DEFAULT_RECONCILE_SETTINGS, reconcileSettingsFromEnv, retryDelayMs, type ReconcileSettings } from "./reconcile-settings.js";
+export { DEFAULT_RECONCILE_SETTINGS, reconcileSettingsFromConfig, retryDelayMs, type ReconcileSettings } from "./reconcile-settings.js";
 export { attemptReconciliation, createReconcileWorker, type AttemptResult, type ReconcileWorker, type ReconcileWorkerOptions } from "./reconcile-worker.js";
 export { reconcileContextFromConfig, reconcileWorkerFromConfig } from "../service/reconcile-from-config.js";
-export { meetingSdkFromConfig, zoomApiFromConfig } from "../service/zoom-from-config.js";
 export { reconcileInstances, ReconcileSelectionError, type ReconcileResult, type ReconcileSelection } from "./reconcile-instances.js";
 export { issueJoinLinks, joinLinkKinds, type IssuedJoinLink, type IssueJoinLinksRequest, type JoinLinkKind } from "../join-links/issue-join-links.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { reconcileTimingSchema, type Config } from "../config/index.js";
 
 /** How reconciliation is timed. Durations in milliseconds. */
 export interface ReconcileSettings {
@@ -17,47 +17,31 @@ export interface ReconcileSettings {
   idleMs: number;
 }
 
-/** Defaults: first try 5 min after the end, retries from 1 min doubling up to 30 min, give up after 24 h; live instances idle for 12 h are tried too. */
-export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = {
-  delayMs: 5 * 60_000,
-  retryMs: 60_000,
-  maxRetryMs: 30 * 60_000,
-  deadlineMs: 24 * 3_600_000,
-  idleMs: 12 * 3_600_000,
-};
-
-const seconds = (name: string) =>
-  z.coerce.number({ error: `${name}: expected a number of seconds` }).nonnegative({ error: `${name}: expected zero or more seconds` }).optional();
-
-const envSchema = z.object({
-  ROLLCALL_RECONCILE_DELAY_SECONDS: seconds("ROLLCALL_RECONCILE_DELAY_SECONDS"),
-  ROLLCALL_RECONCILE_RETRY_SECONDS: seconds("ROLLCALL_RECONCILE_RETRY_SECONDS"),
-  ROLLCALL_RECONCILE_DEADLINE_SECONDS: seconds("ROLLCALL_RECONCILE_DEADLINE_SECONDS"),
-  ROLLCALL_RECONCILE_IDLE_SECONDS: seconds("ROLLCALL_RECONCILE_IDLE_SECONDS"),
-});
+/** Longest wait between two attempts (not configurable). */
+const MAX_RETRY_MS = 30 * 60_000;
 
 /**
- * Reads `ROLLCALL_RECONCILE_DELAY_SECONDS`, `ROLLCALL_RECONCILE_RETRY_SECONDS`,
- * `ROLLCALL_RECONCILE_DEADLINE_SECONDS` and `ROLLCALL_RECONCILE_IDLE_SECONDS` (each optional; empty
- * counts as unset; an idle time of 0 is taken as 1 s, so a live instance is never tried at once). Throws an error that
- * names the variable when one is not a number of seconds.
+ * The timing of reconciliation from the configuration (`ROLLCALL_RECONCILE_DELAY_SECONDS`,
+ * `…_RETRY_SECONDS`, `…_DEADLINE_SECONDS`, `…_IDLE_SECONDS`, read and validated by the config
+ * loader), in milliseconds. A retry wait of 0 is taken as 1 ms and an idle time of 0 as 1 s, so a
+ * live instance is never tried at once.
  *
  * @example
- * reconcileSettingsFromEnv({ ROLLCALL_RECONCILE_DELAY_SECONDS: "120" }).delayMs // 120000
+ * reconcileSettingsFromConfig(loadConfig({ env: { ROLLCALL_RECONCILE_DELAY_SECONDS: "120" } })).delayMs // 120000
  */
-export function reconcileSettingsFromEnv(env: Record<string, string | undefined>): ReconcileSettings {
-  const present = Object.fromEntries(Object.keys(envSchema.shape).flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()]] : [])));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
-  const v = parsed.data;
+export function reconcileSettingsFromConfig(config: Pick<Config, "reconcile">): ReconcileSettings {
+  const t = config.reconcile;
   return {
-    delayMs: v.ROLLCALL_RECONCILE_DELAY_SECONDS !== undefined ? v.ROLLCALL_RECONCILE_DELAY_SECONDS * 1000 : DEFAULT_RECONCILE_SETTINGS.delayMs,
-    retryMs: v.ROLLCALL_RECONCILE_RETRY_SECONDS !== undefined ? Math.max(1, v.ROLLCALL_RECONCILE_RETRY_SECONDS * 1000) : DEFAULT_RECONCILE_SETTINGS.retryMs,
-    maxRetryMs: DEFAULT_RECONCILE_SETTINGS.maxRetryMs,
-    deadlineMs: v.ROLLCALL_RECONCILE_DEADLINE_SECONDS !== undefined ? v.ROLLCALL_RECONCILE_DEADLINE_SECONDS * 1000 : DEFAULT_RECONCILE_SETTINGS.deadlineMs,
-    idleMs: v.ROLLCALL_RECONCILE_IDLE_SECONDS !== undefined ? Math.max(1000, v.ROLLCALL_RECONCILE_IDLE_SECONDS * 1000) : DEFAULT_RECONCILE_SETTINGS.idleMs,
+    delayMs: t.delaySeconds * 1000,
+    retryMs: Math.max(1, t.retrySeconds * 1000),
+    maxRetryMs: MAX_RETRY_MS,
+    deadlineMs: t.deadlineSeconds * 1000,
+    idleMs: Math.max(1000, t.idleSeconds * 1000),
   };
 }
+
+/** Defaults: first try 5 min after the end, retries from 1 min doubling up to 30 min, give up after 24 h; live instances idle for 12 h are tried too. */
+export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = reconcileSettingsFromConfig({ reconcile: reconcileTimingSchema.parse({}) });
 
 /**
  * The wait before attempt `attempts + 1` after a "not ready" answer: `retryMs · 2^(attempts-1)`,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Product } from "../core/normalised-event.js";
 import type { NewInboxEvent } from "../store/inbox/index.js";
 import { REPORT_PARTICIPANT_EVENT, type ReportEndpoint, type ReportParticipantBody } from "../zoom/events/report-participant-body.js";
+import { canonicalJson } from "../json/index.js";
 
 export { REPORT_PARTICIPANT_EVENT, type ReportEndpoint, type ReportParticipantBody };
 
@@ -64,17 +65,4 @@ export function reportInboxEvent(row: Record<string, unknown>, storedRow: Record
     receivedAt: context.fetchedAt,
     eventTs: context.fetchedAt,
   };
-}
-
-/** JSON with object keys sorted, so equal content gives an equal key whatever Zoom's key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

@@ -6,5 +6,5 @@ export { startRollcall, type RunningRollcall, type StartRollcallOptions } from "
 export { serviceWorkers } from "./workers.js";
 export { pipelineWorkerFromConfig, pipelineOptionsFromConfig } from "./pipeline-from-config.js";
 export { reconcileWorkerFromConfig } from "./reconcile-from-config.js";
-export { zoomApiFromConfig } from "./zoom-from-config.js";
+export { zoomApiFromConfig } from "../zoom/api/index.js";
 export { notifyWriterFromConfig } from "./notify-from-config.js";

@@ -1,9 +1,10 @@
-import { ensureGeneratedSecret, privacyHashKeyFile, type Config } from "../config/index.js";
+import type { Config } from "../config/index.js";
 import { learnRegistrants } from "../directory/learn-registrants.js";
 import { loadLinks } from "../directory/load-links.js";
 import type { PipelineOptions } from "../pipeline/pipeline-options.js";
 import { createPipelineWorker, type PipelineWorker } from "../pipeline/pipeline-worker.js";
 import { notifyWriterFromConfig } from "./notify-from-config.js";
+import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
 
 /**
  * Pipeline options from the service configuration: the directory's links and registrant learning,
@@ -13,12 +14,11 @@ import { notifyWriterFromConfig } from "./notify-from-config.js";
  * @example
  * const pipeline = createPipeline(store, pipelineOptionsFromConfig(loadConfig()));
  */
-export function pipelineOptionsFromConfig(config: Config): PipelineOptions {
-  const hashKey = config.privacy === "hash" ? (config.privacyHashKey ?? ensureGeneratedSecret(config.dataDir, privacyHashKeyFile).value) : undefined;
+export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Required<Pick<PipelineOptions, "engine">> {
   return {
     loadLinks,
     onRegistrations: learnRegistrants,
-    normalise: { privacy: config.privacy, ...(hashKey !== undefined ? { hashKey } : {}) },
+    normalise: privacySettingsFromConfig(config),
     engine: { namePattern: new RegExp(config.namePattern) },
   };
 }
@@ -28,7 +28,7 @@ export function pipelineOptionsFromConfig(config: Config): PipelineOptions {
  * stream); `reprocess`, which rebuilds rows rather than changing facts, does not.
  *
  * @example
- * serveWorkers.push(pipelineWorkerFromConfig);
+ * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config)] });
  */
 export function pipelineWorkerFromConfig(config: Config): PipelineWorker {
   return createPipelineWorker({ pipeline: { ...pipelineOptionsFromConfig(config), onRowChanges: notifyWriterFromConfig(config).onRowChanges } });

@@ -1,11 +1,11 @@
 import type { Config } from "../config/index.js";
 import type { Worker } from "../runtime/index.js";
 import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
-import { loadLinks } from "../directory/load-links.js";
+import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
 import { createReconcileWorker } from "../reconcile/reconcile-worker.js";
 import type { ReconcileContext } from "../reconcile/reconcile-instance.js";
-import { reconcileSettingsFromEnv } from "../reconcile/reconcile-settings.js";
-import { zoomApiFromConfig } from "./zoom-from-config.js";
+import { reconcileSettingsFromConfig } from "../reconcile/reconcile-settings.js";
+import { zoomApiFromConfig } from "../zoom/api/index.js";
 import { notifyWriterFromConfig } from "./notify-from-config.js";
 
 /**
@@ -19,14 +19,16 @@ import { notifyWriterFromConfig } from "./notify-from-config.js";
 export function reconcileContextFromConfig(config: Config): { ok: true; accountId: string; context: ReconcileContext } | { ok: false; error: Error } {
   const zoom = zoomApiFromConfig(config);
   if (!zoom.ok) return { ok: false, error: zoom.error };
+  // The same links, privacy and identity options as the pipeline that applies the report rows.
+  const pipeline = pipelineOptionsFromConfig(config);
   return {
     ok: true,
     accountId: zoom.config.accountId,
     context: {
       zoom: zoom.client,
-      loadLinks,
+      loadLinks: pipeline.loadLinks,
       privacy: privacySettingsFromConfig(config),
-      engine: { namePattern: new RegExp(config.namePattern) },
+      engine: pipeline.engine,
       onFinalized: notifyWriterFromConfig(config).onFinalized,
     },
   };
@@ -37,10 +39,10 @@ export function reconcileContextFromConfig(config: Config): { ok: true; accountI
  * logs once which variables are missing and the rest of Rollcall runs as before.
  *
  * @example
- * serveWorkers.push(reconcileWorkerFromConfig);
+ * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config), reconcileWorkerFromConfig(config)] });
  */
-export function reconcileWorkerFromConfig(config: Config, env: Record<string, string | undefined> = process.env): Worker {
-  const settings = reconcileSettingsFromEnv(env);
+export function reconcileWorkerFromConfig(config: Config): Worker {
+  const settings = reconcileSettingsFromConfig(config);
   const resolved = reconcileContextFromConfig(config);
   if (!resolved.ok) {
     const reason = resolved.error.message;

@@ -12,7 +12,13 @@ import { createBodyPreparer, privacySettingsFromConfig } from "../zoom/privacy/i
 import { createWebhookVerifier, webhookSecretsFrom } from "../zoom/webhook/index.js";
 import type { Worker, WorkerContext } from "../runtime/index.js";
 import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
-import { meetingSdkFromConfig, zoomApiFromConfig } from "./zoom-from-config.js";
+import { zoomApiFromConfig } from "../zoom/api/index.js";
+import { meetingSdkFromConfig } from "../zoom/sdk/sdk-credentials.js";
+
+/** SQLite: longest lock wait on the event loop's own connection (see the comment where it is set). */
+const serviceSqliteBusyTimeoutMs = 200;
+/** SQLite: longest lock wait of an inbox commit on its thread, inside the 2.5 s commit timeout. */
+const inboxLockWaitMs = 2000;
 
 export type { Worker, WorkerContext } from "../runtime/index.js";
 
@@ -59,7 +65,8 @@ export interface RunningRollcall {
  * generates one into the data directory and prints it once, with the endpoint URL.
  *
  * @example
- * const rollcall = await startRollcall(loadConfig(), { workers: [pipelineWorker] });
+ * const config = loadConfig();
+ * const rollcall = await startRollcall(config, { workers: serviceWorkers(config) });
  * // … later
  * await rollcall.stop();
  */
@@ -82,6 +89,11 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     await store.close();
     throw error;
   }
+  // SQLite: a lock wait on the store's connection (the pipeline's write transactions) blocks the
+  // event loop, so it must stay far below the webhook answer budget; the pipeline retries a batch
+  // that found the lock taken (a CLI import's chunk). The inbox commits on its own thread and may
+  // wait longer there (`lockWaitMs` below), since that blocks nothing.
+  store.sqlite?.pragma(`busy_timeout = ${serviceSqliteBusyTimeoutMs}`);
 
   // From the config, so every embedding (not only `rollcall serve`) honours the privacy mode.
   const prepareBodyForStorage =
@@ -89,7 +101,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   const metrics = createMetrics();
   metrics.trackInboxDepth(() => countPendingInboxEvents(store.db));
-  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit });
+  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit, lockWaitMs: inboxLockWaitMs });
   const verifier = createWebhookVerifier({ secrets, toleranceSeconds: config.webhookToleranceSeconds });
   const app = await createApp({
     store,

@@ -29,6 +29,12 @@ export interface OpenDatabaseOptions {
    * in WAL mode survives a process crash but may lose the last commits on power loss.
    */
   sqliteSynchronous?: "FULL" | "NORMAL";
+  /**
+   * SQLite: how long a statement waits for another connection's write lock before failing with
+   * SQLITE_BUSY (default 30 000 ms: a CLI command next to a running server waits its turn). The
+   * wait blocks the event loop (better-sqlite3 is synchronous), so a server lowers it once migrated.
+   */
+  sqliteBusyTimeoutMs?: number;
 }
 
 /**
@@ -52,8 +58,8 @@ function openSqlite(url: string, options: OpenDatabaseOptions): RollcallDatabase
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? "FULL"}`);
   sqlite.pragma("foreign_keys = ON");
-  // Another process (a CLI command next to the server) may hold the write lock for a moment.
-  sqlite.pragma("busy_timeout = 5000");
+  // Another process (the server, or a CLI command next to it) may hold the write lock for a moment.
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.sqliteBusyTimeoutMs ?? 30_000))}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", url: `sqlite:${path}`, sqlite, close: () => db.destroy() };
 }

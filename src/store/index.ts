@@ -4,3 +4,4 @@ export { migrateToLatest } from "./migrate.js";
 export type { Database } from "./schema.js";
 export type { InboxEventTable } from "./tables/inbox.js";
 export { dataErrorReason, isDataError } from "./data-error.js";
+export { withWriteTransaction } from "./write-transaction.js";

@@ -15,6 +15,7 @@ import {
   type ParticipantEventKind,
   type ParticipantIdentifiers,
 } from "../../src/core/index.js";
+import { EventColumnsBuilder } from "../../src/core/event-columns.js";
 import { MEETING, T0, UUID, min } from "./event-builders.js";
 
 const USERS = ["1", "2", "3", "4", "5", "6", "7", "8"];
@@ -115,6 +116,33 @@ describe("engine properties", () => {
         expect(state.result(LINKS, options)).toEqual(computeInstance(evs, LINKS, options));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("the columnar path (batches of columns, each with its own string table) equals the object path", () => {
+    fc.assert(
+      fc.property(eventsArb.chain((evs) => fc.tuple(fc.constant(evs), planArb(evs.length), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 8 }), optionsArb)), ([evs, plan, cuts, options]) => {
+        const stream = reorder(evs, plan);
+        const objects = createInstanceState();
+        for (const e of stream) objects.apply(e);
+        const columns = createInstanceState();
+        let batch = new EventColumnsBuilder(2);
+        let cut = 0;
+        for (const e of stream) {
+          if (e.type === "participant" || e.type === "report_row") batch.addEvent(e);
+          else columns.apply(e);
+          if (batch.length >= cuts[cut % cuts.length]!) {
+            columns.applyColumns(batch);
+            batch = new EventColumnsBuilder(2);
+            cut++;
+          }
+        }
+        columns.applyColumns(batch);
+        expect(columns.size).toBe(objects.size);
+        expect(columns.result(LINKS, options)).toEqual(objects.result(LINKS, options));
+        expect(columns.result(LINKS, options)).toEqual(computeInstance(evs, LINKS, options));
+      }),
+      { numRuns: 400 },
     );
   });
 

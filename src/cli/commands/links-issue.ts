@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { DEFAULT_ACCOUNT } from "../../directory/index.js";
 import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
-import { issueJoinLinks, joinLinkKinds, meetingSdkFromConfig, zoomApiFromConfig, type IssuedJoinLink, type JoinLinkKind } from "../../reconcile/index.js";
+import { issueJoinLinks, joinLinkKinds, type IssuedJoinLink, type JoinLinkKind } from "../../reconcile/index.js";
+import { zoomApiFromConfig } from "../../zoom/api/index.js";
+import { meetingSdkFromConfig } from "../../zoom/sdk/sdk-credentials.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 
 interface IssueFlags extends StoreFlags {
@@ -48,7 +50,7 @@ export function registerLinksIssueCommand(program: Command): void {
         if (zoom && !zoom.ok) throw new Error(`registrant links need Zoom's REST API. ${zoom.error.message}`);
         const sdk = kind === "sdk" ? meetingSdkFromConfig(config) : undefined;
         if (sdk && !sdk.ok) throw new Error(sdk.error.message);
-        const domain = flags.emailDomain ?? process.env["ROLLCALL_SYNTHETIC_EMAIL_DOMAIN"];
+        const domain = flags.emailDomain ?? config.syntheticEmailDomain;
         return issueJoinLinks(store.db, {
           accountId: flags.account,
           externalIds,

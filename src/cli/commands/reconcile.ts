@@ -1,17 +1,16 @@
 import type { Command } from "commander";
-import { learnRegistrants, loadLinks } from "../../directory/index.js";
 import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
 import { createPipeline } from "../../pipeline/index.js";
 import {
   reconcileContextFromConfig,
   reconcileInstances,
-  reconcileSettingsFromEnv,
+  reconcileSettingsFromConfig,
   reconciliationReport,
   type ReconcileResult,
   type ReconciliationView,
 } from "../../reconcile/index.js";
-import { notifyWriterFromConfig } from "../../service/index.js";
-import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
+import { notifyWriterFromConfig, pipelineOptionsFromConfig } from "../../service/index.js";
+import { parseDateFlag } from "./date-flag.js";
 
 interface ReconcileFlags extends StoreFlags {
   instance?: string;
@@ -42,11 +41,11 @@ export function registerReconcileCommand(program: Command): void {
       .option("--json", "print the reconciliations as JSON"),
   )
     .action(async (flags: ReconcileFlags) => {
-      const from = flags.from === undefined ? undefined : parseDate("--from", flags.from);
-      const to = flags.to === undefined ? undefined : parseDate("--to", flags.to);
+      const from = flags.from === undefined ? undefined : parseDateFlag("--from", flags.from);
+      const to = flags.to === undefined ? undefined : parseDateFlag("--to", flags.to);
       if (from !== undefined && to !== undefined && to <= from) throw new Error(`--to: expected a date after --from ${flags.from}, got ${flags.to}`);
-      const settings = reconcileSettingsFromEnv(process.env);
       const output = await withConfiguredStore(flags, async (store, config) => {
+        const settings = reconcileSettingsFromConfig(config);
         const resolved = reconcileContextFromConfig(config);
         if (!resolved.ok) throw new Error(`rollcall reconcile needs Zoom's Server-to-Server OAuth credentials. ${resolved.error.message}`);
         const results = await reconcileInstances(
@@ -56,15 +55,8 @@ export function registerReconcileCommand(program: Command): void {
           settings,
         );
         // Apply the stored report rows now, so `rollcall attendance` shows the result at once.
-        const privacy = privacySettingsFromConfig(config);
         // They are announced (outbound webhooks, live stream) as when `rollcall serve` applies them.
-        await createPipeline(store, {
-          loadLinks,
-          onRegistrations: learnRegistrants,
-          normalise: privacy,
-          engine: { namePattern: new RegExp(config.namePattern) },
-          onRowChanges: notifyWriterFromConfig(config).onRowChanges,
-        }).runUntilIdle();
+        await createPipeline(store, { ...pipelineOptionsFromConfig(config), onRowChanges: notifyWriterFromConfig(config).onRowChanges }).runUntilIdle();
         const views = new Map<string, ReconciliationView>();
         for (const r of results) {
           const view = await reconciliationReport(store.db, r.instanceUuid, resolved.accountId);
@@ -74,12 +66,6 @@ export function registerReconcileCommand(program: Command): void {
       });
       process.stdout.write(output);
     });
-}
-
-function parseDate(flag: string, text: string): number {
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`${flag}: expected an ISO-8601 date such as 2026-01-01 or 2026-01-01T09:00:00Z, got "${text}"`);
-  return ms;
 }
 
 /** Human-readable lines: one per instance, then one per difference (user ids and session keys only). */

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import type { ConfigInput } from "../../config/index.js";
-import { serviceWorkers, startRollcall } from "../../service/index.js";
 import { configFromFlags, withStoreOptions, type StoreFlags } from "../configured-store.js";
 
 interface ServeFlags extends StoreFlags {
@@ -27,6 +26,9 @@ export function registerServeCommand(program: Command): void {
       ...(flags.host !== undefined ? { host: flags.host } : {}),
     };
     const config = configFromFlags(flags, overrides);
+    // Loaded here, not at the top: every other command would otherwise load the whole service
+    // (HTTP API, docs, workers) just to start.
+    const { serviceWorkers, startRollcall } = await import("../../service/index.js");
     const rollcall = await startRollcall(config, { workers: serviceWorkers(config) });
     await rollcall.stopped;
     // Whatever a library left scheduled, the service has stopped: leave now.

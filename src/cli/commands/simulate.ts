@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { webhookSecretFile } from "../../config/generated-secrets.js";
+import { loadConfig, webhookSecretFile, type Config } from "../../config/index.js";
 import { applyChaos, CHAOS_KINDS, type ChaosKind } from "../../emulator/delivery/chaos.js";
 import { checkUrlValidation } from "../../emulator/delivery/url-validation-check.js";
 import { sendDeliveries, ZOOM_RETRY_DELAYS_MS, type SendSummary } from "../../emulator/delivery/webhook-sender.js";
@@ -86,8 +86,10 @@ export function registerSimulateCommand(program: Command): void {
         return;
       }
 
-      const target = opts.target ?? `http://localhost:${process.env.PORT || "3000"}/webhooks/zoom`;
-      const secret = opts.secret ?? findLocalSecret();
+      // The local service's port and secret, read as `rollcall serve` reads them.
+      const config = opts.target === undefined || opts.secret === undefined ? loadConfig() : undefined;
+      const target = opts.target ?? `http://localhost:${config!.port}/webhooks/zoom`;
+      const secret = opts.secret ?? findLocalSecret(config!);
       const speed = opts.speed === "max" ? "max" : positive("--speed", opts.speed);
       const retryDelaysMs = opts.retryDelays ? opts.retryDelays.split(",").map((d) => durationMs("--retry-delays", d)) : ZOOM_RETRY_DELAYS_MS;
       const timeoutMs = integer("--timeout", opts.timeout, 1);
@@ -136,10 +138,10 @@ function progressLine(p: SendSummary): string {
  * The secret the local service uses: `ZOOM_WEBHOOK_SECRET_TOKEN` (first of a comma-separated list),
  * else the one it generated in its data directory on first start.
  */
-function findLocalSecret(): string {
-  const fromEnv = process.env.ZOOM_WEBHOOK_SECRET_TOKEN?.split(",")[0]?.trim();
-  if (fromEnv) return fromEnv;
-  const path = join(process.env.ROLLCALL_DATA_DIR || "./data", webhookSecretFile);
+function findLocalSecret(config: Config): string {
+  const configured = config.webhookSecrets[0];
+  if (configured !== undefined) return configured;
+  const path = join(config.dataDir, webhookSecretFile);
   try {
     const value = readFileSync(path, "utf8").trim();
     if (value) return value;

@@ -29,7 +29,7 @@ export function registerUsersCommand(program: Command): void {
       ),
   ).action(async (file: string, flags: AccountFlags) => {
     const rows = readUserFile(file);
-    const result = await withConfiguredStore(flags, (store, config) => importUsers(store.db, rows, { accountId: flags.account, privacy: privacySettingsFromConfig(config) }));
+    const result = await withConfiguredStore(flags, (store, config) => importUsers(store, rows, { accountId: flags.account, privacy: privacySettingsFromConfig(config) }));
     process.stdout.write(
       `imported ${rows.length} users (${result.created} created, ${result.updated} updated); ` +
         `links: ${result.linksAdded} added, ${result.linksRemoved} removed; ${result.reresolvedInstances.length} instances marked for re-resolution\n`,

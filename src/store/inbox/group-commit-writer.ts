@@ -25,6 +25,12 @@ export interface InboxWriterOptions {
    * its fsync do not block the event loop. False commits on the store's connection, in-thread.
    */
   commitThread?: boolean;
+  /**
+   * SQLite commit thread: how long a commit waits for another connection's write lock (a CLI
+   * command's transaction). Default: the store connection's `busy_timeout`. The wait blocks only the
+   * thread, so a server sets it longer than its event loop's own, within `commitTimeoutMs`.
+   */
+  lockWaitMs?: number;
 }
 
 /** Stores verified deliveries durably, many per transaction. */
@@ -78,7 +84,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   const maxBatchSize = options.maxBatchSize ?? 1000;
   const commitTimeoutMs = options.commitTimeoutMs ?? 2500;
   const listeners = new Set<(ids: number[]) => void>();
-  const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store);
+  const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store, options.lockWaitMs);
   const write = thread?.write ?? inboxBatchWriter(store);
   const probeCommit = thread?.probe ?? inboxCommitProbe(store);
   let queue: Waiting[] = [];

@@ -73,18 +73,19 @@ type Reply = { id: number; ok: true; rows: Array<[number, number]> } | { id: num
  * the thread answers after `COMMIT` returned, with the store's `synchronous` setting.
  *
  * Returns `undefined` where a second connection cannot see the same data (`:memory:`).
- * The thread's connection follows the store connection's `busy_timeout` (read at each batch).
+ * The thread's connection waits `lockWaitMs` for a lock, or else follows the store connection's
+ * `busy_timeout` (read at each batch).
  *
  * @example
  * const thread = startSqliteCommitThread(store);
  * const rows = await thread!.write([{ event, deliveries: 1 }]);
  * await thread!.close();
  */
-export function startSqliteCommitThread(store: RollcallDatabase): SqliteCommitThread | undefined {
+export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: number): SqliteCommitThread | undefined {
   const main = store.sqlite;
   if (store.dialect !== "sqlite" || !main || main.memory) return undefined;
   const sqlite = main;
-  const busyTimeout = (): number => Number(sqlite.pragma("busy_timeout", { simple: true }));
+  const busyTimeout = (): number => lockWaitMs ?? Number(sqlite.pragma("busy_timeout", { simple: true }));
   const synchronous = Number(sqlite.pragma("synchronous", { simple: true })) === 1 ? "NORMAL" : "FULL";
   const driver = createRequire(import.meta.url).resolve("better-sqlite3");
 

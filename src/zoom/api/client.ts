@@ -16,9 +16,10 @@ import type {
 } from "./types.js";
 import { ZoomHttp, type RetryEvent } from "./zoom-http.js";
 
-/** Zoom's public endpoints. */
-export const DEFAULT_API_BASE_URL = "https://api.zoom.us/v2";
-export const DEFAULT_OAUTH_URL = "https://zoom.us";
+import { DEFAULT_API_BASE_URL, DEFAULT_OAUTH_URL } from "../../config/config-schema.js";
+
+/** Zoom's public endpoints (declared with the config keys that override them). */
+export { DEFAULT_API_BASE_URL, DEFAULT_OAUTH_URL };
 /** Most registrants one `batch_registrants` call takes (zoom-facts §4a). */
 export const BATCH_REGISTRANTS_LIMIT = 30;
 /** Largest page Zoom serves; the client always asks for it to spend fewer calls. */

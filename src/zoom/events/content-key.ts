@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { asRecord, canonicalJson } from "../../json/index.js";
 
 /**
  * A key that is equal for every delivery of the same Zoom event, so the inbox and the engine can
@@ -13,10 +14,10 @@ import { createHash } from "node:crypto";
  */
 export function contentKey(body: unknown): string {
   // Named reads and one join: this runs once per event on the hot path.
-  const b = record(body);
+  const b = asRecord(body);
   const event = b === undefined ? undefined : text(b["event"]);
-  const payload = b === undefined ? undefined : record(b["payload"]);
-  const object = payload === undefined ? undefined : record(payload["object"]);
+  const payload = b === undefined ? undefined : asRecord(b["payload"]);
+  const object = payload === undefined ? undefined : asRecord(payload["object"]);
   if (event === undefined || payload === undefined || object === undefined) return `sha256:${hashOf(body)}`;
 
   // The key's pieces go into one reused array joined once: one flat string, no intermediate strings.
@@ -26,7 +27,7 @@ export function contentKey(body: unknown): string {
   const room = text(object["breakout_room_uuid"]);
   parts[4] = text(object["uuid"]) ?? text(object["id"]) ?? "";
   parts[5] = room !== undefined ? "#" + room : "";
-  const participant = record(object["participant"]);
+  const participant = asRecord(object["participant"]);
   if (participant !== undefined) {
     // Never the name or e-mail: the key is stored in clear even under ROLLCALL_PRIVACY=hash|drop.
     parts[7] = text(participant["participant_uuid"]) ?? "";
@@ -39,7 +40,7 @@ export function contentKey(body: unknown): string {
     // A participant event without its own time or ids (jbh_*): only event_ts tells two of them apart.
     parts[14] = when === "" ? "|" + (text(b!["event_ts"]) ?? "") : "";
   } else {
-    const registrant = record(object["registrant"]);
+    const registrant = asRecord(object["registrant"]);
     parts[7] = registrant !== undefined ? (text(registrant["id"]) ?? "") : "";
     parts[8] = parts[9] = parts[10] = parts[11] = "";
     parts[13] = text(object["end_time"]) ?? text(object["start_time"]) ?? "";
@@ -59,23 +60,6 @@ function text(v: unknown): string | undefined {
   return undefined;
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 function hashOf(value: unknown): string {
   return createHash("sha256").update(typeof value === "string" ? value : canonicalJson(value)).digest("hex");
-}
-
-/** JSON with object keys sorted, so the same content hashes the same whatever Zoom's key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const obj = record(value);
-  if (obj) {
-    return `{${Object.keys(obj)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
 }

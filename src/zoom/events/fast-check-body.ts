@@ -6,13 +6,9 @@
  * normaliser asks zod for the field-named issues.
  */
 import type { EventMeaning } from "./event-names.js";
+import { isRecord } from "../../json/index.js";
 
 type Obj = Record<string, unknown>;
-
-/** A plain JSON object (not null, not an array). */
-export function isRecord(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** string | finite number | null | undefined (zod's `looseId`). */
 function looseId(v: unknown): boolean {

@@ -2,6 +2,7 @@ import { normaliseReportRow } from "./normalise-report-row.js";
 import type { NormaliseOptions, NormaliseResult } from "./normalise-result.js";
 import { normaliseZoomEvent } from "./normalise-zoom-event.js";
 import { REPORT_PARTICIPANT_EVENT } from "./report-participant-body.js";
+import { asRecord } from "../../json/index.js";
 
 /**
  * Normalises one parsed inbox body: Zoom webhooks go to `normaliseZoomEvent`, Rollcall's own
@@ -15,8 +16,8 @@ import { REPORT_PARTICIPANT_EVENT } from "./report-participant-body.js";
  */
 export function normaliseInboxBody(body: unknown, options?: NormaliseOptions): NormaliseResult {
   if (!isReportParticipant(body)) return normaliseZoomEvent(body, options);
-  const payload = record(body["payload"]);
-  const object = record(payload?.["object"]);
+  const payload = asRecord(body["payload"]);
+  const object = asRecord(payload?.["object"]);
   const issues = [];
   const accountId = payload?.["account_id"];
   const uuid = object?.["uuid"];
@@ -24,18 +25,14 @@ export function normaliseInboxBody(body: unknown, options?: NormaliseOptions): N
   if (typeof accountId !== "string") issues.push(issue("payload.account_id", "the account id as a string"));
   if (typeof uuid !== "string" || uuid === "") issues.push(issue("payload.object.uuid", "the instance uuid"));
   if (typeof meetingId !== "string") issues.push(issue("payload.object.id", "the meeting number as a string"));
-  if (record(payload?.["row"]) === undefined) issues.push(issue("payload.row", "the report row object"));
+  if (asRecord(payload?.["row"]) === undefined) issues.push(issue("payload.row", "the report row object"));
   if (issues.length > 0) return { status: "rejected", issues };
   const product = object?.["product"] === "webinar" ? "webinar" : "meeting";
   return normaliseReportRow(payload!["row"], { accountId: accountId as string, instanceUuid: uuid as string, meetingId: meetingId as string, product }, options);
 }
 
 function isReportParticipant(body: unknown): body is Record<string, unknown> {
-  return record(body)?.["event"] === REPORT_PARTICIPANT_EVENT;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return asRecord(body)?.["event"] === REPORT_PARTICIPANT_EVENT;
 }
 
 function issue(path: string, expected: string) {

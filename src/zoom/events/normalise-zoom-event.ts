@@ -1,7 +1,9 @@
 import type { z } from "zod";
+import { KIND_CODE, type EventColumnsBuilder } from "../../core/event-columns.js";
 import type { ParticipantIdentifiers, NormalisedEvent, MeetingInfo } from "../../core/normalised-event.js";
 import { contentKey } from "./content-key.js";
-import { fastAccepts, isRecord } from "./fast-check-body.js";
+import { isRecord } from "../../json/index.js";
+import { fastAccepts } from "./fast-check-body.js";
 import { EVENT_MEANINGS, TIMED_FIELD, type EventMeaning } from "./event-names.js";
 import {
   envelopeSchema,
@@ -46,6 +48,71 @@ export function normaliseZoomEvent(body: unknown, options?: NormaliseOptions): N
   return mapBody(parsed.data as ParticipantBody & InstanceBody & RegistrationBody, meaning, filter, body);
 }
 
+/**
+ * {@link normaliseZoomEvent} for batches: a participant event becomes a row of `columns` (no event
+ * object; strings interned in the batch's table) and `{ status: "row" }` is returned; every other
+ * outcome (instance and registration events, ignored and rejected bodies) is returned as
+ * `normaliseZoomEvent` returns it. Rows hold exactly what the event object would hold.
+ *
+ * @example
+ * const columns = new EventColumnsBuilder();
+ * for (const body of bodies) {
+ *   const r = normaliseZoomEventInto(body, columns);
+ *   if (r.status === "event") others.push(r.event);
+ * }
+ * state.applyColumns(columns);
+ */
+export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuilder, options?: NormaliseOptions): NormaliseResult | { status: "row" } {
+  const name = isRecord(body) ? body["event"] : undefined;
+  const meaning = typeof name === "string" ? EVENT_MEANINGS.get(name) : undefined;
+  if (meaning !== undefined && meaning.type === "participant" && fastAccepts(body, meaning)) {
+    const data = body as ParticipantBody;
+    const at = participantTime(data, meaning);
+    if (typeof at !== "number") return at;
+    const filter = personalDataFilter(options);
+    const object = data.payload.object;
+    const p = object.participant;
+    const row = columns.addRow(
+      KIND_CODE.get(meaning.kind)!,
+      at,
+      NaN,
+      0,
+      meaning.product === "webinar" ? 1 : 0,
+      contentKey(body),
+      columns.intern(object.uuid),
+      columns.intern(text(data.payload.account_id) ?? ""),
+      columns.intern(text(object.id) ?? ""),
+    );
+    columns.userId[row] = columns.intern(text(p.user_id));
+    columns.participantUuid[row] = columns.intern(text(p.participant_uuid));
+    columns.parentUserId[row] = columns.intern(text(p.parent_user_id));
+    const userName = nonEmpty(p.user_name);
+    if (userName !== undefined) columns.userName[row] = columns.append(filter.name(userName));
+    const email = nonEmpty(p.email);
+    if (email !== undefined) columns.email[row] = columns.append(filter.email(email));
+    const zoomUserId = text(p.participant_user_id);
+    const id = text(p.id);
+    columns.zoomUserId[row] = columns.append(zoomUserId);
+    if (id !== zoomUserId) columns.id[row] = columns.append(id);
+    columns.registrantId[row] = columns.append(text(p.registrant_id));
+    columns.customerKey[row] = columns.append(text(p.customer_key));
+    if (meaning.kind === "bind") {
+      columns.bound[row] = 1;
+      columns.boundUserId[row] = columns.append(text(p.bind_user_id));
+      columns.boundUuid[row] = columns.append(text(p.bind_participant_uuid));
+    }
+    return ROW;
+  }
+  const result = normaliseZoomEvent(body, options);
+  if (result.status === "event" && result.event.type === "participant") {
+    columns.addEvent(result.event);
+    return ROW;
+  }
+  return result;
+}
+
+const ROW = Object.freeze({ status: "row" as const });
+
 function ignored(event: string): NormaliseResult {
   return { status: "ignored", reason: `event "${event}" is not used by Rollcall` };
 }
@@ -67,8 +134,32 @@ function participantEvent(
   filter: PersonalDataFilter,
   body: unknown,
 ): NormaliseResult {
+  const at = participantTime(data, meaning);
+  if (typeof at !== "number") return at;
   const object = data.payload.object;
   const p = object.participant;
+  const participant = identifiers(p, filter);
+  const event: NormalisedEvent = {
+    type: "participant",
+    kind: meaning.kind,
+    key: contentKey(body),
+    accountId: text(data.payload.account_id) ?? "",
+    instanceUuid: object.uuid,
+    meetingId: text(object.id) ?? "",
+    product: meaning.product,
+    at,
+    source: "webhook",
+    participant,
+    leaveReason: nonEmpty(p.leave_reason),
+    breakoutRoomUuid: text(object.breakout_room_uuid),
+    boundTo: meaning.kind === "bind" ? { userId: text(p.bind_user_id), participantUuid: text(p.bind_participant_uuid) } : undefined,
+  };
+  return { status: "event", event };
+}
+
+/** A participant event's own time (its join/leave/date time, else `event_ts`), or the issue that makes it unusable. */
+function participantTime(data: ParticipantBody, meaning: Extract<EventMeaning, { type: "participant" }>): number | NormaliseResult {
+  const p = data.payload.object.participant;
   const timeField = TIMED_FIELD[meaning.kind];
   let at: number | undefined;
   if (timeField !== undefined) {
@@ -89,23 +180,7 @@ function participantEvent(
     if (timeField === "join_time" || timeField === "leave_time") return timeIssue(`payload.object.participant.${timeField}`, undefined);
     at = 0; // only jbh_* without event_ts (a stored capture): never attendance, so an unknown time is harmless.
   }
-  const participant = identifiers(p, filter);
-  const event: NormalisedEvent = {
-    type: "participant",
-    kind: meaning.kind,
-    key: contentKey(body),
-    accountId: text(data.payload.account_id) ?? "",
-    instanceUuid: object.uuid,
-    meetingId: text(object.id) ?? "",
-    product: meaning.product,
-    at,
-    source: "webhook",
-    participant,
-    leaveReason: nonEmpty(p.leave_reason),
-    breakoutRoomUuid: text(object.breakout_room_uuid),
-    boundTo: meaning.kind === "bind" ? { userId: text(p.bind_user_id), participantUuid: text(p.bind_participant_uuid) } : undefined,
-  };
-  return { status: "event", event };
+  return at;
 }
 
 /**

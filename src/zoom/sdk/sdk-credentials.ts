@@ -1,3 +1,4 @@
+import { variableForKey, type Config } from "../../config/index.js";
 import { ZoomConfigError } from "../api/errors.js";
 
 /** Meeting SDK app credentials. */
@@ -7,13 +8,19 @@ export interface MeetingSdkCredentials {
 }
 
 /**
- * Reads `ZOOM_SDK_KEY` and `ZOOM_SDK_SECRET`. Never throws: without them it returns
- * `{ ok: false, error }` naming what is missing, so only SDK join links are unavailable.
+ * The Meeting SDK credentials of the configuration (`ZOOM_SDK_KEY`, `ZOOM_SDK_SECRET`). Never
+ * throws: without them it returns `{ ok: false, error }` naming what is missing, so only SDK join
+ * links are unavailable.
+ *
+ * @example
+ * const sdk = meetingSdkFromConfig(loadConfig());
+ * if (!sdk.ok) console.warn(sdk.error.message); // "Meeting SDK join links disabled: missing ZOOM_SDK_SECRET …"
  */
-export function meetingSdkFromEnv(env: Record<string, string | undefined>): { ok: true; credentials: MeetingSdkCredentials } | { ok: false; error: ZoomConfigError } {
-  const missing = ["ZOOM_SDK_KEY", "ZOOM_SDK_SECRET"].filter((name) => !env[name]?.trim());
-  if (missing.length > 0) {
+export function meetingSdkFromConfig(config: Pick<Config, "zoom">): { ok: true; credentials: MeetingSdkCredentials } | { ok: false; error: ZoomConfigError } {
+  const { sdkKey, sdkSecret } = config.zoom;
+  if (sdkKey === undefined || sdkSecret === undefined) {
+    const missing = (["sdkKey", "sdkSecret"] as const).filter((key) => config.zoom[key] === undefined).map((key) => variableForKey(`zoom.${key}`));
     return { ok: false, error: new ZoomConfigError(`Meeting SDK join links disabled: missing ${missing.join(", ")} (Meeting SDK app credentials).`, missing) };
   }
-  return { ok: true, credentials: { sdkKey: env["ZOOM_SDK_KEY"]!.trim(), sdkSecret: env["ZOOM_SDK_SECRET"]!.trim() } };
+  return { ok: true, credentials: { sdkKey, sdkSecret } };
 }

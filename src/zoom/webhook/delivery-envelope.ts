@@ -1,4 +1,5 @@
 import { isTimeInRange } from "../events/zoom-time.js";
+import { asRecord } from "../../json/index.js";
 
 /** The envelope fields of a Zoom webhook body that the inbox indexes (zoom-facts §1.1). */
 export interface DeliveryEnvelope {
@@ -35,14 +36,14 @@ export const maxIdentifierLength = 256;
  * // { event: "meeting.ended", accountId: "a", instanceUuid: "u==", eventTs: 1 }
  */
 export function deliveryEnvelope(parsed: unknown): DeliveryEnvelope {
-  const body = record(parsed);
+  const body = asRecord(parsed);
   if (!body) throw new InvalidEnvelopeError("body: expected a JSON object");
   const event = body["event"];
   if (typeof event !== "string" || event === "") throw new InvalidEnvelopeError("event: expected a non-empty string");
   if (event.length > maxEventNameLength) throw new InvalidEnvelopeError(`event: expected at most ${maxEventNameLength} characters`);
-  const payload = record(body["payload"]);
+  const payload = asRecord(body["payload"]);
   const accountId = text(payload?.["account_id"]);
-  const instanceUuid = text(record(payload?.["object"])?.["uuid"]);
+  const instanceUuid = text(asRecord(payload?.["object"])?.["uuid"]);
   for (const [name, value] of [["event", event], ["payload.account_id", accountId], ["payload.object.uuid", instanceUuid]] as const) {
     if (value?.includes("\u0000")) throw new InvalidEnvelopeError(`${name}: must not contain NUL characters`);
     if (value !== null && name !== "event" && value.length > maxIdentifierLength) {
@@ -53,10 +54,6 @@ export function deliveryEnvelope(parsed: unknown): DeliveryEnvelope {
   // Out of range (see isTimeInRange) is kept as "no event_ts": the normaliser names the field when it needs it.
   const eventTs = typeof ts === "number" && isTimeInRange(ts) ? ts : null;
   return { event, accountId, instanceUuid, eventTs };
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 function text(value: unknown): string | null {

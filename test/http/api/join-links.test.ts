@@ -146,10 +146,10 @@ describe("API join links: the SDK page in Chromium", () => {
         // Wrap the real SDK's init and join when its script defines ZoomMtg: record the calls and
         // answer success instead of connecting to Zoom.
         await page.addInitScript(() => {
-          const w = window as unknown as Record<string, unknown>;
+          const w = globalThis as unknown as Record<string, unknown>;
           w["__rollcallCalls"] = [];
           let real: Record<string, unknown> | undefined;
-          Object.defineProperty(window, "ZoomMtg", {
+          Object.defineProperty(globalThis, "ZoomMtg", {
             configurable: true,
             get: () => real,
             set: (sdk: Record<string, (...args: unknown[]) => unknown>) => {
@@ -168,10 +168,10 @@ describe("API join links: the SDK page in Chromium", () => {
         // A 5 MB SDK on a shared machine: generous timeouts.
         const answer = await page.goto(issued.json.joinUrl, { waitUntil: "domcontentloaded", timeout: 120_000 });
         expect(answer?.status()).toBe(200);
-        await page.waitForFunction(() => ((window as unknown as { __rollcallCalls: Array<{ name: string }> }).__rollcallCalls ?? []).some((c) => c.name === "join"), null, { timeout: 120_000 }).catch((error: Error) => {
+        await page.waitForFunction(() => ((globalThis as unknown as { __rollcallCalls: Array<{ name: string }> }).__rollcallCalls ?? []).some((c) => c.name === "join"), null, { timeout: 120_000 }).catch((error: Error) => {
           throw new Error(`${error.message}\nconsole: ${console.join("\n")}\nassets: ${JSON.stringify(sdkRequests)}`);
         });
-        const calls = (await page.evaluate(() => (window as unknown as { __rollcallCalls: unknown[] }).__rollcallCalls)) as Array<{ name: string; args: Record<string, unknown> }>;
+        const calls = (await page.evaluate(() => (globalThis as unknown as { __rollcallCalls: unknown[] }).__rollcallCalls)) as Array<{ name: string; args: Record<string, unknown> }>;
         const join = calls.find((c) => c.name === "join")!.args;
         expect(join).toMatchObject({ meetingNumber: s.meetingId, userName: "Ivan Interpreter", customerKey: issued.json.value, passWord: "s3cret" });
         // The signature is a Meeting SDK JWT for this meeting, signed with the SDK key's app.
@@ -182,7 +182,7 @@ describe("API join links: the SDK page in Chromium", () => {
         expect(sdkRequests.find((r) => /zoom-meeting-[\d.]+\.min\.js$/.test(r.url))?.status).toBe(200);
         expect(sdkRequests.filter((r) => r.url.includes("/lib/vendor/")).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
         expect(sdkRequests.filter((r) => r.status >= 400)).toEqual([]);
-        expect(await page.evaluate(() => typeof (window as unknown as { ZoomMtg: { setZoomJSLib?: unknown } }).ZoomMtg.setZoomJSLib)).toBe("function");
+        expect(await page.evaluate(() => typeof (globalThis as unknown as { ZoomMtg: { setZoomJSLib?: unknown } }).ZoomMtg.setZoomJSLib)).toBe("function");
       } finally {
         await browser.close();
       }

@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MeetingSdkSignatureError, meetingSdkSignature } from "../../../src/zoom/sdk/meeting-sdk-signature.js";
-import { meetingSdkFromEnv } from "../../../src/zoom/sdk/sdk-credentials.js";
+import { loadConfig } from "../../../src/config/index.js";
+import { meetingSdkFromConfig } from "../../../src/zoom/sdk/sdk-credentials.js";
 
 const SECRET = "sdk-secret-for-tests";
 const NOW = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -62,7 +63,8 @@ describe("meetingSdkSignature", () => {
   });
 });
 
-describe("meetingSdkFromEnv", () => {
+describe("meetingSdkFromConfig", () => {
+  const meetingSdkFromEnv = (env: Record<string, string>) => meetingSdkFromConfig(loadConfig({ env }));
   it("names the missing variables", () => {
     const result = meetingSdkFromEnv({ ZOOM_SDK_KEY: "k" });
     expect(result.ok).toBe(false);

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ZoomConfigError } from "../../../src/zoom/api/errors.js";
-import { zoomApiFromEnv } from "../../../src/zoom/api/from-env.js";
+import { ConfigError, loadConfig } from "../../../src/config/index.js";
+import { zoomApiFromConfig } from "../../../src/zoom/api/from-config.js";
 import { encodeInstanceUuid } from "../../../src/zoom/api/instance-uuid.js";
 import { retryAfterMs } from "../../../src/zoom/api/retry-after.js";
 import { CREDENTIALS, useEmulator } from "./emulator-fixture.js";
 
-describe("zoomApiFromEnv", () => {
+describe("zoomApiFromConfig", () => {
   const h = useEmulator();
+  const fromEnv = (env: Record<string, string>) => zoomApiFromConfig(loadConfig({ env }));
 
   it("names every missing credential instead of throwing", () => {
-    const result = zoomApiFromEnv({ ZOOM_ACCOUNT_ID: "a" });
+    const result = fromEnv({ ZOOM_ACCOUNT_ID: "a" });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toBeInstanceOf(ZoomConfigError);
@@ -17,15 +19,17 @@ describe("zoomApiFromEnv", () => {
     expect(result.error.message).toMatch(/missing ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET/);
   });
 
-  it("refuses a base URL that is not http(s)", () => {
-    const result = zoomApiFromEnv({ ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c", ZOOM_API_BASE_URL: "ftp://x" });
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.variables).toEqual(["ZOOM_API_BASE_URL"]);
+  it("refuses (at config loading) a base URL that is not http(s), naming the variable", () => {
+    expect(() => fromEnv({ ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c", ZOOM_API_BASE_URL: "ftp://x" })).toThrow(ConfigError);
+    expect(() => fromEnv({ ZOOM_API_BASE_URL: "ftp://x" })).toThrow(/^ZOOM_API_BASE_URL \(zoom\.apiBaseUrl\): expected an http\(s\) URL/);
+    expect(() => fromEnv({ ZOOM_OAUTH_URL: "not a url" })).toThrow(/^ZOOM_OAUTH_URL \(zoom\.oauthUrl\)/);
   });
 
   it("defaults to Zoom's URLs and builds a client that talks to the emulator when pointed at it", async () => {
-    const defaults = zoomApiFromEnv({ ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c" });
+    const defaults = fromEnv({ ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c" });
     expect(defaults.ok && defaults.config).toEqual({ accountId: "a", clientId: "b", apiBaseUrl: "https://api.zoom.us/v2", oauthUrl: "https://zoom.us" });
+    const slashed = fromEnv({ ZOOM_ACCOUNT_ID: "a", ZOOM_CLIENT_ID: "b", ZOOM_CLIENT_SECRET: "c", ZOOM_API_BASE_URL: "http://127.0.0.1:9/v2/" });
+    expect(slashed.ok && slashed.config.apiBaseUrl).toBe("http://127.0.0.1:9/v2");
     const env = {
       ZOOM_ACCOUNT_ID: CREDENTIALS.accountId,
       ZOOM_CLIENT_ID: CREDENTIALS.clientId,
@@ -33,7 +37,7 @@ describe("zoomApiFromEnv", () => {
       ZOOM_API_BASE_URL: h.emulator.apiBaseUrl,
       ZOOM_OAUTH_URL: h.emulator.url,
     };
-    const result = zoomApiFromEnv(env);
+    const result = fromEnv(env);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(JSON.stringify(result.config)).not.toContain(CREDENTIALS.clientSecret);
