@@ -15,6 +15,9 @@ export type ServiceRole = (typeof serviceRoles)[number];
 /** Default display-name token: `[rc:TOKEN]` anywhere in the name, e.g. "Dana [rc:7f3k]". */
 export const defaultNamePattern = String.raw`\[rc:(?<token>[A-Za-z0-9_-]+)\]`;
 
+/** Svix's schedule: at once, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 27 h in all). */
+export const defaultWebhookRetrySeconds = [0, 5, 300, 1800, 7200, 18000, 36000, 36000] as const;
+
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -136,6 +139,18 @@ export const configSchema = z.object({
    * (`ROLLCALL_DASHBOARD_SECRET`); generated into the data directory when absent.
    */
   dashboardSecret: z.string().min(16).optional(),
+  /**
+   * Outbound webhooks (`src/notify`): seconds to wait before each delivery attempt, the first one
+   * included (`0` = at once); a message that fails them all is dead-lettered.
+   */
+  webhookRetrySeconds: z
+    .array(z.coerce.number().min(0).max(7 * 86_400))
+    .min(1)
+    .default([...defaultWebhookRetrySeconds]),
+  /** Let webhook endpoints point at loopback, private, link-local and metadata addresses (tests, private networks). */
+  webhookAllowPrivate: z.boolean().default(false),
+  /** How long one delivery may take before it counts as failed. */
+  webhookTimeoutSeconds: z.coerce.number().positive().max(300).default(10),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   zoom: zoomSettingsSchema.prefault({}),
   reconcile: reconcileTimingSchema.prefault({}),

@@ -25,6 +25,9 @@ export const environmentVariables = {
   ROLLCALL_JOIN_TOKEN_SECRET: "joinTokenSecret",
   ROLLCALL_JOIN_TOKEN_TTL_SECONDS: "joinTokenTtlSeconds",
   ROLLCALL_DASHBOARD_SECRET: "dashboardSecret",
+  ROLLCALL_WEBHOOK_RETRY_SECONDS: "webhookRetrySeconds",
+  ROLLCALL_WEBHOOK_ALLOW_PRIVATE: "webhookAllowPrivate",
+  ROLLCALL_WEBHOOK_TIMEOUT_SECONDS: "webhookTimeoutSeconds",
   LOG_LEVEL: "logLevel",
   ZOOM_ACCOUNT_ID: "zoom.accountId",
   ZOOM_CLIENT_ID: "zoom.clientId",
@@ -77,6 +80,14 @@ function readValue(variable: EnvironmentVariable, raw: string): unknown {
     // make every real delivery fail its signature.
     if (tokens.some((s) => s === "")) throw new ConfigError(`ZOOM_WEBHOOK_SECRET_TOKEN: expected comma-separated non-empty secret tokens, got an empty one`);
     return tokens;
+  }
+  if (variable === "ROLLCALL_WEBHOOK_RETRY_SECONDS") {
+    return raw.split(",").map((s) => s.trim());
+  }
+  if (variable === "ROLLCALL_WEBHOOK_ALLOW_PRIVATE") {
+    if (["1", "true", "yes"].includes(raw.toLowerCase())) return true;
+    if (["0", "false", "no"].includes(raw.toLowerCase())) return false;
+    throw new ConfigError(`ROLLCALL_WEBHOOK_ALLOW_PRIVATE: expected 1 or 0, got "${raw}"`);
   }
   if (variable === "ROLLCALL_ZOOM_APPS") {
     try {

@@ -204,6 +204,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     }
     const next = nextRevision(revision);
     const changes = instanceRowChanges(group.accountId, result, entry.snapshot);
+    if (options.onRowChanges) await options.onRowChanges(trx, changes, entry.snapshot?.result);
     await writeInstanceRowChanges(trx, changes, { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() }, stats);
     cache.set(key, { state: entry.state, revision: next, snapshot: changes.snapshot });
   }

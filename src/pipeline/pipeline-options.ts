@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import type { EngineOptions, Link, RegistrationEvent } from "../core/index.js";
+import type { EngineOptions, InstanceResult, Link, RegistrationEvent } from "../core/index.js";
+import type { InstanceRowChanges } from "../store/derived/index.js";
 import type { Database } from "../store/index.js";
 import type { NormaliseOptions } from "../zoom/events/index.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
@@ -9,6 +10,14 @@ export type LoadLinks = (db: Kysely<Database>, accountId: string) => Promise<Lin
 
 /** Told about `*.registration_created` events, inside the batch's transaction, before instances are computed. */
 export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEvent[]) => Promise<unknown>;
+
+/**
+ * Told about every write of an instance's derived rows, inside its transaction and before the rows
+ * are written (so the old rows can still be read): `changes` as worked out from the new result,
+ * `previous` the result this process wrote last (undefined after a restart or when another process
+ * wrote since: read the rows then). Whatever it writes commits or rolls back with the rows.
+ */
+export type RowChangesHandler = (db: Kysely<Database>, changes: InstanceRowChanges, previous: InstanceResult | undefined) => Promise<unknown>;
 
 /** Where the pipeline reports what it cannot handle (no names or e-mails are ever passed). */
 export interface PipelineLogger {
@@ -21,6 +30,8 @@ export interface PipelineOptions {
   loadLinks: LoadLinks;
   /** Learns from registrations (the directory's registrant links). Optional: without it they are just marked done. */
   onRegistrations?: RegistrationHandler;
+  /** Hears every instance write in its transaction (outbound webhooks, `src/notify`). Optional. */
+  onRowChanges?: RowChangesHandler;
   /** Privacy handling of names and e-mails, passed to the normaliser (its `privacy` also switches engine methods). */
   normalise?: NormaliseOptions;
   /** Identity methods and the display-name token pattern. `now` is never passed: results depend on events only. */

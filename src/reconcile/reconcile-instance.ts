@@ -28,6 +28,8 @@ export interface ReconcileContext {
   /** Identity options, as the pipeline uses them (name pattern, methods). */
   engine?: Omit<EngineOptions, "now" | "privacy">;
   now?: () => number;
+  /** Told, inside the finalizing transaction, that the instance is reconciled (outbound webhooks announce it). */
+  onFinalized?: (db: Kysely<Database>, instance: { accountId: string; instanceUuid: string }) => Promise<unknown>;
 }
 
 /** What one reconciliation did. */
@@ -90,6 +92,7 @@ export async function reconcileInstance(store: RollcallDatabase, target: Reconci
       summary,
       differences,
     });
+    if (context.onFinalized) await context.onFinalized(trx, { accountId: target.accountId, instanceUuid: target.instanceUuid });
     return { target, endpoint: report.endpoint, reportRows: report.rows.length, newRows, summary, differences };
   });
 }

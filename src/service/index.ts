@@ -7,3 +7,4 @@ export { serviceWorkers } from "./workers.js";
 export { pipelineWorkerFromConfig, pipelineOptionsFromConfig } from "./pipeline-from-config.js";
 export { reconcileWorkerFromConfig } from "./reconcile-from-config.js";
 export { zoomApiFromConfig } from "../zoom/api/index.js";
+export { notifyWriterFromConfig } from "./notify-from-config.js";

@@ -3,6 +3,7 @@ import { learnRegistrants } from "../directory/learn-registrants.js";
 import { loadLinks } from "../directory/load-links.js";
 import type { PipelineOptions } from "../pipeline/pipeline-options.js";
 import { createPipelineWorker, type PipelineWorker } from "../pipeline/pipeline-worker.js";
+import { notifyWriterFromConfig } from "./notify-from-config.js";
 import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
 
 /**
@@ -23,11 +24,12 @@ export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Req
 }
 
 /**
- * The pipeline worker `rollcall serve` runs.
+ * The pipeline worker `rollcall serve` runs. It announces what changes (outbound webhooks, the live
+ * stream); `reprocess`, which rebuilds rows rather than changing facts, does not.
  *
  * @example
  * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config)] });
  */
 export function pipelineWorkerFromConfig(config: Config): PipelineWorker {
-  return createPipelineWorker({ pipeline: pipelineOptionsFromConfig(config) });
+  return createPipelineWorker({ pipeline: { ...pipelineOptionsFromConfig(config), onRowChanges: notifyWriterFromConfig(config).onRowChanges } });
 }

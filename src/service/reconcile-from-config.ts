@@ -6,6 +6,7 @@ import { createReconcileWorker } from "../reconcile/reconcile-worker.js";
 import type { ReconcileContext } from "../reconcile/reconcile-instance.js";
 import { reconcileSettingsFromConfig } from "../reconcile/reconcile-settings.js";
 import { zoomApiFromConfig } from "../zoom/api/index.js";
+import { notifyWriterFromConfig } from "./notify-from-config.js";
 
 /**
  * The reconciliation context from the service configuration, or the error naming the missing Zoom
@@ -23,7 +24,13 @@ export function reconcileContextFromConfig(config: Config): { ok: true; accountI
   return {
     ok: true,
     accountId: zoom.config.accountId,
-    context: { zoom: zoom.client, loadLinks: pipeline.loadLinks, privacy: privacySettingsFromConfig(config), engine: pipeline.engine },
+    context: {
+      zoom: zoom.client,
+      loadLinks: pipeline.loadLinks,
+      privacy: privacySettingsFromConfig(config),
+      engine: pipeline.engine,
+      onFinalized: notifyWriterFromConfig(config).onFinalized,
+    },
   };
 }
 

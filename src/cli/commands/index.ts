@@ -12,6 +12,7 @@ import { registerReprocessCommand } from "./reprocess.js";
 import { registerServeCommand } from "./serve.js";
 import { registerSimulateCommand } from "./simulate.js";
 import { registerUsersCommand } from "./users.js";
+import { registerWebhooksCommand } from "./webhooks.js";
 
 /** Adds one sub-command (with its options and action) to the `rollcall` program. */
 export type RegisterCommand = (program: Command) => void;
@@ -32,4 +33,5 @@ export const commands: RegisterCommand[] = [
   registerExportCommand,
   registerReprocessCommand,
   registerReconcileCommand,
+  registerWebhooksCommand,
 ];

@@ -9,7 +9,7 @@ import {
   type ReconcileResult,
   type ReconciliationView,
 } from "../../reconcile/index.js";
-import { pipelineOptionsFromConfig } from "../../service/index.js";
+import { notifyWriterFromConfig, pipelineOptionsFromConfig } from "../../service/index.js";
 import { parseDateFlag } from "./date-flag.js";
 
 interface ReconcileFlags extends StoreFlags {
@@ -59,7 +59,8 @@ export function registerReconcileCommand(program: Command): void {
           settings,
         );
         // Apply the stored report rows now, so `rollcall attendance` shows the result at once.
-        await createPipeline(store, pipelineOptionsFromConfig(config)).runUntilIdle();
+        // They are announced (outbound webhooks, live stream) as when `rollcall serve` applies them.
+        await createPipeline(store, { ...pipelineOptionsFromConfig(config), onRowChanges: notifyWriterFromConfig(config).onRowChanges }).runUntilIdle();
         failed = results.filter((r) => r.status === "failed").map((r) => r.instanceUuid);
         const views = new Map<string, ReconciliationView>();
         for (const r of results) {

@@ -14,6 +14,8 @@ import { joinLinksRoutes } from "./join-links-routes.js";
 import { meetingsRoutes } from "./meetings-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { usersRoutes } from "./users-routes.js";
+import { liveRoutes } from "./live-routes.js";
+import { webhookEndpointsRoutes } from "./webhook-endpoints-routes.js";
 
 /** Per app: the routes registered inside the authenticated `/api` scope. */
 const scopedRoutes = new WeakMap<FastifyInstance, Set<string>>();
@@ -43,7 +45,7 @@ export function guardApiScope(app: FastifyInstance): Set<string> {
 }
 
 /** Rollcall's own route groups, one file each. Other modules add theirs through `registerApi`'s `groups`. */
-export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, meetingsRoutes, joinLinksRoutes];
+export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, meetingsRoutes, joinLinksRoutes, webhookEndpointsRoutes, liveRoutes];
 
 /** Paths of the public documentation. */
 export const openApiPath = "/openapi.json";

@@ -4,6 +4,7 @@ import { directoryMigration } from "./0003-directory.js";
 import { reconcileMigration } from "./0004-reconcile.js";
 import { derivedFillfactorMigration } from "./0005-derived-fillfactor.js";
 import { apiKeysMigration } from "./0006-api-keys.js";
+import { notifyMigration } from "./0007-notify.js";
 import { attendanceSourceMigration } from "./0008-attendance-source.js";
 import type { RollcallMigration } from "./migration.js";
 
@@ -18,5 +19,6 @@ export const migrations: Record<string, RollcallMigration> = {
   "0004-reconcile": reconcileMigration,
   "0005-derived-fillfactor": derivedFillfactorMigration,
   "0006-api-keys": apiKeysMigration,
+  "0007-notify": notifyMigration,
   "0008-attendance-source": attendanceSourceMigration,
 };
