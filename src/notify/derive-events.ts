@@ -1,5 +1,5 @@
 import type { StatusPolicy } from "../config/index.js";
-import { attendanceStatus, isoTime, type AttendeeRow, type AttendeeSource, type ResolvedBy } from "../reports/index.js";
+import { attendanceStatus, isEndedStatus, isoTime, type AttendeeRow, type AttendeeSource, type ResolvedBy } from "../reports/index.js";
 import type { InstanceData, NotifyEvent } from "./event-types.js";
 import type { AttendeeFacts, InstanceFacts, SessionFacts } from "./instance-facts.js";
 
@@ -10,7 +10,7 @@ export function instanceData(facts: InstanceFacts["instance"]): InstanceData {
 
 /** One attendee row of the attendance contract, its status from the policy. */
 export function attendeeRow(a: AttendeeFacts, instance: InstanceFacts["instance"], policy: StatusPolicy): AttendeeRow {
-  const ended = instance.status === "ended" || instance.status === "finalized";
+  const ended = isEndedStatus(instance.status);
   return {
     externalId: a.userId,
     status: attendanceStatus({ attendedMs: a.attendedMs, firstJoin: a.firstJoin, lastLeave: a.lastLeave }, { ...instance, ended }, policy),

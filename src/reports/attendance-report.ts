@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
 import type { Database } from "../store/index.js";
 import { expectedAttendees } from "./expected-attendees.js";
-import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus } from "./status-policy.js";
+import { attendanceStatus, DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 import { isoTime } from "./iso-time.js";
 
 /** The strongest identity method that resolved a user (wherever its evidence came from: see {@link AttendeeSource}). */
@@ -79,14 +79,7 @@ export async function attendanceReport(db: Kysely<Database>, instanceUuid: strin
   if (options.accountId !== undefined) query = query.where("account_id", "=", options.accountId);
   const instance = await query.executeTakeFirst();
   if (!instance) return undefined;
-  const statusInstance = {
-    startTime: num(instance.start_time),
-    endTime: num(instance.end_time),
-    spanFrom: num(instance.span_from),
-    spanTo: num(instance.span_to),
-    // `finalized` (reconciled with Zoom's report, src/reconcile) is an ended instance too.
-    ended: instance.status === "ended" || instance.status === "finalized",
-  };
+  const statusInstance = statusInstanceOf(instance);
   const rows = await db
     .selectFrom("attendance")
     .selectAll()

@@ -2,7 +2,7 @@
  * Reading attendance: one instance's report (expected attendees, statuses), the per-meeting roll-up,
  * the instance listing and their CSV forms.
  */
-export { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
+export { attendanceStatus, DEFAULT_STATUS_POLICY, isEndedStatus, statusInstanceOf, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
 export { expectedAttendees } from "./expected-attendees.js";
 export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type AttendeeSource, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";

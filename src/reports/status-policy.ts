@@ -25,6 +25,35 @@ export interface StatusInstance {
 }
 
 /**
+ * An instance as the status policy sees it, from its stored row: times may come back as strings
+ * (PostgreSQL bigint), and `finalized` (reconciled with Zoom's report) is an ended instance too.
+ */
+export function statusInstanceOf(row: {
+  start_time: number | string | null;
+  end_time: number | string | null;
+  span_from: number | string | null;
+  span_to: number | string | null;
+  status: string;
+}): StatusInstance {
+  return {
+    startTime: storedNumber(row.start_time),
+    endTime: storedNumber(row.end_time),
+    spanFrom: storedNumber(row.span_from),
+    spanTo: storedNumber(row.span_to),
+    ended: isEndedStatus(row.status),
+  };
+}
+
+/** Whether an instance status means the meeting is over (`ended`, or `finalized` after reconciliation). */
+export function isEndedStatus(status: string): boolean {
+  return status === "ended" || status === "finalized";
+}
+
+function storedNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+/**
  * Decides a status, first match wins:
  * 1. `absent`: attended less than `minAttendedMinutes` (or never joined);
  * 2. `partial`: attended less than `partialBelowShare` of the instance, or both late and left early;

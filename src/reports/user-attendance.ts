@@ -3,7 +3,7 @@ import type { StatusPolicy } from "../config/index.js";
 import type { Database } from "../store/index.js";
 import type { AttendeeSource, ResolvedBy } from "./attendance-report.js";
 import { isoTime as iso } from "./iso-time.js";
-import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus } from "./status-policy.js";
+import { attendanceStatus, DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 
 /** One instance a user attended, as `GET /api/v1/users/{externalId}/attendance` lists it. */
 export interface UserInstanceAttendance {
@@ -67,13 +67,7 @@ export async function userAttendance(
   if (options.to !== undefined) query = query.where((eb) => eb(eb.fn.coalesce("i.start_time", "i.span_from"), "<", options.to!));
   const rows = await query.orderBy("i.start_time", "desc").orderBy("i.instance_uuid").execute();
   const instances = rows.map((row): UserInstanceAttendance => {
-    const statusInstance = {
-      startTime: num(row.start_time),
-      endTime: num(row.end_time),
-      spanFrom: num(row.span_from),
-      spanTo: num(row.span_to),
-      ended: row.status === "ended" || row.status === "finalized",
-    };
+    const statusInstance = statusInstanceOf(row);
     const attendedMs = Number(row.attended_ms);
     const firstJoin = Number(row.first_join);
     const lastLeave = num(row.last_leave);
