@@ -6,6 +6,7 @@ import type { InstanceRowChanges } from "../store/derived/index.js";
 import { deriveEvents, instanceData } from "./derive-events.js";
 import { factsFromDatabase, factsFromResult } from "./instance-facts.js";
 import { recordEvents } from "./outbox.js";
+import type { NotifyEvent } from "./event-types.js";
 
 export interface NotifyWriterOptions {
   /** Status policy of `attendance.updated` rows (`ROLLCALL_STATUS_POLICY`). */
@@ -17,8 +18,8 @@ export interface NotifyWriterOptions {
 
 /** The hooks other modules call inside their transactions; they write events and outbox messages there. */
 export interface NotifyWriter {
-  /** For the pipeline's `onRowChanges`: the events that take the instance from its old rows to the new ones. */
-  onRowChanges(db: Kysely<Database>, changes: InstanceRowChanges, previous: InstanceResult | undefined): Promise<unknown>;
+  /** For the pipeline's `onRowChanges`: the events that take each instance of a batch from its old rows to the new ones. */
+  onRowChanges(db: Kysely<Database>, instances: ReadonlyArray<{ changes: InstanceRowChanges; previous: InstanceResult | undefined }>): Promise<unknown>;
   /** For reconciliation's `onFinalized`: `instance.finalized`, once per instance. */
   onFinalized(db: Kysely<Database>, instance: { accountId: string; instanceUuid: string }): Promise<unknown>;
 }
@@ -37,10 +38,15 @@ export function createNotifyWriter(options: NotifyWriterOptions): NotifyWriter {
   const now = options.now ?? Date.now;
   const firstDelayMs = Math.round((options.retrySeconds[0] ?? 0) * 1000);
   return {
-    async onRowChanges(db, changes, previous) {
-      const after = factsFromResult(changes.accountId, changes.snapshot.result);
-      const before = previous !== undefined ? factsFromResult(changes.accountId, previous) : await factsFromDatabase(db, changes.accountId, changes.instanceUuid);
-      return recordEvents(db, deriveEvents(before, after, options.policy), now(), firstDelayMs);
+    async onRowChanges(db, instances) {
+      const events: NotifyEvent[] = [];
+      for (const { changes, previous } of instances) {
+        const after = factsFromResult(changes.accountId, changes.snapshot.result);
+        const before = previous !== undefined ? factsFromResult(changes.accountId, previous) : await factsFromDatabase(db, changes.accountId, changes.instanceUuid);
+        for (const event of deriveEvents(before, after, options.policy)) events.push(event);
+      }
+      // One call per batch: the endpoints are read once and the log rows go in together.
+      return recordEvents(db, events, now(), firstDelayMs);
     },
     async onFinalized(db, { accountId, instanceUuid }) {
       const row = await db.selectFrom("instances").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).executeTakeFirst();

@@ -1,4 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
+import { insertRows } from "../store/row-statements.js";
+import type { NotifyEventTable, WebhookMessageTable } from "../store/tables/notify.js";
 import type { Database } from "../store/index.js";
 import type { NotifyEvent } from "./event-types.js";
 import { newMessageId } from "./signing.js";
@@ -39,22 +41,30 @@ export async function recordEvents(db: Kysely<Database>, events: readonly Notify
   const endpoints = await db.selectFrom("webhook_endpoints").select(["id", "event_types_json"]).orderBy("id").execute();
   const subscribers: Subscriber[] = endpoints.map((e) => ({ id: e.id, types: e.event_types_json === null ? undefined : new Set(JSON.parse(e.event_types_json) as string[]) }));
   const timestamp = new Date(now).toISOString();
-  const messages: Array<Parameters<typeof insertMessages>[1][number]> = [];
+  const messages: Insertable<WebhookMessageTable>[] = [];
+  // Log rows without a once-key wait here and go in with one statement (in order) before anything
+  // that must see them written: a once-key insert, a coalescing update, or the end.
+  const logRows: Insertable<NotifyEventTable>[] = [];
+  const flushLog = async () => {
+    recorded.events += await insertRows(db, "notify_events", logRows.splice(0));
+  };
   for (const event of events) {
     const body = JSON.stringify({ type: event.type, timestamp, data: event.data });
     const row = { account_id: event.accountId, instance_uuid: event.instanceUuid, type: event.type, once_key: event.onceKey ?? null, body, created_at: now };
     if (event.onceKey !== undefined) {
+      await flushLog();
       const inserted = await db.insertInto("notify_events").values(row).onConflict((oc) => oc.column("once_key").doNothing()).returning("id").executeTakeFirst();
       if (inserted === undefined) continue;
+      recorded.events++;
     } else {
-      await db.insertInto("notify_events").values(row).execute();
+      logRows.push(row);
     }
-    recorded.events++;
     for (const endpoint of subscribers) {
       if (endpoint.types !== undefined && !endpoint.types.has(event.type)) continue;
       if (event.coalesceKey !== undefined) {
         // Everything queued before this event is written first: flush, then try the in-place update.
-        recorded.messages += await insertMessages(db, messages.splice(0));
+        await flushLog();
+        recorded.messages += await insertRows(db, "webhook_messages", messages.splice(0));
         const updated = await db
           .updateTable("webhook_messages")
           .set({ body, updated_at: now })
@@ -87,28 +97,7 @@ export async function recordEvents(db: Kysely<Database>, events: readonly Notify
       });
     }
   }
-  recorded.messages += await insertMessages(db, messages);
+  await flushLog();
+  recorded.messages += await insertRows(db, "webhook_messages", messages);
   return recorded;
-}
-
-async function insertMessages(
-  db: Kysely<Database>,
-  rows: Array<{
-    message_id: string;
-    endpoint_id: string;
-    account_id: string;
-    instance_uuid: string;
-    type: string;
-    coalesce_key: string | null;
-    body: string;
-    state: string;
-    attempts: number;
-    next_attempt_at: number;
-    created_at: number;
-    updated_at: number;
-  }>,
-): Promise<number> {
-  // 12 columns; both databases take well over 30,000 parameters per statement.
-  for (let i = 0; i < rows.length; i += 2000) await db.insertInto("webhook_messages").values(rows.slice(i, i + 2000)).execute();
-  return rows.length;
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
-import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
-import { instanceRowChanges, writeInstanceRowChanges, type WriteStats } from "../store/derived/index.js";
+import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
+import { instanceRowChanges, writeInstanceRowChanges, type InstanceWrite, type WriteStats } from "../store/derived/index.js";
+import { forTuples } from "../store/row-statements.js";
 import { dataErrorReason, isDataError, type Database, type RollcallDatabase } from "../store/index.js";
 import { nulCharacterPath, type NormaliseOptions } from "../zoom/events/index.js";
 import { maxIdentifierLength } from "../zoom/webhook/delivery-envelope.js";
@@ -57,6 +58,21 @@ interface InboxRow {
 interface Outcome {
   status: "done" | "ignored" | "parked";
   error: string | null;
+}
+
+/** The `instances` columns a batch reads before computing. */
+interface InstanceMarks {
+  revision: number;
+  needs_resolve: number;
+}
+
+/** A computed instance waiting for the batch's write. */
+interface GroupWrite {
+  key: string;
+  state: InstanceState;
+  /** The result this process wrote last (undefined after a rebuild). */
+  previous: InstanceResult | undefined;
+  write: InstanceWrite;
 }
 
 interface Group {
@@ -144,26 +160,31 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     return events;
   }
 
+  /** The `instances` rows (revision, marks) of the given instances, by key: one query per batch. */
+  async function instanceRowsOf(trx: Kysely<Database>, groups: readonly Group[]): Promise<Map<string, InstanceMarks>> {
+    const found = await forTuples<{ account_id: string; instance_uuid: string; revision: number; needs_resolve: number }>(
+      trx,
+      groups.map((g) => [g.accountId, g.instanceUuid]),
+      (v) => `select account_id, instance_uuid, revision, needs_resolve from instances where (account_id, instance_uuid) in (values ${v})`,
+    );
+    return new Map(found.rows.map((r) => [instanceKey(r.account_id, r.instance_uuid), { revision: Number(r.revision), needs_resolve: Number(r.needs_resolve) }]));
+  }
+
   /**
-   * Applies a group's new events to the instance's state (cached or rebuilt), computes the result
-   * and writes what changed. Events that make the engine throw are parked one by one.
+   * Applies a group's new events to the instance's state (cached or rebuilt) and computes the
+   * result; returns what must be written (nothing when the engine keeps nothing of the events).
+   * Events that make the engine throw are parked one by one.
    */
   async function computeGroup(
     trx: Kysely<Database>,
     group: Group,
+    row: InstanceMarks | undefined,
     linksOf: (accountId: string) => Promise<Link[]>,
     outcomes: Map<number, Outcome>,
-    stats: WriteStats,
     touched: Set<string>,
-  ): Promise<void> {
+  ): Promise<GroupWrite | undefined> {
     const key = instanceKey(group.accountId, group.instanceUuid);
     touched.add(key);
-    const row = await trx
-      .selectFrom("instances")
-      .select(["revision", "needs_resolve"])
-      .where("account_id", "=", group.accountId)
-      .where("instance_uuid", "=", group.instanceUuid)
-      .executeTakeFirst();
     const revision = row?.revision ?? 0;
     let entry: CachedInstance | undefined = cache.get(key);
     let base: NormalisedEvent[] | undefined;
@@ -200,13 +221,24 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     if (result === undefined) {
       // Only events the engine keeps nothing of: no instance to show, but a mark must not loop.
       if (row) await trx.updateTable("instances").set({ needs_resolve: 0 }).where("account_id", "=", group.accountId).where("instance_uuid", "=", group.instanceUuid).execute();
-      return;
+      return undefined;
     }
     const next = nextRevision(revision);
     const changes = instanceRowChanges(group.accountId, result, entry.snapshot);
-    if (options.onRowChanges) await options.onRowChanges(trx, changes, entry.snapshot?.result);
-    await writeInstanceRowChanges(trx, changes, { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() }, stats);
-    cache.set(key, { state: entry.state, revision: next, snapshot: changes.snapshot });
+    return {
+      key,
+      state: entry.state,
+      previous: entry.snapshot?.result,
+      write: { changes, options: { revision: next, eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() } },
+    };
+  }
+
+  /** Writes the computed instances of a batch together (outbox events first), then caches their states. */
+  async function writeGroups(trx: Kysely<Database>, writes: readonly GroupWrite[], stats: WriteStats): Promise<void> {
+    if (writes.length === 0) return;
+    if (options.onRowChanges) await options.onRowChanges(trx, writes.map((w) => ({ changes: w.write.changes, previous: w.previous })));
+    await writeInstanceRowChanges(trx, writes.map((w) => w.write), stats);
+    for (const w of writes) cache.set(w.key, { state: w.state, revision: w.write.options.revision, snapshot: w.write.changes.snapshot });
   }
 
   function linkLoader(trx: Kysely<Database>): (accountId: string) => Promise<Link[]> {
@@ -284,7 +316,13 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
         await lockInstances(trx, store.dialect, keys);
         const linksOf = linkLoader(trx);
         const stats: WriteStats = { upserted: 0, deleted: 0 };
-        for (const key of keys) await computeGroup(trx, groups.get(key)!, linksOf, outcomes, stats, touched);
+        const marks = await instanceRowsOf(trx, keys.map((key) => groups.get(key)!));
+        const writes: GroupWrite[] = [];
+        for (const key of keys) {
+          const write = await computeGroup(trx, groups.get(key)!, marks.get(key), linksOf, outcomes, touched);
+          if (write) writes.push(write);
+        }
+        await writeGroups(trx, writes, stats);
         processedAt = Date.now();
         await markRows(trx, outcomes, processedAt);
         summary.instances = keys.length;
@@ -379,14 +417,11 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
         await withWriteTransaction(store, async (trx) => {
           // Someone else holds it: they compute it with the current links anyway, or we come back.
           if (!(await tryLockInstance(trx, store.dialect, key))) return;
-          const still = await trx
-            .selectFrom("instances")
-            .select("needs_resolve")
-            .where("account_id", "=", m.account_id)
-            .where("instance_uuid", "=", m.instance_uuid)
-            .executeTakeFirst();
+          const group: Group = { accountId: m.account_id, instanceUuid: m.instance_uuid, items: [] };
+          const still = (await instanceRowsOf(trx, [group])).get(key);
           if (!still || still.needs_resolve <= 0) return;
-          await computeGroup(trx, { accountId: m.account_id, instanceUuid: m.instance_uuid, items: [] }, linkLoader(trx), new Map(), { upserted: 0, deleted: 0 }, touched);
+          const write = await computeGroup(trx, group, still, linkLoader(trx), new Map(), touched);
+          if (write) await writeGroups(trx, [write], { upserted: 0, deleted: 0 });
           done++;
         });
       } catch (error) {

@@ -22,6 +22,9 @@ export interface CachedInstance {
  */
 export class InstanceCache {
   private readonly entries = new Map<string, CachedInstance>();
+  /** Events each entry held when it was last set (states grow in place between sets). */
+  private readonly counted = new Map<string, number>();
+  private total = 0;
 
   constructor(private readonly maxEvents: number) {}
 
@@ -36,17 +39,24 @@ export class InstanceCache {
   }
 
   set(key: string, entry: CachedInstance): void {
-    this.entries.delete(key);
+    this.delete(key);
     this.entries.set(key, entry);
-    this.evict(key);
+    this.counted.set(key, entry.state.size);
+    this.total += entry.state.size;
+    // A running total: summing every entry on each set made a batch over many instances quadratic.
+    if (this.total > this.maxEvents) this.evict(key);
   }
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.total -= this.counted.get(key) ?? 0;
+    this.counted.delete(key);
   }
 
   clear(): void {
     this.entries.clear();
+    this.counted.clear();
+    this.total = 0;
   }
 
   get size(): number {
@@ -54,13 +64,9 @@ export class InstanceCache {
   }
 
   private evict(keep: string): void {
-    let total = 0;
-    for (const entry of this.entries.values()) total += entry.state.size;
-    for (const [key, entry] of this.entries) {
-      if (total <= this.maxEvents) break;
-      if (key === keep) continue;
-      this.entries.delete(key);
-      total -= entry.state.size;
+    for (const key of [...this.entries.keys()]) {
+      if (this.total <= this.maxEvents) break;
+      if (key !== keep) this.delete(key);
     }
   }
 }

@@ -12,12 +12,12 @@ export type LoadLinks = (db: Kysely<Database>, accountId: string) => Promise<Lin
 export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEvent[]) => Promise<unknown>;
 
 /**
- * Told about every write of an instance's derived rows, inside its transaction and before the rows
- * are written (so the old rows can still be read): `changes` as worked out from the new result,
+ * Told about the instance writes of a batch, inside its transaction and before the rows are written
+ * (so the old rows can still be read): per instance, `changes` as worked out from the new result and
  * `previous` the result this process wrote last (undefined after a restart or when another process
  * wrote since: read the rows then). Whatever it writes commits or rolls back with the rows.
  */
-export type RowChangesHandler = (db: Kysely<Database>, changes: InstanceRowChanges, previous: InstanceResult | undefined) => Promise<unknown>;
+export type RowChangesHandler = (db: Kysely<Database>, instances: ReadonlyArray<{ changes: InstanceRowChanges; previous: InstanceResult | undefined }>) => Promise<unknown>;
 
 /** Where the pipeline reports what it cannot handle (no names or e-mails are ever passed). */
 export interface PipelineLogger {

@@ -13,10 +13,11 @@ export { withWriteTransaction } from "../store/write-transaction.js";
  * await lockInstances(trx, "postgres", [instanceKey("acct", "uuid-1"), instanceKey("acct", "uuid-2")]);
  */
 export async function lockInstances(trx: Kysely<Database>, dialect: RollcallDatabase["dialect"], keys: readonly string[]): Promise<void> {
-  if (dialect !== "postgres") return;
-  for (const key of [...keys].sort()) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-  }
+  if (dialect !== "postgres" || keys.length === 0) return;
+  // One round trip for the whole batch: unnest yields the array in order, so the locks are taken
+  // in the sorted order every process uses.
+  const sorted = [...keys].sort();
+  await sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from unnest(cast(${sorted} as text[])) as k`.execute(trx);
 }
 
 /**

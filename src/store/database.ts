@@ -4,6 +4,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { dialectOf, type DialectName } from "./dialect.js";
 import type { Database } from "./schema.js";
+import { withStatementCache } from "./statement-cache.js";
 
 /** An open database: the Kysely handle every repository uses, and which database it is. */
 export interface RollcallDatabase {
@@ -59,7 +60,7 @@ function openSqlite(url: string, options: OpenDatabaseOptions): RollcallDatabase
   sqlite.pragma("foreign_keys = ON");
   // Another process (the server, or a CLI command next to it) may hold the write lock for a moment.
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.sqliteBusyTimeoutMs ?? 30_000))}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", url: `sqlite:${path}`, sqlite, close: () => db.destroy() };
 }
 

@@ -1,3 +1,3 @@
 export { instanceRows, type InstanceRows } from "./instance-rows.js";
-export { instanceRowChanges, sameJson, writeInstanceRowChanges, writeInstanceRows, type InstanceRowChanges, type RowSnapshot, type WriteInstanceOptions, type WriteStats } from "./write-instance-rows.js";
+export { instanceRowChanges, sameJson, writeInstanceRowChanges, writeInstanceRows, type InstanceRowChanges, type InstanceWrite, type RowSnapshot, type WriteInstanceOptions, type WriteStats } from "./write-instance-rows.js";
 export { instancesAffectedByLinks, markInstancesForReprocessing, reresolveAccount, reresolveForLinks } from "./mark-instances.js";

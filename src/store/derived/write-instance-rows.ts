@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../schema.js";
 import type { Insertable } from "kysely";
 import type { Attendance, InstanceResult, Resolution, Session } from "../../core/index.js";
-import type { AttendanceTable, ParticipantSessionTable, SessionIdentifierTable, SessionResolutionTable } from "../tables/derived.js";
+import type { AttendanceTable, MeetingTable, ParticipantSessionTable, SessionIdentifierTable, SessionResolutionTable } from "../tables/derived.js";
+import { forTuples, insertRows } from "../row-statements.js";
 import { attendanceRow, displayName, identifierRows, instanceRow, instanceRows, latestNames, meetingRow, resolutionRow, sessionRow, type InstanceRows, type RowKey } from "./instance-rows.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -164,17 +165,11 @@ function sameExcept(a: object, b: object, skip1: string, skip2: string): boolean
   return true;
 }
 
-// Both databases take at least 32766 bind parameters per statement.
-const maxParameters = 30_000;
-
 /**
  * Writes an instance's derived rows. With `previous` (what this process wrote last time) only the
  * rows whose content changed are written and the rows that vanished (a phone leg merged into its
  * computer session, a user no longer resolved) deleted; without it, every row of the instance is
  * replaced. Call inside the transaction that holds the instance's lock. Returns the new snapshot.
- *
- * @example
- * const snapshot = await writeInstanceRows(trx, result, "acct", undefined, { revision: 1, eventCount: 3, resolvedMarks: 0, now: Date.now() }, stats);
  */
 export async function writeInstanceRows(
   db: Db,
@@ -185,148 +180,149 @@ export async function writeInstanceRows(
   stats: WriteStats = { upserted: 0, deleted: 0 },
 ): Promise<RowSnapshot> {
   const changes = instanceRowChanges(accountId, result, previous);
-  await writeInstanceRowChanges(db, changes, options, stats);
+  await writeInstanceRowChanges(db, [{ changes, options }], stats);
   return changes.snapshot;
 }
 
-/** Writes what {@link instanceRowChanges} worked out (inside the transaction holding the instance's lock). */
-export async function writeInstanceRowChanges(db: Db, changes: InstanceRowChanges, options: WriteInstanceOptions, stats: WriteStats = { upserted: 0, deleted: 0 }): Promise<void> {
-  const scope = { account: changes.accountId, instance: changes.instanceUuid };
-  await upsertInstance(db, changes, options);
-  if (changes.meeting) await upsertMeeting(db, changes.meeting, options.now);
+/** One instance's changes and the values its `instances` row gets. */
+export interface InstanceWrite {
+  changes: InstanceRowChanges;
+  options: WriteInstanceOptions;
+}
 
-  const rows = changes.full;
-  if (rows !== undefined) {
-    for (const table of ["participant_sessions", "session_identifiers", "session_resolutions", "attendance"] as const) {
-      const result = await db.deleteFrom(table).where("account_id", "=", scope.account).where("instance_uuid", "=", scope.instance).executeTakeFirst();
-      stats.deleted += Number(result.numDeletedRows);
+/**
+ * Writes what {@link instanceRowChanges} worked out for every instance of a batch (inside the
+ * transaction holding their locks), table by table: a handful of statements per batch rather than
+ * a dozen per instance, which is what a burst over many live meetings needs.
+ */
+export async function writeInstanceRowChanges(db: Db, writes: readonly InstanceWrite[], stats: WriteStats = { upserted: 0, deleted: 0 }): Promise<void> {
+  if (writes.length === 0) return;
+  await upsertInstances(db, writes);
+  await upsertMeetings(db, writes);
+
+  const replaced: string[][] = [];
+  const goneSessions: string[][] = [];
+  const identifierSessions: string[][] = [];
+  const goneResolutions: string[][] = [];
+  const goneAttendance: string[][] = [];
+  const sessions: Insertable<ParticipantSessionTable>[] = [];
+  const identifiers: Insertable<SessionIdentifierTable>[] = [];
+  const resolutions: Insertable<SessionResolutionTable>[] = [];
+  const attendance: Insertable<AttendanceTable>[] = [];
+  const sessionTimes: unknown[][] = [];
+  const attendanceTimes: unknown[][] = [];
+  for (const { changes } of writes) {
+    const a = changes.accountId;
+    const i = changes.instanceUuid;
+    const rows = changes.full;
+    if (rows !== undefined) {
+      replaced.push([a, i]);
+      push(sessions, rows.sessions);
+      push(identifiers, rows.identifiers);
+      push(resolutions, rows.resolutions);
+      push(attendance, rows.attendance);
+      continue;
     }
-    await insertChunks(db, "participant_sessions", rows.sessions);
-    await insertChunks(db, "session_identifiers", rows.identifiers);
-    await insertChunks(db, "session_resolutions", rows.resolutions);
-    await insertChunks(db, "attendance", rows.attendance);
-    stats.upserted += rows.sessions.length + rows.identifiers.length + rows.resolutions.length + rows.attendance.length;
-    return;
+    for (const k of changes.goneSessions) goneSessions.push([a, i, k]);
+    for (const k of changes.identifierSessions) identifierSessions.push([a, i, k]);
+    for (const k of changes.goneResolutions) goneResolutions.push([a, i, k]);
+    for (const k of changes.goneAttendance) goneAttendance.push([a, i, k]);
+    push(sessions, changes.sessions);
+    push(identifiers, changes.identifiers);
+    push(resolutions, changes.resolutions);
+    push(attendance, changes.attendance);
+    for (const t of changes.sessionTimes) sessionTimes.push([a, i, t.key, t.attendedMs]);
+    for (const t of changes.attendanceTimes) attendanceTimes.push([a, i, t.key, t.attendedMs, t.share]);
   }
 
-  stats.deleted += await deleteKeys(db, "participant_sessions", "session_key", scope, changes.goneSessions);
-  stats.deleted += await deleteKeys(db, "session_identifiers", "session_key", scope, changes.identifierSessions);
-  stats.deleted += await deleteKeys(db, "session_resolutions", "session_key", scope, changes.goneResolutions);
-  stats.deleted += await deleteKeys(db, "attendance", "user_id", scope, changes.goneAttendance);
-
-  await upsertChunks(db, "participant_sessions", ["account_id", "instance_uuid", "session_key"], changes.sessions);
-  await insertChunks(db, "session_identifiers", changes.identifiers);
-  await upsertChunks(db, "session_resolutions", ["account_id", "instance_uuid", "session_key"], changes.resolutions);
-  await upsertChunks(db, "attendance", ["account_id", "instance_uuid", "user_id"], changes.attendance);
-  await updateSessionTimes(db, scope, changes.sessionTimes);
-  await updateAttendanceTimes(db, scope, changes.attendanceTimes);
-  stats.upserted += changes.sessions.length + changes.identifiers.length + changes.resolutions.length + changes.attendance.length + changes.sessionTimes.length + changes.attendanceTimes.length;
-}
-
-/** `attended_ms` of sessions whose other columns did not change: one statement per chunk (`update … from (values …)`). */
-async function updateSessionTimes(db: Db, scope: { account: string; instance: string }, times: InstanceRowChanges["sessionTimes"]): Promise<void> {
-  const size = Math.floor(maxParameters / 2);
-  for (let i = 0; i < times.length; i += size) {
-    const values = sql.join(times.slice(i, i + size).map((t) => sql`(${t.key}, ${t.attendedMs})`));
-    await sql`update participant_sessions set attended_ms = cast(v.column2 as bigint) from (values ${values}) as v
-      where participant_sessions.account_id = ${scope.account} and participant_sessions.instance_uuid = ${scope.instance} and participant_sessions.session_key = v.column1`.execute(db);
+  for (const table of ["participant_sessions", "session_identifiers", "session_resolutions", "attendance"] as const) {
+    stats.deleted += (await forTuples(db, replaced, (v) => `delete from ${table} where (account_id, instance_uuid) in (values ${v})`)).affected;
   }
+  stats.deleted += (await forTuples(db, goneSessions, (v) => `delete from participant_sessions where (account_id, instance_uuid, session_key) in (values ${v})`)).affected;
+  stats.deleted += (await forTuples(db, identifierSessions, (v) => `delete from session_identifiers where (account_id, instance_uuid, session_key) in (values ${v})`)).affected;
+  stats.deleted += (await forTuples(db, goneResolutions, (v) => `delete from session_resolutions where (account_id, instance_uuid, session_key) in (values ${v})`)).affected;
+  stats.deleted += (await forTuples(db, goneAttendance, (v) => `delete from attendance where (account_id, instance_uuid, user_id) in (values ${v})`)).affected;
+
+  // Upserts also for replaced instances: their rows were just deleted, so each is an insert.
+  stats.upserted += await insertRows(db, "participant_sessions", sessions, { conflictKey: ["account_id", "instance_uuid", "session_key"] });
+  stats.upserted += await insertRows(db, "session_identifiers", identifiers);
+  stats.upserted += await insertRows(db, "session_resolutions", resolutions, { conflictKey: ["account_id", "instance_uuid", "session_key"] });
+  stats.upserted += await insertRows(db, "attendance", attendance, { conflictKey: ["account_id", "instance_uuid", "user_id"] });
+  // `attended_ms` (and the share) of rows whose other columns did not change: open sessions and
+  // present users, whose time runs to the latest event.
+  await forTuples(
+    db,
+    sessionTimes,
+    (v) => `update participant_sessions set attended_ms = cast(v.column4 as bigint) from (values ${v}) as v
+      where participant_sessions.account_id = v.column1 and participant_sessions.instance_uuid = v.column2 and participant_sessions.session_key = v.column3`,
+  );
+  await forTuples(
+    db,
+    attendanceTimes,
+    (v) => `update attendance set attended_ms = cast(v.column4 as bigint), share_of_instance = cast(v.column5 as double precision) from (values ${v}) as v
+      where attendance.account_id = v.column1 and attendance.instance_uuid = v.column2 and attendance.user_id = v.column3`,
+  );
+  stats.upserted += sessionTimes.length + attendanceTimes.length;
 }
 
-/** `attended_ms` and `share_of_instance` of attendance rows whose other columns did not change. */
-async function updateAttendanceTimes(db: Db, scope: { account: string; instance: string }, times: InstanceRowChanges["attendanceTimes"]): Promise<void> {
-  const size = Math.floor(maxParameters / 3);
-  for (let i = 0; i < times.length; i += size) {
-    const values = sql.join(times.slice(i, i + size).map((t) => sql`(${t.key}, ${t.attendedMs}, ${t.share})`));
-    await sql`update attendance set attended_ms = cast(v.column2 as bigint), share_of_instance = cast(v.column3 as double precision) from (values ${values}) as v
-      where attendance.account_id = ${scope.account} and attendance.instance_uuid = ${scope.instance} and attendance.user_id = v.column1`.execute(db);
-  }
+function push<T>(into: T[], rows: readonly T[]): void {
+  for (const row of rows) into.push(row);
 }
 
-async function upsertInstance(db: Db, rows: Pick<InstanceRowChanges, "accountId" | "instanceUuid" | "instance">, options: WriteInstanceOptions): Promise<void> {
+async function upsertInstances(db: Db, writes: readonly InstanceWrite[]): Promise<void> {
+  const rows = writes.map(({ changes, options }) => ({
+    ...changes.instance,
+    event_count: options.eventCount,
+    revision: options.revision,
+    // Inserted: the marks this computation read (0 for an instance without a row). On conflict the
+    // row keeps the marks made after this computation loaded its links, for the next round.
+    needs_resolve: options.resolvedMarks,
+    updated_at: options.now,
+  }));
+  const columns = Object.keys(rows[0]!).filter((c) => c !== "account_id" && c !== "instance_uuid");
+  const update = Object.fromEntries(columns.map((c) => [c, c === "needs_resolve" ? "instances.needs_resolve - excluded.needs_resolve" : `excluded.${c}`]));
+  await insertRows(db, "instances", rows, { conflictKey: ["account_id", "instance_uuid"], update });
   // An ended instance whose reconciliation with Zoom's report is done (src/reconcile) stays
   // `finalized` through every recomputation, `reprocess` included: the engine only knows live/ended.
   // A live instance counts too: Zoom serves a report only once the meeting is over, so a finalized
   // reconciliation of an instance whose `meeting.ended` never came still means it ended.
-  const status = sql<string>`case when cast(${rows.instance.status} as text) in ('ended', 'live') and exists (select 1 from reconciliations r where r.account_id = cast(${rows.accountId} as text) and r.instance_uuid = cast(${rows.instanceUuid} as text) and r.state = 'finalized') then 'finalized' else cast(${rows.instance.status} as text) end`;
-  const values = { ...rows.instance, status, event_count: options.eventCount, revision: options.revision, needs_resolve: 0, updated_at: options.now };
-  const { account_id: _a, instance_uuid: _i, needs_resolve: _n, ...updatable } = values;
-  await db
-    .insertInto("instances")
-    .values(values)
-    .onConflict((oc) =>
-      oc.columns(["account_id", "instance_uuid"]).doUpdateSet({
-        ...updatable,
-        // Marks made after this computation loaded its links stay for the next round.
-        needs_resolve: sql<number>`instances.needs_resolve - ${options.resolvedMarks}`,
-      }),
-    )
-    .execute();
+  await forTuples(
+    db,
+    writes.map((w) => [w.changes.accountId, w.changes.instanceUuid]),
+    (v) => `update instances set status = 'finalized' where (account_id, instance_uuid) in (values ${v}) and status in ('ended', 'live')
+      and exists (select 1 from reconciliations r where r.account_id = instances.account_id and r.instance_uuid = instances.instance_uuid and r.state = 'finalized')`,
+  );
 }
 
-async function upsertMeeting(db: Db, meeting: NonNullable<InstanceRows["meeting"]>, now: number): Promise<void> {
-  await db
-    .insertInto("meetings")
-    .values({ ...meeting, updated_at: now })
-    .onConflict((oc) =>
-      oc.columns(["account_id", "meeting_id"]).doUpdateSet({
-        // An instance that does not say the topic (a participant event) keeps what another one said.
-        topic: sql<string | null>`coalesce(excluded.topic, meetings.topic)`,
-        host_id: sql<string | null>`coalesce(excluded.host_id, meetings.host_id)`,
-        meeting_type: sql<number | null>`coalesce(excluded.meeting_type, meetings.meeting_type)`,
-        product: sql<string>`excluded.product`,
-        last_instance_uuid: sql<string>`excluded.last_instance_uuid`,
-        updated_at: now,
-      }),
-    )
-    .execute();
-}
-
-type RowTable = "participant_sessions" | "session_identifiers" | "session_resolutions" | "attendance";
-
-function chunkSize(rows: readonly object[]): number {
-  const columns = rows.length > 0 ? Object.keys(rows[0]!).length : 1;
-  return Math.max(1, Math.floor(maxParameters / columns));
-}
-
-async function insertChunks<T extends RowTable>(db: Db, table: T, rows: readonly any[]): Promise<void> {
-  const size = chunkSize(rows);
-  for (let i = 0; i < rows.length; i += size) {
-    await db.insertInto(table).values(rows.slice(i, i + size) as any).execute();
+/**
+ * One upsert per meeting of the batch, merged in batch order the way successive upserts would
+ * have left it: the last instance's product and uuid, the last topic, host and type that were said
+ * (an instance that does not say them, a participant event, keeps what another one said).
+ */
+async function upsertMeetings(db: Db, writes: readonly InstanceWrite[]): Promise<void> {
+  const merged = new Map<string, MeetingTable>();
+  for (const { changes, options } of writes) {
+    const m = changes.meeting;
+    if (m === undefined) continue;
+    const key = `${m.account_id}\u001f${m.meeting_id}`;
+    const before = merged.get(key);
+    merged.set(key, {
+      ...m,
+      topic: m.topic ?? before?.topic ?? null,
+      host_id: m.host_id ?? before?.host_id ?? null,
+      meeting_type: m.meeting_type ?? before?.meeting_type ?? null,
+      updated_at: options.now,
+    });
   }
-}
-
-async function upsertChunks<T extends RowTable>(db: Db, table: T, key: readonly string[], rows: readonly any[]): Promise<void> {
-  if (rows.length === 0) return;
-  const size = chunkSize(rows);
-  const columns = Object.keys(rows[0]!).filter((c) => !key.includes(c));
-  for (let i = 0; i < rows.length; i += size) {
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + size) as any)
-      .onConflict((oc) =>
-        oc.columns(key as any).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as any),
-      )
-      .execute();
-  }
-}
-
-async function deleteKeys(
-  db: Db,
-  table: RowTable,
-  column: "session_key" | "user_id",
-  scope: { account: string; instance: string },
-  keys: readonly string[],
-): Promise<number> {
-  let deleted = 0;
-  for (let i = 0; i < keys.length; i += maxParameters) {
-    const result = await (db as Kysely<any>)
-      .deleteFrom(table)
-      .where("account_id", "=", scope.account)
-      .where("instance_uuid", "=", scope.instance)
-      .where(column, "in", keys.slice(i, i + maxParameters))
-      .executeTakeFirst();
-    deleted += Number(result.numDeletedRows);
-  }
-  return deleted;
+  await insertRows(db, "meetings", [...merged.values()], {
+    conflictKey: ["account_id", "meeting_id"],
+    update: {
+      topic: "coalesce(excluded.topic, meetings.topic)",
+      host_id: "coalesce(excluded.host_id, meetings.host_id)",
+      meeting_type: "coalesce(excluded.meeting_type, meetings.meeting_type)",
+      product: "excluded.product",
+      last_instance_uuid: "excluded.last_instance_uuid",
+      updated_at: "excluded.updated_at",
+    },
+  });
 }
