@@ -172,9 +172,6 @@ const maxParameters = 30_000;
  * rows whose content changed are written and the rows that vanished (a phone leg merged into its
  * computer session, a user no longer resolved) deleted; without it, every row of the instance is
  * replaced. Call inside the transaction that holds the instance's lock. Returns the new snapshot.
- *
- * @example
- * const snapshot = await writeInstanceRows(trx, result, "acct", undefined, { revision: 1, eventCount: 3, resolvedMarks: 0, now: Date.now() }, stats);
  */
 export async function writeInstanceRows(
   db: Db,

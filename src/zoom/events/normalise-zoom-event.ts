@@ -53,14 +53,6 @@ export function normaliseZoomEvent(body: unknown, options?: NormaliseOptions): N
  * object; strings interned in the batch's table) and `{ status: "row" }` is returned; every other
  * outcome (instance and registration events, ignored and rejected bodies) is returned as
  * `normaliseZoomEvent` returns it. Rows hold exactly what the event object would hold.
- *
- * @example
- * const columns = new EventColumnsBuilder();
- * for (const body of bodies) {
- *   const r = normaliseZoomEventInto(body, columns);
- *   if (r.status === "event") others.push(r.event);
- * }
- * state.applyColumns(columns);
  */
 export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuilder, options?: NormaliseOptions): NormaliseResult | { status: "row" } {
   const name = isRecord(body) ? body["event"] : undefined;
