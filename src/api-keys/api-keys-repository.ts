@@ -43,9 +43,6 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Creates a key and returns it: the only moment the key exists outside the caller; the database
  * keeps its SHA-256.
- *
- * @example
- * const { key } = await createApiKey(db, { name: "billing app", scope: "read" });
  */
 export async function createApiKey(db: Kysely<Database>, input: { name: string; scope?: ApiKeyScope; now?: number }): Promise<ApiKeyInfo & { key: string }> {
   const name = input.name.trim();
@@ -91,9 +88,6 @@ export async function revokeApiKey(db: Kysely<Database>, id: number, now = Date.
  * The key a request presented, if it is a live one. The lookup is by the key's SHA-256 (so the
  * time it takes says nothing about how close a guess was), and the hashes are compared once more in
  * constant time. Revoked keys and anything not shaped like a key give `undefined`.
- *
- * @example
- * const key = await verifyApiKey(db, bearerToken); // { id, name, scope } | undefined
  */
 export async function verifyApiKey(db: Kysely<Database>, presented: string, now = Date.now()): Promise<VerifiedApiKey | undefined> {
   if (!looksLikeApiKey(presented)) return undefined;

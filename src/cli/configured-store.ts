@@ -12,9 +12,6 @@ export interface StoreFlags {
 /**
  * Adds `--database-url`, `--data-dir` and `-c, --config` to a command: one definition for every
  * command that reads or writes the database, so they cannot drift apart.
- *
- * @example
- * withStoreOptions(program.command("instances")).action(async (flags: StoreFlags) => …);
  */
 export function withStoreOptions(command: Command): Command {
   return command
@@ -37,9 +34,6 @@ export function configFromFlags(flags: StoreFlags, overrides: ConfigInput = {}):
 /**
  * Loads the configuration as {@link configFromFlags}, opens its database, migrates it, runs `work`
  * and closes the database.
- *
- * @example
- * await withConfiguredStore({ databaseUrl: "sqlite:./data/rollcall.db" }, (store, config) => attendanceReport(store.db, uuid));
  */
 export async function withConfiguredStore<T>(flags: StoreFlags, work: (store: RollcallDatabase, config: Config) => Promise<T>): Promise<T> {
   const config = configFromFlags(flags);

@@ -2,9 +2,6 @@
  * Lays rows out as a plain-text table for a terminal: a header, a rule, columns padded to their
  * widest cell (numbers right-aligned). Control characters in cells are shown as spaces so a
  * participant's chosen name cannot move the cursor or ring the bell.
- *
- * @example
- * textTable(["user", "minutes"], [["u-1", 42]]); // "user  minutes\n----  -------\nu-1        42\n"
  */
 export function textTable(header: string[], rows: Array<Array<string | number | null>>): string {
   const cells = rows.map((row) => row.map((cell) => (cell === null ? "" : String(cell).replace(/[\u0000-\u001f\u007f]/g, " "))));

@@ -25,7 +25,7 @@ export interface LoadConfigOptions {
  * @example
  * const config = loadConfig({ env: { PORT: "8080" } });
  * config.port; // 8080
- * config.databaseUrl; // "sqlite:data/rollcall.db"
+ * config.databaseUrl; // "sqlite:/…/data/rollcall.db" (the default: rollcall.db in ./data, made absolute)
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;

@@ -10,8 +10,17 @@ import type { NormalisedEvent } from "./normalised-event.js";
  * Same output as feeding the events one by one into {@link createInstanceState}: it is exactly that.
  *
  * @example
- * const result = computeInstance(events, [{ method: "registrant_id", value: "r-1", userId: "user-42" }], {});
- * result.attendance // [{ userId: "user-42", attendedMs: 3_540_000, resolvedBy: "registrant_id", ... }]
+ * const participant = (event: string, time: Record<string, string>) => ({
+ *   event,
+ *   payload: { account_id: "acct-1", object: { uuid: "FaKeUuId1234567890abcQ==", id: 81234567890, participant: { user_id: "16778240", registrant_id: "r-1", ...time } } },
+ * });
+ * const events: NormalisedEvent[] = [];
+ * for (const body of [participant("meeting.participant_joined", { join_time: "2026-01-01T10:00:00Z" }), participant("meeting.participant_left", { leave_time: "2026-01-01T10:59:00Z" })]) {
+ *   const r = normaliseZoomEvent(body);
+ *   if (r.status === "event") events.push(r.event);
+ * }
+ * const result = computeInstance(events, [{ method: "registrant_id", value: "r-1", userId: "user-42" }]);
+ * result.attendance; // [{ userId: "user-42", attendedMs: 3_540_000, resolvedBy: "registrant_id", … }]
  */
 export function computeInstance(events: readonly NormalisedEvent[], links: readonly Link[] | LinkIndex, options: EngineOptions = {}): InstanceResult {
   const state = createInstanceState();

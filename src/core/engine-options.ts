@@ -70,10 +70,6 @@ export interface ResolvedEngineOptions {
 
 /**
  * Fills in defaults and switches off the methods a privacy mode makes impossible.
- *
- * @example
- * resolveEngineOptions({ privacy: "drop" }).methods
- * // => ["manual", "customer_key", "registrant_id", "zoom_user_id"]
  */
 export function resolveEngineOptions(options: EngineOptions = {}): ResolvedEngineOptions {
   const privacy = options.privacy ?? "store";

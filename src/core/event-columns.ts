@@ -85,11 +85,7 @@ export interface EventColumns {
 /**
  * Collects rows into {@link EventColumns}, interning strings as they come. The normaliser writes
  * webhook participant events straight into one (no event object); `addEvent` takes an object.
- *
- * @example
- * const columns = new EventColumnsBuilder();
- * columns.addEvent(participantEvent);
- * state.applyColumns(columns);
+ * An instance state takes the filled builder through `applyColumns`.
  */
 export class EventColumnsBuilder implements EventColumns {
   length = 0;

@@ -10,9 +10,6 @@ import type { IdentifierLinkMethod } from "./link.js";
  *   was not logged in to Zoom showed the registrant id in `id` (forum thread 13006, zoom-facts §2.2).
  * - `zoom_user_id` reads `participant_user_id` and the deprecated `id`.
  * - `name_token` reads `user_name`, but through the name pattern: a token cannot be matched by value.
- *
- * @example
- * IDENTIFIER_FIELDS_OF_METHOD.registrant_id // ["registrant_id", "id", "participant_user_id"]
  */
 export const IDENTIFIER_FIELDS_OF_METHOD: Readonly<Record<IdentifierLinkMethod, readonly IdentifierField[]>> = Object.freeze({
   customer_key: Object.freeze(["customer_key"] as const),

@@ -59,9 +59,6 @@ export function identityContext(instanceUuid: string, meetingId: string, links: 
  * events carried (late binding: a `registrant_id` only on the leave resolves the whole session).
  * The strongest method with a match wins; evidence pointing at other users is kept as conflicts and
  * lowers the confidence. Without a match the session says why.
- *
- * @example
- * resolveSession(session, ctx) // { sessionKey, userId: "u1", method: "registrant_id", confidence: 0.95, ... }
  */
 export function resolveSession(session: Session, ctx: IdentityContext): Resolution {
   // userId → evidence, kept in method order so the strongest method per user comes first.

@@ -36,9 +36,14 @@ export interface InstanceState {
  * applying one of another instance throws, since mixing them is a caller bug.
  *
  * @example
+ * declare const bodies: AsyncIterable<unknown>; // parsed Zoom webhook bodies of one instance, as they arrive
+ * const links: Link[] = [{ method: "customer_key", value: "ck-1", userId: "user-42" }];
  * const state = createInstanceState();
- * for (const e of events) state.apply(e);
- * const { attendance, unresolved } = state.result(links, { now: nowFromTheCaller });
+ * for await (const body of bodies) {
+ *   const r = normaliseZoomEvent(body);
+ *   if (r.status === "event") state.apply(r.event);
+ * }
+ * const { attendance, unresolved } = state.result(links, { now: Date.now() }); // open sessions count until now
  */
 export function createInstanceState(): InstanceState {
   // Keys of events that have no connection (instance events, jbh_* without ids); connection events

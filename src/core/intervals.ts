@@ -56,9 +56,6 @@ export function pairTimes(joins: Float64Array, nJoins: number, leaves: Float64Ar
  * (leave and join in the same second) leaves no gap. The merged interval takes `closedByMeetingEnd`
  * from the piece that sets its end and `openedWithoutJoin` from the piece that sets its start;
  * on ties a real join/leave wins. Returns new objects; the input is left alone.
- *
- * @example
- * unionIntervals([{ from: 0, to: 10, ... }, { from: 10, to: 20, ... }]) // [{ from: 0, to: 20, ... }]
  */
 export function unionIntervals(intervals: readonly Interval[]): Interval[] {
   const pieces = new PieceBuffer();

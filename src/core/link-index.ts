@@ -20,10 +20,6 @@ export interface LinkIndex {
 /**
  * Builds a {@link LinkIndex}. E-mail link values are trimmed and lower-cased (hashed values are hex,
  * which lower-casing leaves alone); other values are compared exactly.
- *
- * @example
- * const index = buildLinkIndex([{ method: "customer_key", value: "ck-1", userId: "u1" }]);
- * index.byMethod.get("customer_key")?.get("ck-1") // [{ userId: "u1" }]
  */
 export function buildLinkIndex(links: readonly Link[]): LinkIndex {
   const byMethod = new Map<IdentifierLinkMethod, Map<string, LinkTarget[]>>();

@@ -10,10 +10,6 @@ const SMALL = 32;
  * Sorts the first `n` items of `list` in place by `compare`, stably (like `Array.prototype.sort`).
  * The core sorts many tiny lists per result (a session's joins, ids, identifiers, evidence): an
  * insertion sort does them without the allocation `Array.prototype.sort` makes per call.
- *
- * @example
- * const a = new Float64Array([3, 1, 2, 9]);
- * sortPrefix(a, 3, (x, y) => x - y); // a = [1, 2, 3, 9]
  */
 export function sortPrefix<T>(list: Writable<T>, n: number, compare: (a: T, b: T) => number): void {
   if (n < 2) return;

@@ -49,10 +49,6 @@ export interface ImportUsersResult {
  * Then marks the instances whose resolutions the changed links may change (re-resolution).
  * Pass the store (not only its Kysely handle) so each chunk takes SQLite's write lock up front
  * (`BEGIN IMMEDIATE`), waiting for it instead of failing with "database is locked".
- *
- * @example
- * const rows = readUserFile("users.json");
- * await importUsers(store, rows, { accountId: "*", privacy: { privacy: "store" } });
  */
 export async function importUsers(target: RollcallDatabase | Kysely<Database>, rows: readonly UserImportRow[], options: ImportUsersOptions): Promise<ImportUsersResult> {
   const now = options.now ?? Date.now();

@@ -11,11 +11,9 @@ import { reresolveLinks } from "./reresolve.js";
  * normaliser kept it: lower-cased, or hashed under `ROLLCALL_PRIVACY=hash`) is a known user's
  * e-mail, that user gets a `registrant_id` link for the meeting (source `learned`). Registrants
  * nobody knows are ignored; an e-mail shared by several users teaches nothing (it would only make
- * a conflict). Matches the pipeline's `RegistrationHandler`.
+ * a conflict). Matches the pipeline's `RegistrationHandler` (its `onRegistrations` option).
  *
  * @returns the links learned.
- * @example
- * const pipeline = createPipeline({ loadLinks, onRegistrations: learnRegistrants });
  */
 export async function learnRegistrants(db: Kysely<Database>, events: RegistrationEvent[], now: number = Date.now()): Promise<Link[]> {
   const learned: Link[] = [];

@@ -15,8 +15,6 @@ export class DirectoryError extends Error {
  * The user is looked up in the instance's account, then in the default account.
  *
  * @returns the instance uuids marked for re-resolution.
- * @example
- * await linkSessionManually(db, { instanceUuid: "FaKe==", sessionKey: "00000000-…-0001", externalId: "u-17" });
  */
 export async function linkSessionManually(
   db: Kysely<Database>,
@@ -45,9 +43,6 @@ export async function linkSessionManually(
  * Undoes {@link linkSessionManually}: removes the manual link of that session and marks the
  * instance for re-resolution (the session resolves as its identifiers say, or stays unresolved).
  * Throws {@link DirectoryError} when the instance is unknown or the session has no manual link.
- *
- * @example
- * await unlinkSessionManually(db, { instanceUuid: "FaKe==", sessionKey: "00000000-…-0001" });
  */
 export async function unlinkSessionManually(db: Kysely<Database>, input: { instanceUuid: string; sessionKey: string }): Promise<string[]> {
   return db.transaction().execute(async (trx) => {

@@ -37,8 +37,6 @@ export interface NewLink {
  * Adds a link unless the user already has it (same account, method, scope and value).
  *
  * @returns true when a row was written.
- * @example
- * await addLink(db, { accountId: "*", userRowId: user.id, method: "customer_key", value: "ck-1", source: "api" }, Date.now());
  */
 export async function addLink(db: Kysely<Database>, link: NewLink, now: number): Promise<boolean> {
   const result = await db
@@ -97,9 +95,6 @@ export interface LinkFilter {
 
 /**
  * Links that apply to events of `accountId` (default-account links included), oldest first.
- *
- * @example
- * await listLinks(db, "*", { externalId: "u-17" });
  */
 export async function listLinks(db: Kysely<Database>, accountId: string, filter: LinkFilter = {}): Promise<StoredLink[]> {
   let query = db

@@ -6,10 +6,6 @@ import { listLinks, type StoredLink } from "./links-repository.js";
 /**
  * The engine's input for events of one account: every link of that account and of the default
  * account (`*`), as {@link Link}s whose `userId` is the app's `externalId`.
- *
- * @example
- * const links = await loadLinks(db, event.accountId);
- * const result = computeInstance(events, links, options);
  */
 export async function loadLinks(db: Kysely<Database>, accountId: string): Promise<Link[]> {
   return (await listLinks(db, accountId)).map(toLink);

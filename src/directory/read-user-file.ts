@@ -13,9 +13,6 @@ const ARRAY_COLUMNS = new Set(["zoomUserIds", "customerKeys", "nameTokens"]);
  * {@link userCsvColumns}. In CSV an empty cell means "not given"; `zoomUserIds`, `customerKeys`
  * and `nameTokens` are `a;b;c` or a JSON array; `registrants` is `meetingId:registrantId;…` or a JSON
  * array of `{meetingId, registrantId}`.
- *
- * @example
- * const rows = readUserFile("users.csv");
  */
 export function readUserFile(path: string): UserImportRow[] {
   let text: string;

@@ -24,8 +24,6 @@ export interface RecordLinkInput {
  * E-mails are kept as the privacy mode allows (refused under `drop`, where the method is off).
  *
  * @returns whether the link is new, and the instances marked for re-resolution.
- * @example
- * await recordLink(db, { accountId: "*", externalId: "u-17", method: "registrant_id", value: "FAKEreg…", meetingId: "81234567890", source: "api" }, { privacy: "store" });
  */
 export async function recordLink(db: Kysely<Database>, input: RecordLinkInput, privacy: PrivacySettings, now: number = Date.now()): Promise<{ created: boolean; reresolvedInstances: string[] }> {
   if (input.method === "registrant_id" && (input.meetingId === undefined || input.meetingId === "")) {

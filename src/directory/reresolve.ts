@@ -13,11 +13,6 @@ type Db = Kysely<Database> | Transaction<Database>;
  *
  * @param links the links added, or removed (as they were before removal).
  * @returns the instance uuids marked for re-resolution.
- * @example
- * await db.transaction().execute(async (trx) => {
- *   await setManualLink(trx, {...}, now);
- *   await reresolveLinks(trx, "*", [{ method: "manual", instanceUuid, sessionKey, userId: "u-7" }]);
- * });
  */
 export async function reresolveLinks(db: Db, accountId: string, links: readonly Link[]): Promise<string[]> {
   if (links.length === 0) return [];

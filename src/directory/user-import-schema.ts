@@ -41,10 +41,7 @@ export class UserImportError extends Error {
 /**
  * Validates parsed rows, reporting every bad row and field (not just the first) and duplicate
  * `externalId`s. `label` names the file in messages.
- *
- * @example
- * validateUserRows([{ externalId: "u-1", registrants: [{ meetingId: "x", registrantId: "r" }] }], "users.json");
- * // throws UserImportError: users.json[0].registrants[0].meetingId: expected a meeting number (9 to 12 digits)
+ * Throws {@link UserImportError} listing them.
  */
 export function validateUserRows(rows: unknown, label: string): UserImportRow[] {
   if (!Array.isArray(rows)) throw new UserImportError([`${label}: expected an array of users`]);

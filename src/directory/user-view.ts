@@ -31,9 +31,6 @@ export interface UserPage {
 
 /**
  * The user with this `externalId` in exactly this account, with their links; undefined if none.
- *
- * @example
- * const user = await userView(db, "*", "u-17"); // { externalId: "u-17", email: "dana@example.test", customerKeys: [...], ... }
  */
 export async function userView(db: Kysely<Database>, accountId: string, externalId: string): Promise<UserView | undefined> {
   const page = await usersPage(db, accountId, { externalIds: [externalId], limit: 1 });
@@ -42,10 +39,6 @@ export async function userView(db: Kysely<Database>, accountId: string, external
 
 /**
  * Users of one account (exactly that account), `limit` at a time, after the `externalId` `after`.
- *
- * @example
- * let page = await usersPage(db, "*", { limit: 100 });
- * while (page.nextCursor) page = await usersPage(db, "*", { limit: 100, after: page.nextCursor });
  */
 export async function usersPage(db: Kysely<Database>, accountId: string, options: { limit: number; after?: string; externalIds?: string[] }): Promise<UserPage> {
   let query = db.selectFrom("directory_users").selectAll().where("account_id", "=", accountId);
@@ -93,9 +86,6 @@ export async function usersPage(db: Kysely<Database>, accountId: string, options
  * Removes a user and every link of theirs, and marks the instances those links resolved for
  * re-resolution (their sessions become unresolved, or resolve to someone else). False when there
  * was no such user.
- *
- * @example
- * await deleteUser(db, "*", "u-17"); // true
  */
 export async function deleteUser(db: Kysely<Database>, accountId: string, externalId: string): Promise<boolean> {
   return db.transaction().execute(async (trx) => {

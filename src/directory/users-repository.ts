@@ -24,9 +24,6 @@ export interface UserUpsert {
 /**
  * Creates the user or updates the given fields of the existing one (matched by account and
  * `externalId`). Returns the stored row and whether it was created.
- *
- * @example
- * const { user, created } = await upsertUser(db, { accountId: "*", externalId: "u-17", email: "dana@example.test" }, Date.now());
  */
 export async function upsertUser(db: Kysely<Database>, input: UserUpsert, now: number): Promise<{ user: DirectoryUser; created: boolean }> {
   const existing = await findUser(db, input.accountId, input.externalId);

@@ -165,12 +165,6 @@ export const MAX_REGISTRANTS_PER_MEETING = 4999;
 
 /**
  * The in-memory Zoom account. Every method is small and synchronous; nothing here knows about HTTP.
- *
- * @example
- * const world = new ZoomWorld({ reportDelayMs: 60_000 });
- * const meeting = world.createMeeting("me", { topic: "Week 3", type: 2, settings: { approval_type: 0 } });
- * const reg = world.addRegistrant(meeting.id, { email: "dana@example.test", first_name: "Dana" });
- * world.recordFinishedInstance({ meetingId: meeting.id, uuid: meeting.uuid, startTime, endTime, reportRows });
  */
 export class ZoomWorld {
   readonly accountId: string;

@@ -8,9 +8,6 @@ const kept = ["x-zm-request-timestamp", "x-zm-signature", "x-zm-trackingid", "us
 /**
  * The headers stored with an inbox event, plus which Zoom app (and which of its secrets) verified it,
  * so the pipeline knows the account's app without re-verifying.
- *
- * @example
- * auditHeaders(request.headers, { app: "default", index: 0, secret }) // { "x-zm-trackingid": "…", "x-rollcall-app": "default", … }
  */
 export function auditHeaders(headers: IncomingHttpHeaders, verifiedBy: WebhookSecret): Record<string, string> {
   const out: Record<string, string> = {};

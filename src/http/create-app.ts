@@ -32,10 +32,6 @@ export interface AppOptions {
 /**
  * Builds the Fastify app with the Zoom webhook route (unless `webhooks: false`), `/healthz`, `/readyz` and `/metrics`. Other
  * routes (the API, the dashboard) are registered on the returned instance before it listens.
- *
- * @example
- * const app = await createApp({ store, inbox, verifier, metrics, logger });
- * await app.listen({ port: 3000 });
  */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;

@@ -18,9 +18,6 @@ export interface HealthRoutesOptions {
  * healthy (its last commit succeeded) or, after a failure, a probe commit on its own path succeeds
  * now (a full SQLite disk or a locked file fails it; PostgreSQL refusing connections fails both).
  * 503 otherwise.
- *
- * @example
- * await app.register(healthRoutes, { store, inbox });
  */
 export async function healthRoutes(app: FastifyInstance, options: HealthRoutesOptions): Promise<void> {
   const timeoutMs = options.readyTimeoutMs ?? 1000;

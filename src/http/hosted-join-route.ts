@@ -36,9 +36,6 @@ const sdkDist = join(dirname(require.resolve("@zoom/meetingsdk/package.json")), 
  * redirects (302) to the user's personal Zoom join URL; an SDK token serves a page that joins with
  * the Zoom Meeting SDK (served from `@zoom/meetingsdk` by Rollcall, no CDN), passing the user's
  * display name and customer key. Expired or forged tokens get a page saying so, with 403.
- *
- * @example
- * await app.register(hostedJoinRoute, { db, joinTokenSecret, sdk, namesReadable: true });
  */
 export async function hostedJoinRoute(app: FastifyInstance, options: HostedJoinRouteOptions): Promise<void> {
   const now = options.now ?? Date.now;

@@ -3,9 +3,6 @@ import type { RollcallMetrics } from "./metrics.js";
 
 /**
  * `GET /metrics`: Prometheus text exposition of Rollcall's registry.
- *
- * @example
- * await app.register(metricsRoute, { metrics });
  */
 export async function metricsRoute(app: FastifyInstance, options: { metrics: RollcallMetrics }): Promise<void> {
   app.get("/metrics", async (_request, reply) => {

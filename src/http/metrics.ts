@@ -33,11 +33,6 @@ export interface RollcallMetrics {
 /**
  * Creates the metrics: webhook requests by outcome, inbox depth, group-commit latency and batch
  * size, plus Node's default process metrics.
- *
- * @example
- * const metrics = createMetrics();
- * metrics.countWebhook("stored");
- * await metrics.registry.metrics(); // Prometheus text
  */
 export function createMetrics(): RollcallMetrics {
   const registry = new Registry();

@@ -36,9 +36,6 @@ const maxPlainTokenLength = 1024;
  * other routes). Checks, in order: content type and size (415/413, by Fastify), signature and
  * timestamp over the raw bytes (401), UTF-8 and JSON (400); then answers URL validation, or stores
  * the event in the inbox and answers 200 only after the commit (503 if it cannot commit).
- *
- * @example
- * await app.register(webhookRoute, { verifier, inbox, metrics });
  */
 export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOptions): Promise<void> {
   const { verifier, inbox, metrics } = options;

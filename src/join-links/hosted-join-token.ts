@@ -20,9 +20,6 @@ export class HostedJoinTokenError extends Error {
  * Signs a short-lived hosted-join token: base64url JSON, a dot, and its HMAC-SHA256 under the
  * secret every Rollcall process on the database shares (`ROLLCALL_JOIN_TOKEN_SECRET`). No e-mail
  * or name goes in: the token travels in URLs.
- *
- * @example
- * const token = signHostedJoinToken({ kind: "sdk", meetingId: "81234567890", externalId: "u-17", customerKey, expiresAt: Date.now() + 900_000 }, secret);
  */
 export function signHostedJoinToken(join: HostedJoin, secret: string): string {
   const payload = Buffer.from(JSON.stringify(join), "utf8").toString("base64url");
@@ -32,9 +29,6 @@ export function signHostedJoinToken(join: HostedJoin, secret: string): string {
 /**
  * Checks a token's signature (constant time) and expiry and returns what it carries; throws
  * {@link HostedJoinTokenError} saying which check failed.
- *
- * @example
- * const join = verifyHostedJoinToken(token, secret); // { kind: "registrant", joinUrl, … }
  */
 export function verifyHostedJoinToken(token: string, secret: string, now = Date.now()): HostedJoin {
   const dot = token.indexOf(".");

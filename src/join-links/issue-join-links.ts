@@ -48,10 +48,6 @@ export interface IssuedJoinLink {
  * recognises them when they join: a Zoom registrant (batched for many users), a Meeting SDK bundle
  * with a random customer key, or a display-name token. Storing re-resolves past instances the link
  * may change. The library side of `rollcall links issue` (and of the HTTP API to come).
- *
- * @example
- * const [issued] = await issueJoinLinks(store.db, { accountId: "*", externalIds: ["u-17"], meetingId: "81234567890", kind: "registrant", zoom, privacy, syntheticEmailDomain: "users.example.com" });
- * send(issued.joinUrl);
  */
 export async function issueJoinLinks(db: Kysely<Database>, request: IssueJoinLinksRequest): Promise<IssuedJoinLink[]> {
   if (!/^\d{9,12}$/.test(request.meetingId)) throw new JoinLinkError("meeting", `--meeting: expected a meeting number (9 to 12 digits), got "${request.meetingId}"`);

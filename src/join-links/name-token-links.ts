@@ -31,9 +31,7 @@ export class NameTokenRefusedError extends JoinLinkError {
  * Issues a display name with an embedded random token, for apps that can neither register users
  * nor embed the Meeting SDK. Weak: people rename themselves and HIPAA/BAA accounts blank names.
  * Refused when the privacy mode is `hash` or `drop`, because names are then never read.
- *
- * @example
- * issueNameToken({ externalId: "u1", name: "Dana" }, { privacy: "store" }).displayName // "Dana [rc:7f3k2a]"
+ * The name reads like `Dana [rc:7f3k2a]`.
  */
 export function issueNameToken(user: AppUser, options: { privacy: PrivacyMode }): NameTokenLink {
   requireExternalId(user);

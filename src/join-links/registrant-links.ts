@@ -25,10 +25,7 @@ export interface RegistrantLinkOptions {
 /**
  * Registers one user with Zoom (`auto_approve`) and returns the `registrant_id` link with the
  * user's personal join URL. A user without an e-mail is registered as `rc-<random>@<domain>`.
- *
- * @example
- * const { link, joinUrl } = await issueRegistrantLink(zoom, 81234567890, { externalId: "u1", name: "Dana" }, { syntheticEmailDomain: "isv.example.com" });
- * // link: { method: "registrant_id", value: "<registrant id>", meetingId: "81234567890" }; store it with recordLink, then send joinUrl to the user
+ * The caller stores the link (e.g. with `recordLink`) and sends the join URL to the user.
  */
 export async function issueRegistrantLink(zoom: ZoomApiClient, meetingId: number | string, user: AppUser, options: RegistrantLinkOptions): Promise<RegistrantJoinLink> {
   const input = registrantInput(user, options.syntheticEmailDomain);

@@ -42,10 +42,6 @@ export interface SdkJoinOptions {
  * `customerKey` (alphanumeric, {@link CUSTOMER_KEY_LENGTH} characters, never the e-mail) that
  * Zoom echoes in webhooks and reports. The returned `customer_key` link maps it back to the user;
  * the caller stores it.
- *
- * @example
- * const { link, bundle } = issueSdkJoin(credentials, "81234567890", { externalId: "u1", name: "Dana" });
- * // link: { method: "customer_key", value: "<key>" }; store it with recordLink, then hand the bundle to the app's Meeting SDK page
  */
 export function issueSdkJoin(credentials: MeetingSdkCredentials, meetingNumber: string | number, user: AppUser, options: SdkJoinOptions = {}): SdkJoinLink {
   requireExternalId(user);

@@ -3,9 +3,6 @@ import { isRecord } from "./is-record.js";
 /**
  * JSON with object keys sorted at every depth, so equal content gives equal text (and an equal
  * hash or key) whatever the sender's key order.
- *
- * @example
- * canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] }) // '{"a":[{"c":3,"d":2}],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;

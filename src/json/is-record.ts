@@ -1,10 +1,6 @@
 /**
  * True for a plain JSON object (not null, not an array): what every reader of untrusted JSON
  * (webhook bodies, config files, stored rows) checks before reading fields.
- *
- * @example
- * isRecord({ event: "meeting.ended" }) // true
- * isRecord([1, 2]) // false
  */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -12,9 +8,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * `value` when it is a plain JSON object, else undefined: for chains of optional reads.
- *
- * @example
- * asRecord(asRecord(body)?.["payload"])?.["object"]
  */
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return isRecord(value) ? value : undefined;

@@ -17,9 +17,6 @@ export interface DeadLetter {
 
 /**
  * Dead-lettered messages, oldest first, optionally of one endpoint.
- *
- * @example
- * await listDeadLetters(store.db, { endpointId: "ep_…" });
  */
 export async function listDeadLetters(db: Kysely<Database>, options: { endpointId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
   let query = db.selectFrom("webhook_messages").selectAll().where("state", "=", "dead").orderBy("id").limit(options.limit ?? 1000);
@@ -42,9 +39,6 @@ export async function listDeadLetters(db: Kysely<Database>, options: { endpointI
  * Sends dead-lettered messages again: they go back to `pending`, due now, with a fresh retry
  * schedule and the same `webhook-id` (receivers dedupe on it). Select by `messageId`, by
  * `endpointId`, or neither for every dead letter. Returns how many were re-queued.
- *
- * @example
- * await replayDeadLetters(store.db, { endpointId: "ep_…" }) // 3
  */
 export async function replayDeadLetters(db: Kysely<Database>, options: { endpointId?: string; messageId?: string; now?: number } = {}): Promise<number> {
   const now = options.now ?? Date.now();

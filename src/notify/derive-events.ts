@@ -53,10 +53,6 @@ const byJoin = (a: SessionFacts, b: SessionFacts): number => (a.joinTime ?? Infi
  * - `session.unresolved` when a session stays without a user (new, or no longer resolved);
  * - `attendance.updated` for every user whose attendance row changed (the running time of a
  *   present user aside), or who no longer has one (sent with zero time, `absent`).
- *
- * @example
- * deriveEvents(factsFromResult("acct", previous), factsFromResult("acct", next), policy)
- * // [{ type: "attendee.joined", data: { externalId: "u1", joinTime: "2026-…", … } }, …]
  */
 export function deriveEvents(before: InstanceFacts | undefined, after: InstanceFacts, policy: StatusPolicy): NotifyEvent[] {
   const { accountId, uuid: instanceUuid, meetingId } = after.instance;

@@ -45,10 +45,6 @@ function refusedAddress(address: string): boolean {
  * Checks an endpoint URL when it is added: `http` or `https`, no credentials in it, and (unless
  * private addresses are allowed) not a refused literal address or metadata host name. Returns the
  * normalised URL.
- *
- * @example
- * checkEndpointUrl("https://app.example.com/hooks", { allowPrivate: false }) // "https://app.example.com/hooks"
- * checkEndpointUrl("http://169.254.169.254/latest", { allowPrivate: false }) // throws
  */
 export function checkEndpointUrl(value: string, options: { allowPrivate: boolean }): string {
   let url: URL;

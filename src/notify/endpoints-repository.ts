@@ -42,9 +42,6 @@ function endpointOf(row: Selectable<WebhookEndpointTable>, now: number): Webhook
 
 /**
  * Adds an endpoint and returns it with its signing secret (`whsec_…`), which is shown this once.
- *
- * @example
- * const { endpoint, secret } = await addEndpoint(store.db, { url: "https://app.example.com/hooks", events: ["attendee.joined"] }, { allowPrivate: false });
  */
 export async function addEndpoint(db: Kysely<Database>, input: NewEndpoint, options: { allowPrivate: boolean; now?: number }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const url = checkEndpointUrl(input.url, options);
@@ -94,9 +91,6 @@ export async function removeEndpoint(db: Kysely<Database>, id: string): Promise<
  * Gives an endpoint a new secret. For `graceMs` (default 24 h) messages are signed with both the
  * old and the new secret, so a receiver can switch at its own pace. Returns the new secret, or
  * undefined when there is no such endpoint.
- *
- * @example
- * const secret = await rotateEndpointSecret(store.db, "ep_…");
  */
 export async function rotateEndpointSecret(db: Kysely<Database>, id: string, options: { graceMs?: number; now?: number } = {}): Promise<string | undefined> {
   const now = options.now ?? Date.now();

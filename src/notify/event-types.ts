@@ -73,9 +73,7 @@ export interface NotifyEvent {
 
 /**
  * Checks a list of event types from a flag or a request; names the first unknown one.
- *
- * @example
- * parseEventTypes("attendee.joined,attendee.left") // ["attendee.joined", "attendee.left"]
+ * A string is read as a comma-separated list.
  */
 export function parseEventTypes(value: string | readonly string[]): NotifyEventType[] {
   const list = (typeof value === "string" ? value.split(",") : [...value]).map((t) => t.trim()).filter((t) => t !== "");

@@ -78,10 +78,6 @@ function intervalTimes(intervals: readonly Interval[], present: boolean): Pick<S
 
 /**
  * Facts of an engine result. Pure.
- *
- * @example
- * const facts = factsFromResult("acct", state.result(links));
- * facts.sessions.get(sessionKey)?.userId // "user-123"
  */
 export function factsFromResult(accountId: string, result: InstanceResult): InstanceFacts {
   const info = result.instance;

@@ -30,10 +30,6 @@ export interface LiveStreams {
 
 /**
  * The live streams behind `GET /api/v1/instances/{uuid}/live`.
- *
- * @example
- * const streams = createLiveStreams({ db: store.db });
- * if (!(await streams.open(uuid, request, reply))) reply.code(404).send(…);
  */
 export function createLiveStreams(options: LiveStreamsOptions): LiveStreams {
   const pollMs = options.pollMs ?? 250;

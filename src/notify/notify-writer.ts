@@ -29,10 +29,6 @@ export interface NotifyWriter {
  * reconciliation as plain callbacks (so neither imports `src/notify`). Events are derived from the
  * difference between what was written before (the previous result this process wrote, else the
  * rows in the database) and what is being written, and recorded in the same transaction.
- *
- * @example
- * const notify = createNotifyWriter({ policy: config.statusPolicy, retrySeconds: config.webhookRetrySeconds });
- * createPipeline(store, { loadLinks, onRowChanges: notify.onRowChanges });
  */
 export function createNotifyWriter(options: NotifyWriterOptions): NotifyWriter {
   const now = options.now ?? Date.now;

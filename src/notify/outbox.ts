@@ -31,9 +31,6 @@ export interface RecordedEvents {
  * body in place (keeping its place in the queue), so a burst sends one message with the latest row
  * and a stale row never follows a newer one. Once an attempt has started, the message keeps its
  * body (a retry must send what its `webhook-id` stands for) and the new row gets a message behind it.
- *
- * @example
- * await recordEvents(trx, deriveEvents(before, after, policy), Date.now(), 0);
  */
 export async function recordEvents(db: Kysely<Database>, events: readonly NotifyEvent[], now: number, firstDelayMs: number): Promise<RecordedEvents> {
   const recorded: RecordedEvents = { events: 0, messages: 0, coalesced: 0 };

@@ -3,10 +3,6 @@
  * attempt n+1 (`schedule[0]` before the first); after `schedule.length` failed attempts the message
  * is dead-lettered (undefined). Waits get ±20 % jitter so endpoints that failed together do not
  * all retry in the same instant.
- *
- * @example
- * nextAttemptDelayMs([0, 5, 300], 1, () => 0.5) // 5000 (attempt 1 failed: wait 5 s)
- * nextAttemptDelayMs([0, 5, 300], 3) // undefined: dead letter
  */
 export function nextAttemptDelayMs(schedule: readonly number[], attemptsMade: number, random: () => number = Math.random): number | undefined {
   const seconds = schedule[attemptsMade];

@@ -5,9 +5,6 @@ import { createWebhookSender, type WebhookSender } from "./sender.js";
  * The outbox sender as a service worker: its schedule, timeout and address policy come from the
  * config (`ROLLCALL_WEBHOOK_RETRY_SECONDS`, `ROLLCALL_WEBHOOK_TIMEOUT_SECONDS`,
  * `ROLLCALL_WEBHOOK_ALLOW_PRIVATE`), its metrics go to the service's registry.
- *
- * @example
- * const rollcall = await startRollcall(config, { workers: [createWebhookSenderWorker()] });
  */
 export function createWebhookSenderWorker(options: { pollMs?: number } = {}): Worker & { sender(): WebhookSender | undefined } {
   let sender: WebhookSender | undefined;

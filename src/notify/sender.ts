@@ -64,10 +64,6 @@ export interface WebhookSender {
  * Non-2xx answers, timeouts and connection errors are retried on the schedule, then dead-lettered.
  * Each endpoint has its own slots, and a failing one waits for its retry times, so it never holds up
  * the others.
- *
- * @example
- * const sender = createWebhookSender(store, { retrySeconds: [0, 5, 300], timeoutMs: 10_000, allowPrivate: false });
- * sender.start();
  */
 export function createWebhookSender(store: RollcallDatabase, options: WebhookSenderOptions): WebhookSender {
   const now = options.now ?? Date.now;

@@ -11,9 +11,6 @@ const secretPrefix = "whsec_";
 
 /**
  * A new endpoint secret: `whsec_` and 24 random bytes in base64 (the spec asks for 24 to 64).
- *
- * @example
- * generateSecret() // "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
  */
 export function generateSecret(): string {
   return `${secretPrefix}${randomBytes(24).toString("base64")}`;
@@ -29,9 +26,6 @@ export function secretKey(secret: string): Buffer {
 
 /**
  * The `webhook-signature` header value: one `v1,<base64>` per secret, space-separated.
- *
- * @example
- * sign(["whsec_…"], "msg_2b3c", 1_700_000_000, '{"type":"attendee.joined",…}') // "v1,K5oZfzN95Z9…="
  */
 export function sign(secrets: readonly string[], messageId: string, timestampSeconds: number, body: string): string {
   if (secrets.length === 0) throw new Error("webhook signature: at least one secret is needed");

@@ -100,10 +100,6 @@ const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, par
  * writes the rows that changed; a stale or missing entry is rebuilt from the instance's `done`
  * inbox rows. Several processes may run it on one PostgreSQL database: rows are claimed with
  * `FOR UPDATE SKIP LOCKED` and each instance is computed under an advisory lock.
- *
- * @example
- * const pipeline = createPipeline(store, { loadLinks });
- * await pipeline.runUntilIdle();
  */
 export function createPipeline(store: RollcallDatabase, options: PipelineOptions): Pipeline {
   const batchSize = options.batchSize ?? 2000;

@@ -15,10 +15,6 @@ export interface CachedInstance {
  * Engine states by instance, least recently used evicted first once the events they hold pass
  * `maxEvents` (a 10,000-participant webinar holds about 30,000). An evicted instance is rebuilt
  * from the inbox when it is next touched.
- *
- * @example
- * const cache = new InstanceCache(500_000);
- * cache.set(key, { state, revision: 1, snapshot });
  */
 export class InstanceCache {
   private readonly entries = new Map<string, CachedInstance>();

@@ -15,9 +15,6 @@ export interface ParkedEvent {
 /**
  * Lists parked events, oldest first. `rollcall reprocess --list-parked` prints them;
  * `rollcall reprocess` retries them.
- *
- * @example
- * for (const p of await listParkedEvents(store.db)) console.log(p.id, p.event, p.error);
  */
 export async function listParkedEvents(db: Kysely<Database>, limit = 1000): Promise<ParkedEvent[]> {
   const rows = await db

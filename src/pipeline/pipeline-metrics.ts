@@ -15,10 +15,6 @@ export interface PipelineMetrics {
 /**
  * Registers the pipeline metrics on `registry` (once per registry: a second call returns the same
  * metrics, so several pipelines in one process, e.g. in tests, share them).
- *
- * @example
- * const metrics = pipelineMetrics(new Registry());
- * metrics.lag.observe(0.12);
  */
 export function pipelineMetrics(registry: Registry): PipelineMetrics {
   const existing = registry.getSingleMetric("rollcall_pipeline_lag_seconds");

@@ -35,9 +35,6 @@ export interface PipelineWorker extends Worker {
  * process (`inbox.onCommitted`) and polls otherwise, processes batches until the inbox is empty,
  * then re-resolves marked instances. A failing batch (database down) is logged by error code and
  * retried after a pause; poison events never fail a batch, they are parked.
- *
- * @example
- * const rollcall = await startRollcall(config, { workers: [createPipelineWorker({ pipeline: { loadLinks } })] });
  */
 export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
   const pollIntervalMs = options.pollIntervalMs ?? 250;

@@ -28,9 +28,6 @@ const rowsPerInstanceBatch = 50_000;
  * arrived meanwhile, instances marked for re-resolution). The result equals what incremental processing gave, because both
  * feed the same events to the same order-independent engine. Safe while servers run: their cached
  * states no longer match the instances' revisions and are rebuilt.
- *
- * @example
- * const { reset, parked } = await reprocess(store, pipelineOptionsFromConfig(config), { instanceUuid: "4444AAAiAAAAAiAiAiiAii==" });
  */
 export async function reprocess(store: RollcallDatabase, options: PipelineOptions, scope: ReprocessOptions = {}): Promise<ReprocessResult> {
   const reset = await withWriteTransaction(store, async (trx) => {

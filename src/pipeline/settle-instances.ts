@@ -6,10 +6,7 @@ import type { Pipeline } from "./create-pipeline.js";
  * process or the worker may hold one; then this waits for it to finish), so a change of links
  * shows in attendance by the time the caller answers. Gives up after `timeoutMs` (false): the
  * pipeline worker still catches up later.
- *
- * @example
- * const marked = await linkSessionManually(db, { instanceUuid, sessionKey, externalId });
- * await settleInstances(store, pipeline, marked);
+ * `instanceUuids` are those a change of links marked (what `linkSessionManually` returns).
  */
 export async function settleInstances(store: RollcallDatabase, pipeline: Pipeline, instanceUuids: readonly string[], timeoutMs = 15_000): Promise<boolean> {
   if (instanceUuids.length === 0) return true;

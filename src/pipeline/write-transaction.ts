@@ -8,9 +8,7 @@ export { withWriteTransaction } from "../store/write-transaction.js";
  * Serialises work on the given instances across processes for the rest of the transaction
  * (PostgreSQL advisory transaction locks, taken in sorted order so two processes cannot deadlock).
  * SQLite needs nothing: its write transaction already excludes every other writer.
- *
- * @example
- * await lockInstances(trx, "postgres", [instanceKey("acct", "uuid-1"), instanceKey("acct", "uuid-2")]);
+ * Keys are `instanceKey(accountId, instanceUuid)`.
  */
 export async function lockInstances(trx: Kysely<Database>, dialect: RollcallDatabase["dialect"], keys: readonly string[]): Promise<void> {
   if (dialect !== "postgres" || keys.length === 0) return;
@@ -22,9 +20,6 @@ export async function lockInstances(trx: Kysely<Database>, dialect: RollcallData
 
 /**
  * Like {@link lockInstances} for one instance, without waiting: false when another process holds it.
- *
- * @example
- * if (!(await tryLockInstance(trx, store.dialect, key))) return; // someone else is on it
  */
 export async function tryLockInstance(trx: Kysely<Database>, dialect: RollcallDatabase["dialect"], key: string): Promise<boolean> {
   if (dialect !== "postgres") return true;

@@ -49,10 +49,6 @@ export interface ReconcileSummary {
  * Compares what the webhooks alone say about an instance with what they say once the report rows
  * are merged in (and with what the report alone says), per user and per session. Pure: it runs the
  * engine three times over the given events.
- *
- * @example
- * const { differences, summary } = attendanceDifferences(events, links, { namePattern });
- * summary.sessionsAdded // sessions only the report knew
  */
 export function attendanceDifferences(events: readonly NormalisedEvent[], links: readonly Link[], options: EngineOptions): { differences: ReconcileDifference[]; summary: ReconcileSummary } {
   const webhookEvents = events.filter((e) => e.source !== "report");

@@ -23,9 +23,6 @@ export function isPlanOrScopeError(error: unknown): boolean {
  * `include_fields=registrant_id` (it carries `customer_key` too), and on a plan or scope refusal
  * `/past_meetings/{uuid}/participants` instead. Throws `ZoomReportNotReadyError` while Zoom has no
  * report yet, and Zoom's other typed errors as they come.
- *
- * @example
- * const { endpoint, rows } = await fetchParticipantReport(zoom, "4444AAAiAAAAAiAiAiiAii==");
  */
 export async function fetchParticipantReport(zoom: ZoomApiClient, instanceUuid: string): Promise<FetchedReport> {
   try {

@@ -51,10 +51,6 @@ export interface ReconcileOutcome {
  * any event (open sessions get their real leave, missed sessions appear, report identifiers resolve).
  * Zoom's errors (`ZoomReportNotReadyError`, `ZoomRateLimitError`, …) propagate: the caller decides
  * whether to retry.
- *
- * @example
- * const outcome = await reconcileInstance(store, target, { zoom, loadLinks, privacy: { privacy: "store" } });
- * outcome.summary.sessionsAdded;
  */
 export async function reconcileInstance(store: RollcallDatabase, target: ReconcileTarget, context: ReconcileContext): Promise<ReconcileOutcome> {
   const now = context.now ?? Date.now;

@@ -35,9 +35,6 @@ export class ReconcileSelectionError extends Error {
  * library side of `rollcall reconcile`. Instances already `finalized` are skipped unless `force`;
  * a report Zoom does not have yet, a 429 (due again at Zoom's `retryAt`, as the worker does) or an
  * outage leaves the instance scheduled for the worker to retry; other Zoom refusals mark it `failed`.
- *
- * @example
- * const results = await reconcileInstances(store, context, { accountId, from: Date.parse("2026-01-01"), to: Date.parse("2026-02-01") }, settings);
  */
 export async function reconcileInstances(store: RollcallDatabase, context: ReconcileContext, selection: ReconcileSelection, settings: ReconcileSettings): Promise<ReconcileResult[]> {
   const now = context.now ?? Date.now;

@@ -25,9 +25,6 @@ const MAX_RETRY_MS = 30 * 60_000;
  * `…_RETRY_SECONDS`, `…_DEADLINE_SECONDS`, `…_IDLE_SECONDS`, read and validated by the config
  * loader), in milliseconds. A retry wait of 0 is taken as 1 ms and an idle time of 0 as 1 s, so a
  * live instance is never tried at once.
- *
- * @example
- * reconcileSettingsFromConfig(loadConfig({ env: { ROLLCALL_RECONCILE_DELAY_SECONDS: "120" } })).delayMs // 120000
  */
 export function reconcileSettingsFromConfig(config: Pick<Config, "reconcile">): ReconcileSettings {
   const t = config.reconcile;
@@ -46,9 +43,6 @@ export const DEFAULT_RECONCILE_SETTINGS: ReconcileSettings = reconcileSettingsFr
 /**
  * The wait before attempt `attempts + 1` after a "not ready" answer: `retryMs · 2^(attempts-1)`,
  * capped at `maxRetryMs`.
- *
- * @example
- * retryDelayMs(3, DEFAULT_RECONCILE_SETTINGS) // 240000 (1 min, 2 min, then 4 min)
  */
 export function retryDelayMs(attempts: number, settings: Pick<ReconcileSettings, "retryMs" | "maxRetryMs">): number {
   const exponent = Math.max(0, Math.min(30, attempts - 1));

@@ -77,10 +77,6 @@ export async function attemptReconciliation(store: RollcallDatabase, row: Reconc
  * each ended instance `delayMs` after its end (and each live one idle for `idleMs`, whose end
  * webhook may be lost), claims due ones (once across processes), fetches and
  * merges the report, and retries with backoff while Zoom has none yet.
- *
- * @example
- * const worker = createReconcileWorker({ accountId, settings, context: { zoom, loadLinks, privacy } });
- * await startRollcall(config, { workers: [pipelineWorker, worker] });
  */
 export function createReconcileWorker(options: ReconcileWorkerOptions): ReconcileWorker {
   const pollIntervalMs = options.pollIntervalMs ?? 5000;

@@ -36,10 +36,6 @@ export interface ReconciliationView {
  * The reconciliation of one instance (of any account, or of `accountId`), with its differences;
  * undefined when none was ever scheduled. The library function behind `rollcall reconcile` output
  * and the future `/api/v1` endpoint.
- *
- * @example
- * const view = await reconciliationReport(store.db, "4444AAAiAAAAAiAiAiiAii==");
- * view?.differences.filter((d) => d.kind === "session_added");
  */
 export async function reconciliationReport(db: Kysely<Database>, instanceUuid: string, accountId?: string): Promise<ReconciliationView | undefined> {
   let query = db.selectFrom("reconciliations").selectAll().where("instance_uuid", "=", instanceUuid);

@@ -22,8 +22,6 @@ export interface ScheduleTiming {
  * `deadlineMs` after that. Safe to run from several processes (`on conflict do nothing`).
  *
  * @returns how many were scheduled.
- * @example
- * await scheduleEndedInstances(db, "acct", { now: Date.now(), delayMs: 300_000, deadlineMs: 86_400_000 });
  */
 export async function scheduleEndedInstances(db: Kysely<Database>, accountId: string, timing: ScheduleTiming): Promise<number> {
   const candidates = await db
@@ -50,8 +48,6 @@ export async function scheduleEndedInstances(db: Kysely<Database>, accountId: st
  * usual and give up `deadlineMs` from now. Safe to run from several processes.
  *
  * @returns how many were scheduled.
- * @example
- * await scheduleIdleInstances(db, "acct", { now: Date.now(), idleMs: 12 * 3_600_000, deadlineMs: 86_400_000 });
  */
 export async function scheduleIdleInstances(db: Kysely<Database>, accountId: string, timing: { now: number; idleMs: number; deadlineMs: number }): Promise<number> {
   const candidates = await db
@@ -103,9 +99,6 @@ async function insertSchedule(db: Kysely<Database>, s: { accountId: string; inst
  * `leaseMs` ahead and its `attempts` goes up, in one transaction. On PostgreSQL the rows are read
  * `FOR UPDATE SKIP LOCKED`, so two Rollcall processes never claim one instance at the same time;
  * a process that dies mid-fetch leaves the row to be claimed again when the lease runs out.
- *
- * @example
- * for (const row of await claimDueReconciliations(store, { now: Date.now(), leaseMs: 300_000, limit: 5 })) …
  */
 export async function claimDueReconciliations(store: RollcallDatabase, options: { now: number; leaseMs: number; limit: number; accountId?: string }): Promise<ReconciliationRow[]> {
   return withWriteTransaction(store, async (trx) => {

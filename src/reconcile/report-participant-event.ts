@@ -18,10 +18,6 @@ export interface ReportRowContextInput {
 
 /**
  * The synthetic inbox body for one report row.
- *
- * @example
- * reportParticipantBody(row, { accountId: "acc", instanceUuid: "u==", meetingId: "81234567890", product: "meeting", endpoint: "report", fetchedAt: Date.now() })
- * // => { event: "rollcall.report_participant", payload: { account_id: "acc", object: { uuid: "u==", … }, row } }
  */
 export function reportParticipantBody(row: Record<string, unknown>, context: ReportRowContextInput): ReportParticipantBody {
   return {
@@ -40,9 +36,7 @@ export function reportParticipantBody(row: Record<string, unknown>, context: Rep
  * A dedupe key from the row's content (every field, keys sorted) and its instance, so fetching the
  * same report again stores nothing new, while a row Zoom changed (a late `customer_key`) is kept too.
  * The fetch time and endpoint are left out: the same row from either fetch is one fact.
- *
- * @example
- * reportRowDedupeKey("acc", "u==", { user_id: "1", join_time: "…" }) // "report|acc|u==|sha256:…"
+ * The key reads `report|<account>|<instance>|sha256:<hex>`.
  */
 export function reportRowDedupeKey(accountId: string, instanceUuid: string, row: Record<string, unknown>): string {
   const hash = createHash("sha256").update(canonicalJson(row)).digest("hex");

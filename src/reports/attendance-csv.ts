@@ -25,9 +25,6 @@ export const attendanceCsvColumns = [
 /**
  * The report as CSV (header + rows; `kind` is `attendee` or `unresolved`; empty cells for null),
  * spreadsheet-safe (see `spreadsheetSafeCell`).
- *
- * @example
- * process.stdout.write(attendanceCsv(report));
  */
 export function attendanceCsv(report: AttendanceReport): string {
   const base = { instanceUuid: report.instance.uuid, meetingId: report.instance.meetingId };

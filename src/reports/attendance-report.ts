@@ -68,10 +68,6 @@ export interface AttendanceReportOptions {
  * Reads one instance's attendance from the derived tables: every resolved user, every user
  * expected at the meeting (with zero time and `absent` when they never came), each with a status
  * from the policy, plus the sessions nobody was found for. Undefined when the instance is unknown.
- *
- * @example
- * const report = await attendanceReport(store.db, "FaKeUuId1234567890abcQ==");
- * report?.attendees.filter((a) => a.status === "absent");
  */
 export async function attendanceReport(db: Kysely<Database>, instanceUuid: string, options: AttendanceReportOptions = {}): Promise<AttendanceReport | undefined> {
   const policy = options.policy ?? DEFAULT_STATUS_POLICY;

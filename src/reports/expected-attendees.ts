@@ -6,9 +6,6 @@ import { accountsFor } from "../directory/accounts.js";
  * The users expected at every instance of a meeting: those linked to the meeting number — a
  * registrant of it, or holding a join link issued for it (a `registrant_id` or `customer_key` link
  * whose scope is the meeting). Returns `externalId`s, sorted.
- *
- * @example
- * await expectedAttendees(db, "acct-1", "81234567890"); // ["u-1", "u-7"]
  */
 export async function expectedAttendees(db: Kysely<Database>, accountId: string, meetingId: string): Promise<string[]> {
   const rows = await db

@@ -10,10 +10,6 @@ export interface InstanceCounts {
 /**
  * Attendee and unresolved-session counts for the given instances (two grouped queries, whatever
  * their number). Instances without either count 0.
- *
- * @example
- * const counts = await instanceCounts(store.db, instances.map((i) => i.uuid));
- * counts.get(uuid)?.unresolved;
  */
 export async function instanceCounts(db: Kysely<Database>, instanceUuids: readonly string[]): Promise<Map<string, InstanceCounts>> {
   const counts = new Map<string, InstanceCounts>(instanceUuids.map((uuid) => [uuid, { attendees: 0, unresolved: 0 }]));

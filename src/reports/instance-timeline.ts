@@ -48,10 +48,6 @@ export interface InstanceTimeline {
 /**
  * Reads what a timeline needs for one instance: each session's intervals, waiting-room and
  * breakout stretches, identifiers and resolution, ordered by first join. Undefined when the instance is unknown.
- *
- * @example
- * const timeline = await instanceTimeline(store.db, "FaKeUuId1234567890abcQ==");
- * timeline?.sessions.filter((s) => s.userId === null);
  */
 export async function instanceTimeline(db: Kysely<Database>, instanceUuid: string): Promise<InstanceTimeline | undefined> {
   const instance = await db.selectFrom("instances").selectAll().where("instance_uuid", "=", instanceUuid).executeTakeFirst();

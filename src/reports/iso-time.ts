@@ -2,10 +2,6 @@
  * Epoch ms → ISO-8601 UTC without milliseconds when they are zero (Zoom's own style), or null for
  * null and for a value no date can show (out of `Date`'s range, not a number). A listing prints one
  * bad stored time as null instead of failing for every row with "Invalid time value".
- *
- * @example
- * isoTime(1775235985000) // "2026-04-03T17:06:25Z"
- * isoTime(9007199254740991) // null
  */
 export function isoTime(ms: number | string | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;

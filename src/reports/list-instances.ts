@@ -41,9 +41,6 @@ export interface InstanceCursor {
 /**
  * The instances Rollcall has seen, newest first — how a newcomer finds the uuid to ask
  * `rollcall attendance` about, and what `rollcall export` walks over.
- *
- * @example
- * const [latest] = await listInstances(store.db, { limit: 1 });
  */
 export async function listInstances(db: Kysely<Database>, options: ListInstancesOptions = {}): Promise<InstanceSummary[]> {
   let query = db

@@ -25,10 +25,6 @@ export interface MeetingRollup {
  * Rolls up every instance of one meeting number (oldest first): per user, the instances attended,
  * the total time and each instance's status (expected users count as `absent` where they missed one).
  * Undefined when no instance of the meeting is known.
- *
- * @example
- * const rollup = await meetingRollup(store.db, "81234567890");
- * rollup?.users.find((u) => u.externalId === "u-7")?.instancesAttended; // 3
  */
 export async function meetingRollup(db: Kysely<Database>, meetingId: string, options: AttendanceReportOptions = {}): Promise<MeetingRollup | undefined> {
   let query = db.selectFrom("instances").select(["instance_uuid", "start_time"]).where("meeting_id", "=", meetingId);

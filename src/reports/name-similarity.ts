@@ -2,9 +2,6 @@
  * How alike two names or e-mail local parts are, 0..1: the Sørensen–Dice coefficient of their
  * letter pairs after folding case, accents and punctuation ("Dana Smith" vs "dana.smith" = 1).
  * Good enough to rank a handful of suggestions for a person to confirm; never used to decide.
- *
- * @example
- * nameSimilarity("Dana Smith", "Dana Smyth"); // 0.75
  */
 export function nameSimilarity(a: string, b: string): number {
   const x = pairs(fold(a));

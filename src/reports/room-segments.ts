@@ -19,9 +19,6 @@ const WAIT_END = new Set(["waiting_room_left", "admitted", "jbh_waiting_left", "
  * tables keep only time in the meeting proper). A stretch belongs to the session whose key is its
  * event's `participant_uuid`, else whose Zoom connection ids include its `user_id`; stretches of
  * people who never got in (no session) are left out. Keys are session keys.
- *
- * @example
- * const segments = await roomSegments(store.db, uuid, sessions.map((s) => ({ sessionKey: s.sessionKey, userIds: [...] })));
  */
 export async function roomSegments(
   db: Kysely<Database>,

@@ -10,10 +10,6 @@ const formulaStart = /^[=+\-@\t\r]/;
  * removed, and a cell a spreadsheet would run as a formula (one beginning with `=`, `+`, `-`, `@`,
  * tab or carriage return) gets a leading `'`, so a participant's display name such as
  * `=HYPERLINK(…)` shows as text. Numbers are written as they are (a negative number is not text).
- *
- * @example
- * spreadsheetSafeCell('=HYPERLINK("http://evil.example","click")') // => `'=HYPERLINK("http://evil.example","click")`
- * spreadsheetSafeCell("Dana\u0000")                                  // => "Dana"
  */
 export function spreadsheetSafeCell(value: string): string {
   const clean = value.replace(controlCharacters, "");
@@ -23,9 +19,6 @@ export function spreadsheetSafeCell(value: string): string {
 /**
  * CSV text (csv-stringify) whose every string cell went through {@link spreadsheetSafeCell}. Every
  * CSV Rollcall writes goes through here.
- *
- * @example
- * spreadsheetSafeCsv([{ name: "=1+1" }], { header: true, columns: ["name"] }) // => "name\n'=1+1\n"
  */
 export function spreadsheetSafeCsv(rows: ReadonlyArray<Record<string, unknown>>, options: Options = {}): string {
   return stringify([...rows], { ...options, cast: { ...options.cast, string: (value) => spreadsheetSafeCell(value) } });

@@ -62,10 +62,6 @@ function storedNumber(value: number | string | null): number | null {
  * 5. `present`.
  * The instance runs from `startTime` (else `spanFrom`) to `endTime` (else `spanTo`); while it is
  * live nobody has left early.
- *
- * @example
- * attendanceStatus({ attendedMs: 50 * 60_000, firstJoin: start + 10 * 60_000, lastLeave: end }, { startTime: start, endTime: end, ended: true })
- * // => "late"
  */
 export function attendanceStatus(input: StatusInput, instance: StatusInstance, policy: StatusPolicy = DEFAULT_STATUS_POLICY): AttendanceStatus {
   const minute = 60_000;

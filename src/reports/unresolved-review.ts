@@ -37,10 +37,6 @@ const MIN_SCORE = 0.5;
  * The sessions of an instance that need a person: each unresolved session (with the identifiers
  * seen, why nothing matched and users whose e-mail or name is similar), and each resolved session
  * whose evidence also pointed at someone else (both sides). Undefined when the instance is unknown.
- *
- * @example
- * const review = await unresolvedReview(db, "FaKe==");
- * review?.[0]?.suggestions[0]; // { externalId: "u-17", score: 0.93, matchedOn: "name" }
  */
 export async function unresolvedReview(db: Kysely<Database>, instanceUuid: string, options: { accountId?: string } = {}): Promise<ReviewSession[] | undefined> {
   let instanceQuery = db.selectFrom("instances").select(["account_id"]).where("instance_uuid", "=", instanceUuid);

@@ -18,9 +18,6 @@ export interface UnresolvedSession {
 
 /**
  * Every session nobody was found for, across instances, newest instance first — the review queue.
- *
- * @example
- * const queue = await unresolvedSessions(store.db, { limit: 200 });
  */
 export async function unresolvedSessions(db: Kysely<Database>, options: { limit?: number } = {}): Promise<UnresolvedSession[]> {
   const rows = await db

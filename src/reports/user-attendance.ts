@@ -29,9 +29,6 @@ export interface UserAttendance {
 /**
  * Every instance one user (by `externalId`) attended, newest first, with the same status and
  * figures as the instance's own report. An empty list when they attended nothing.
- *
- * @example
- * const { totalSeconds, instances } = await userAttendance(db, "u-17");
  */
 export async function userAttendance(
   db: Kysely<Database>,

@@ -10,9 +10,6 @@ import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
  * Pipeline options from the service configuration: the directory's links and registrant learning,
  * the privacy mode (with its hash key, generated into the data directory when not configured) and
  * the display-name token pattern.
- *
- * @example
- * const pipeline = createPipeline(store, pipelineOptionsFromConfig(loadConfig()));
  */
 export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Required<Pick<PipelineOptions, "engine">> {
   return {
@@ -26,9 +23,6 @@ export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Req
 /**
  * The pipeline worker `rollcall serve` runs. It announces what changes (outbound webhooks, the live
  * stream); `reprocess`, which rebuilds rows rather than changing facts, does not.
- *
- * @example
- * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config)] });
  */
 export function pipelineWorkerFromConfig(config: Config): PipelineWorker {
   return createPipelineWorker({ pipeline: { ...pipelineOptionsFromConfig(config), onRowChanges: notifyWriterFromConfig(config).onRowChanges } });

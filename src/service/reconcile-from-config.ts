@@ -11,10 +11,6 @@ import { notifyWriterFromConfig } from "./notify-from-config.js";
 /**
  * The reconciliation context from the service configuration, or the error naming the missing Zoom
  * variables (`ZOOM_ACCOUNT_ID`, `ZOOM_CLIENT_ID`, `ZOOM_CLIENT_SECRET`).
- *
- * @example
- * const r = reconcileContextFromConfig(loadConfig());
- * if (!r.ok) console.error(r.error.message);
  */
 export function reconcileContextFromConfig(config: Config): { ok: true; accountId: string; context: ReconcileContext } | { ok: false; error: Error } {
   const zoom = zoomApiFromConfig(config);
@@ -37,9 +33,6 @@ export function reconcileContextFromConfig(config: Config): { ok: true; accountI
 /**
  * The reconciliation worker `rollcall serve` runs. Without Zoom credentials it does not start: it
  * logs once which variables are missing and the rest of Rollcall runs as before.
- *
- * @example
- * const rollcall = await startRollcall(config, { workers: [pipelineWorkerFromConfig(config), reconcileWorkerFromConfig(config)] });
  */
 export function reconcileWorkerFromConfig(config: Config): Worker {
   const settings = reconcileSettingsFromConfig(config);

@@ -66,12 +66,18 @@ export interface RunningRollcall {
  * The composition root: opens and migrates the database, builds the webhook verifier, the inbox
  * writer and the HTTP app, starts the workers and listens. Under `config.role` `worker` the app
  * has no webhook route (health, readiness and metrics only); which workers run is the caller's
- * choice (`serviceWorkers(config)` follows the role). With no webhook secret configured it
+ * choice (`createRollcall` and `rollcall serve` run the pipeline, reconciliation and webhook sender
+ * as the role says; here only `options.workers` run). With no webhook secret configured it
  * generates one into the data directory and prints it once, with the endpoint URL.
  *
  * @example
  * const config = loadConfig();
- * const rollcall = await startRollcall(config, { workers: serviceWorkers(config) });
+ * const stored: Worker = {
+ *   name: "stored-counter",
+ *   start: ({ inbox, logger }) => void inbox.onCommitted((ids) => logger.info({ stored: ids.length }, "webhooks stored")),
+ *   stop: () => {},
+ * };
+ * const rollcall = await startRollcall(config, { workers: [stored] });
  * // … later
  * await rollcall.stop();
  */

@@ -6,10 +6,6 @@
  * large); SQLite's constraint, too-big, mismatch and range errors; and a `RangeError` thrown while
  * preparing values (an invalid date). Connection losses, timeouts, locks, a full disk and the like
  * are not: they pass, and the whole batch is retried.
- *
- * @example
- * isDataError({ code: "54000" }) // true: index row size exceeds the btree maximum
- * isDataError({ code: "57P01" }) // false: the server terminated the connection
  */
 export function isDataError(error: unknown): boolean {
   if (error instanceof RangeError) return true;
@@ -23,10 +19,7 @@ export function isDataError(error: unknown): boolean {
  * A short, log-safe description of a data error for a parked row's reason: the code and the driver's
  * message (which names the limit or type, e.g. `index row size 3016 exceeds btree version 4 maximum
  * 2704`), cut to 300 characters.
- *
- * @example
- * dataErrorReason({ code: "22021", message: 'invalid byte sequence for encoding "UTF8": 0x00' })
- * // => 'the database refused it (22021): invalid byte sequence for encoding "UTF8": 0x00'
+ * It reads like `the database refused it (22021): invalid byte sequence for encoding "UTF8": 0x00`.
  */
 export function dataErrorReason(error: unknown): string {
   const code = (error as { code?: unknown } | null | undefined)?.code;

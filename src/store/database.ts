@@ -40,10 +40,6 @@ export interface OpenDatabaseOptions {
 /**
  * Opens `sqlite:<path>` (creating the folder; WAL journal) or `postgres://…` (a pool).
  * Does not migrate: call `migrateToLatest` for that.
- *
- * @example
- * const store = await openDatabase("sqlite:./data/rollcall.db");
- * await migrateToLatest(store);
  */
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<RollcallDatabase> {
   const dialect = dialectOf(url);

@@ -7,9 +7,6 @@ import type { Database } from "./schema.js";
  * write lock up front: a deferred transaction that reads first and writes later fails outright
  * (`SQLITE_BUSY`, no waiting) when another process (a CLI next to the server) wrote in between.
  * On PostgreSQL it is an ordinary transaction; row and advisory locks do the rest.
- *
- * @example
- * await withWriteTransaction(store, (trx) => trx.deleteFrom("attendance").execute());
  */
 export async function withWriteTransaction<T>(store: RollcallDatabase, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   if (store.dialect === "postgres") return store.db.transaction().execute(fn);

@@ -14,9 +14,6 @@ interface AttendanceFlags extends StoreFlags {
  * `rollcall attendance --instance UUID | --meeting ID [--format table|json|csv]`: prints one instance's
  * attendance (attendees with statuses, expected users who missed it, unresolved sessions) or a
  * recurring meeting's per-user roll-up, from the database `rollcall serve` uses.
- *
- * @example
- * registerAttendanceCommand(program); // rollcall attendance --instance 'FaKe==' --format csv
  */
 export function registerAttendanceCommand(program: Command): void {
   withStoreOptions(

@@ -10,9 +10,6 @@ interface CreateFlags extends StoreFlags {
 /**
  * `rollcall keys create --name NAME [--scope read|write] | list | revoke ID`: API keys for `/api/v1`.
  * `create` prints the new key alone on the last line of stdout (the only time it is shown).
- *
- * @example
- * registerKeysCommand(program); // KEY=$(rollcall keys create --name billing | tail -n 1)
  */
 export function registerKeysCommand(program: Command): void {
   const keys = program.command("keys").description("API keys for /api/v1: create, list, revoke");

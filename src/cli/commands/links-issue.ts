@@ -23,9 +23,6 @@ interface IssueFlags extends StoreFlags {
  * tokens, stores them as `api` links, and prints the join URL, SDK bundle or display name.
  * Registered as `issue` under the directory's `links` command (a top-level `links-issue` when there
  * is no `links` command).
- *
- * @example
- * registerLinksIssueCommand(program); // rollcall links issue --user u-17 --meeting 81234567890 --kind registrant
  */
 export function registerLinksIssueCommand(program: Command): void {
   const links = program.commands.find((c) => c.name() === "links");

@@ -21,9 +21,7 @@ const identifierMethods = storedLinkMethods.filter((m): m is IdentifierLinkMetho
  * `rollcall links add | list | remove`: records identifiers the app already has (registrant ids,
  * SDK customer keys, Zoom user ids, e-mails, name tokens) and manual links of one session to a user.
  * Every change re-resolves the past instances it may affect.
- *
- * @example
- * registerLinksCommand(program); // rollcall links add --manual --instance UUID --session KEY --user u-17
+ * A manual link: `rollcall links add --manual --instance UUID --session KEY --user ID`.
  */
 export function registerLinksCommand(program: Command): void {
   const links = program.command("links").description("links that recognise users: add, list, remove");

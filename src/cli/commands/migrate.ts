@@ -5,9 +5,6 @@ import { migrateToLatest, openDatabase } from "../../store/index.js";
 /**
  * `rollcall migrate`: brings the database schema to the newest version and says what it applied.
  * `serve` migrates at start too; this is for deploys that migrate first.
- *
- * @example
- * registerMigrateCommand(program); // rollcall migrate --database-url postgres://…
  */
 export function registerMigrateCommand(program: Command): void {
   withStoreOptions(

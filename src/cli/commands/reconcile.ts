@@ -28,9 +28,6 @@ interface ReconcileFlags extends StoreFlags {
  * instance (`failed`, e.g. bad credentials), naming them on stderr (with `--json` each has
  * `result: "failed"` and the reason); instances left scheduled for a retry (`not_ready`,
  * `rate_limited`, `unavailable`) are not failures.
- *
- * @example
- * registerReconcileCommand(program); // rollcall reconcile --from 2026-01-01 --to 2026-02-01
  */
 export function registerReconcileCommand(program: Command): void {
   withStoreOptions(

@@ -16,9 +16,6 @@ interface ReprocessFlags {
  * `rollcall reprocess [--instance UUID]`: rebuilds everything derived from the inbox (sessions,
  * resolutions, attendance, instances, meetings), retrying parked events, and prints a JSON summary.
  * `--list-parked` only lists the parked events (id, event, account, instance, times, error).
- *
- * @example
- * registerReprocessCommand(program); // rollcall reprocess --instance "4444AAAiAAAAAiAiAiiAii=="
  */
 export function registerReprocessCommand(program: Command): void {
   withStoreOptions(

@@ -10,9 +10,6 @@ interface ServeFlags extends StoreFlags {
 
 /**
  * `rollcall serve`: runs the service until SIGTERM/SIGINT, then stops gracefully.
- *
- * @example
- * registerServeCommand(program); // rollcall serve --port 8080
  */
 export function registerServeCommand(program: Command): void {
   withStoreOptions(

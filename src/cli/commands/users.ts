@@ -10,9 +10,6 @@ interface AccountFlags extends StoreFlags {
 /**
  * `rollcall users import FILE | list | remove EXTERNAL_ID`: the app's users and the identifiers
  * that recognise them. Import upserts by `externalId` and re-resolves past instances it affects.
- *
- * @example
- * registerUsersCommand(program); // rollcall users import users.csv
  */
 export function registerUsersCommand(program: Command): void {
   const users = program.command("users").description("the app's users: import, list, remove");

@@ -21,9 +21,6 @@ interface ReplayFlags extends StoreFlags {
  * `rollcall webhooks add|list|remove|rotate-secret|dead-letters|replay`: the app's endpoints for
  * outbound webhooks (Standard Webhooks signatures). `add` and `rotate-secret` print the signing
  * secret alone on the last line of stdout.
- *
- * @example
- * registerWebhooksCommand(program); // rollcall webhooks add --url https://app.example.com/hooks --events attendee.joined,attendee.left
  */
 export function registerWebhooksCommand(program: Command): void {
   const webhooks = program.command("webhooks").description("outbound webhooks: endpoints that hear about joins, leaves and attendance as they happen");

@@ -8,8 +8,6 @@ export type UrlValidationResult = { ok: true; elapsedMs: number } | { ok: false;
  * Does what Zoom's "Validate" button does: POSTs a signed `endpoint.url_validation` with a random
  * `plainToken` and checks the answer is HTTP 200 within the time limit, echoes the token, and
  * carries `encryptedToken` = hex HMAC-SHA256(secret, plainToken).
- *
- * @example const result = await checkUrlValidation("http://localhost:3000/webhooks/zoom", secret);
  */
 export async function checkUrlValidation(
   target: string,

@@ -61,10 +61,7 @@ interface Attempt {
 /**
  * Delivers `deliveries` (sorted by `at`) to `options.target`, pacing them by their simulated
  * times and retrying failures like Zoom.
- *
- * @example
- * const sim = simulateMeeting(loadScenario("classroom"));
- * const summary = await sendDeliveries(sim.deliveries, { target, secret, speed: "max" });
+ * The deliveries are usually a simulation's (`simulateMeeting(…).deliveries`).
  */
 export async function sendDeliveries(deliveries: readonly ScheduledDelivery[], options: SendOptions): Promise<SendSummary> {
   const retryDelays = options.retryDelaysMs ?? ZOOM_RETRY_DELAYS_MS;

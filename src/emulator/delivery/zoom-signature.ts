@@ -3,8 +3,6 @@ import { createHmac } from "node:crypto";
 /**
  * Zoom's webhook signature: `v0=` + hex HMAC-SHA256(secret token, `v0:{timestamp}:{raw body}`),
  * where `timestamp` is the `x-zm-request-timestamp` header text (epoch seconds).
- *
- * @example signWebhook("secret", "1767254460", '{"event":"meeting.started"}') // "v0=…64 hex…"
  */
 export function signWebhook(secret: string, timestamp: string, rawBody: string): string {
   return "v0=" + createHmac("sha256", secret).update(`v0:${timestamp}:${rawBody}`).digest("hex");

@@ -38,10 +38,6 @@ export interface EmulatorServer {
  * Builds the Fastify app that answers like Zoom's REST API: `/oauth/token` (S2S OAuth) and the
  * `/v2` subset Rollcall uses, with bearer checks, Zoom error bodies, expiring page tokens, 429s and
  * 5xx on demand, and `x-zm-trackingid` on every response. `/_emulator/*` is its own control panel.
- *
- * @example
- * const emu = createEmulatorServer({ world: new ZoomWorld(), clientId: "id", clientSecret: "secret" });
- * await emu.app.listen({ port: 0, host: "127.0.0.1" });
  */
 export function createEmulatorServer(options: EmulatorServerOptions): EmulatorServer {
   const { world } = options;
@@ -130,11 +126,7 @@ export interface RunningEmulator extends EmulatorServer {
 
 /**
  * Builds and starts the emulator on `host:port` (port 0 picks a free one).
- *
- * @example
- * const emu = await startEmulator({ world, clientId: "id", clientSecret: "s", port: 0 });
- * // ZOOM_API_BASE_URL = emu.apiBaseUrl, ZOOM_OAUTH_URL = emu.url
- * await emu.close();
+ * Point `ZOOM_API_BASE_URL` at its `apiBaseUrl` and `ZOOM_OAUTH_URL` at its `url`.
  */
 export async function startEmulator(options: EmulatorServerOptions & { port?: number; host?: string }): Promise<RunningEmulator> {
   const server = createEmulatorServer(options);

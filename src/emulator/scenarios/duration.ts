@@ -10,7 +10,6 @@ export const DURATION_HINT = 'whole seconds or a duration like "90s", "5m", "1h3
 /**
  * Parses a scenario duration into whole seconds.
  *
- * @example parseDuration("1h2m3s") === 3723; parseDuration(-30) === -30
  * @returns the number of seconds, or `undefined` when the value is not a duration.
  */
 export function parseDuration(value: string | number): number | undefined {

@@ -44,8 +44,6 @@ export function parseScenario(document: unknown, source = "document"): Scenario 
  * `params` tune it: for a generated scenario they are its parameters (`attendees=200`); for a file
  * they override fields by dotted path before validation (`account.hipaa=false`,
  * `participants.0.name=Ana`), values read as JSON when they parse, else as strings.
- *
- * @example loadScenario("webinar-at-scale", { attendees: "50" })
  */
 export function loadScenario(nameOrPath: string, params: Record<string, string> = {}): Scenario {
   const generate = GENERATED_SCENARIOS[nameOrPath];

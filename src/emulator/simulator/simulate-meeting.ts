@@ -83,11 +83,6 @@ const ORDER = { registration: 0, started: 1, step: 2, breakout: 3, move: 4, end:
 
 /**
  * Simulates one meeting instance of a (validated) scenario.
- *
- * @example
- * const sim = simulateMeeting(loadScenario("classroom"), { seed: 7 });
- * sim.deliveries[0].body.event; // "meeting.registration_created"
- * sim.groundTruth.byUser; // seconds attended per app user
  */
 export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {}): Simulation {
   const seed = options.seed ?? 1;

@@ -55,9 +55,6 @@ export function hasScope(key: VerifiedApiKey, needed: ApiKeyScope): boolean {
 /**
  * A `preHandler` for routes that want to state their scope explicitly (e.g. a GET that changes
  * something, or an SSE stream): refuses with 403 when the authenticated key lacks it.
- *
- * @example
- * api.fastify.get("/stream", { preHandler: requireScope("write") }, handler);
  */
 export function requireScope(needed: ApiKeyScope) {
   return async function checkScope(request: FastifyRequest): Promise<void> {

@@ -21,9 +21,6 @@ export const apiErrorSchema = z
 /**
  * An answer other than success, in the API's error shape. Thrown by handlers (and the auth hook);
  * the API's error handler turns it into the response.
- *
- * @example
- * throw new ApiError(404, "not_found", `externalId: no user "u-17"`, [{ path: "params.externalId", message: "no such user" }]);
  */
 export class ApiError extends Error {
   override name = "ApiError";

@@ -15,9 +15,6 @@ const commonErrors: Record<number, string> = {
  * The OpenAPI 3.1 document of the API, generated from the routes' zod schemas (JSON Schema
  * 2020-12, which OpenAPI 3.1 uses as is): request schemas as the client sends them (`io: "input"`),
  * answers as the server sends them.
- *
- * @example
- * app.get("/openapi.json", async () => openApiDocument(specs, { version: "0.1.0" }));
  */
 export function openApiDocument(specs: ReadonlyArray<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>>, info: { version: string; serverUrl?: string }): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};

@@ -65,9 +65,6 @@ const packageVersion = (createRequire(import.meta.url)("../../../package.json") 
  * routes' zod schemas and the rendered reference at `/docs` (assets served locally); and the hosted
  * join `GET /join/{token}`. Fails at startup if any `/api` route was registered outside this scope
  * (it would bypass authentication).
- *
- * @example
- * await registerApi(app, { db, config, zoom, sdk, joinTokenSecret }, { groups: [webhookEndpointRoutes] });
  */
 export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: RegisterApiOptions = {}): Promise<{ specs: ReadonlyArray<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>> }> {
   const specs: Array<ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>> = [];

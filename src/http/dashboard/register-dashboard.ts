@@ -38,9 +38,6 @@ const signInCsp = appCsp.replace("style-src 'self'", "style-src 'unsafe-inline'"
  * session cookie; CSRF tokens on every form and write), the built front end from `web/dist`, and
  * the JSON it reads under `/dashboard/api/`. Cookies, form parsing and CSRF are registered inside
  * this plugin only, so the webhook route and the bearer-key API are untouched by them.
- *
- * @example
- * await app.register(dashboard, { store, secret, policy: config.statusPolicy });
  */
 export async function dashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const webRoot = options.webRoot ?? defaultWebRoot;

@@ -15,9 +15,6 @@ const VERSION = "v1";
  * A stateless session token: `v1.<keyId>.<scope>.<expiresAt>.<HMAC-SHA256>` (base64url MAC). The
  * key itself never goes into the cookie; the server re-checks on each request that the key is
  * still live.
- *
- * @example
- * const token = signSession(secret, { keyId: 3, scope: "read", expiresAt: Date.now() + 3_600_000 });
  */
 export function signSession(secret: string, session: DashboardSession): string {
   const body = `${VERSION}.${session.keyId}.${session.scope}.${session.expiresAt}`;
@@ -27,9 +24,6 @@ export function signSession(secret: string, session: DashboardSession): string {
 /**
  * The session a token stands for, or undefined when it is malformed, forged or expired. The MAC is
  * compared in constant time.
- *
- * @example
- * const session = readSession(secret, request.cookies["rollcall_session"], Date.now());
  */
 export function readSession(secret: string, token: string | undefined, now: number): DashboardSession | undefined {
   if (!token) return undefined;

@@ -27,10 +27,6 @@ export interface InstanceRows {
  * Maps an engine result to rows. Pure; every JSON column is written from already-sorted engine
  * arrays, so equal results give byte-equal rows (which is what the writer's change detection and
  * the reprocess-equals-incremental test rely on).
- *
- * @example
- * const rows = instanceRows("acct", state.result(links));
- * rows.sessions.length === result.sessions.length // true
  */
 export function instanceRows(accountId: string, result: InstanceResult): InstanceRows {
   const info = result.instance;

@@ -12,8 +12,6 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Call it in the same transaction that changes the links, so the mark is never seen before them.
  *
  * @returns how many instances were marked.
- * @example
- * await markInstancesForReprocessing(trx, ["4444AAAiAAAAAiAiAiiAii=="]);
  */
 export async function markInstancesForReprocessing(db: Db, instanceUuids: readonly string[]): Promise<number> {
   let marked = 0;
@@ -32,9 +30,6 @@ export async function markInstancesForReprocessing(db: Db, instanceUuids: readon
 /**
  * Marks every instance of an account for re-resolution: the blunt form, for changes whose reach is
  * unknown (a new name pattern, many links at once).
- *
- * @example
- * await reresolveAccount(db, "acct-1"); // => 12
  */
 export async function reresolveAccount(db: Db, accountId: string): Promise<number> {
   const result = await db
@@ -53,9 +48,6 @@ export async function reresolveAccount(db: Db, accountId: string): Promise<numbe
  * out of names with the configured pattern), so any of them makes every instance of the account
  * with an unresolved session count. Registrant links limited to a meeting only match that meeting's
  * instances.
- *
- * @example
- * const uuids = await instancesAffectedByLinks(db, "acct-1", [{ method: "email", value: "dana@example.com", userId: "u-7" }]);
  */
 export async function instancesAffectedByLinks(db: Db, accountId: string, links: readonly Link[]): Promise<string[]> {
   const found = new Set<string>();
@@ -121,13 +113,9 @@ export async function instancesAffectedByLinks(db: Db, accountId: string, links:
 /**
  * {@link instancesAffectedByLinks} then {@link markInstancesForReprocessing}: what to call after
  * adding or removing links (pass the links as they were added, or as they were before removal).
+ * Call it in the transaction that changed the links.
  *
  * @returns the instances marked.
- * @example
- * await db.transaction().execute(async (trx) => {
- *   await insertLinks(trx, links);
- *   await reresolveForLinks(trx, accountId, links);
- * });
  */
 export async function reresolveForLinks(db: Db, accountId: string, links: readonly Link[]): Promise<string[]> {
   const uuids = await instancesAffectedByLinks(db, accountId, links);

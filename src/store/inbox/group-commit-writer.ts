@@ -74,11 +74,6 @@ interface Waiting {
  * that transaction commits. Redeliveries (same dedupe key) add to the stored row's `deliveries`.
  * A SQLite file commits on a worker thread (`startSqliteCommitThread`) so the event loop keeps
  * reading requests while the disk syncs; otherwise `inboxBatchWriter` commits on the store's connection.
- *
- * @example
- * const inbox = createInboxWriter(store);
- * inbox.onCommitted((ids) => pipeline.wake(ids));
- * const { id, duplicate } = await inbox.append(event); // now durable: answer 2xx
  */
 export function createInboxWriter(store: RollcallDatabase, options: InboxWriterOptions = {}): InboxWriter {
   const maxBatchSize = options.maxBatchSize ?? 1000;

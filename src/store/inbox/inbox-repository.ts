@@ -20,9 +20,6 @@ const rowsPerStatement = 500;
  * inside a transaction. Keys must be distinct within `events` (PostgreSQL refuses to touch one row
  * twice in a statement); `deliveries` says how many deliveries each one stands for.
  * The same statement serves SQLite and PostgreSQL (`ON CONFLICT … DO UPDATE … RETURNING`).
- *
- * @example
- * await db.transaction().execute((trx) => upsertInboxEvents(trx, [{ event, deliveries: 1 }]));
  */
 export async function upsertInboxEvents(
   db: Kysely<Database> | Transaction<Database>,
@@ -76,10 +73,6 @@ export const sqliteInboxUpsert = `insert into inbox_events
  * building or SQL parsing per batch: the commit blocks the event loop, so every microsecond there
  * counts), holding Kysely's connection so it never lands inside someone else's transaction. On
  * PostgreSQL it is the Kysely statement in a Kysely transaction.
- *
- * @example
- * const write = inboxBatchWriter(store);
- * const rows = await write([{ event, deliveries: 1 }]);
  */
 export function inboxBatchWriter(store: RollcallDatabase): InboxBatchWriter {
   const sqlite = store.sqlite;
@@ -120,9 +113,7 @@ export type InboxCommitProbe = () => Promise<void>;
  * after a failed commit): on SQLite `BEGIN IMMEDIATE` (the write lock), `PRAGMA user_version` set
  * to its own value (a page written to the WAL, so a full disk fails it) and `COMMIT`; on
  * PostgreSQL `select txid_current()`, which assigns a transaction id and writes its commit record.
- *
- * @example
- * await inboxCommitProbe(store)(); // throws while the database cannot commit
+ * The probe throws while the database cannot commit.
  */
 export function inboxCommitProbe(store: RollcallDatabase): InboxCommitProbe {
   const sqlite = store.sqlite;
@@ -133,9 +124,6 @@ export function inboxCommitProbe(store: RollcallDatabase): InboxCommitProbe {
 
 /**
  * Events still waiting for the pipeline (`status = 'pending'`), for the inbox-depth metric.
- *
- * @example
- * await countPendingInboxEvents(store.db) // 0
  */
 export async function countPendingInboxEvents(db: Kysely<Database>): Promise<number> {
   const row = await db
@@ -149,9 +137,6 @@ export async function countPendingInboxEvents(db: Kysely<Database>): Promise<num
 /**
  * A dedupe key the database can hold: PostgreSQL text cannot contain NUL, so such a key (only a
  * forged or broken body has one) is replaced by its hash, which stays equal across redeliveries.
- *
- * @example
- * storableDedupeKey("meeting.ended|a|u==||t") // unchanged
  */
 export function storableDedupeKey(key: string): string {
   return key.includes("\u0000") ? `sha256:${createHash("sha256").update(key).digest("hex")}` : key;

@@ -75,11 +75,6 @@ type Reply = { id: number; ok: true; rows: Array<[number, number]> } | { id: num
  * Returns `undefined` where a second connection cannot see the same data (`:memory:`).
  * The thread's connection waits `lockWaitMs` for a lock, or else follows the store connection's
  * `busy_timeout` (read at each batch).
- *
- * @example
- * const thread = startSqliteCommitThread(store);
- * const rows = await thread!.write([{ event, deliveries: 1 }]);
- * await thread!.close();
  */
 export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: number): SqliteCommitThread | undefined {
   const main = store.sqlite;

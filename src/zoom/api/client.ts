@@ -50,12 +50,6 @@ export interface ZoomApiClientOptions {
 /**
  * The Zoom REST client: meetings, registrants, past instances and participant reports, over
  * Server-to-Server OAuth, with Zoom's retry and pagination rules built in.
- *
- * @example
- * const zoom = new ZoomApiClient({ accountId, clientId, clientSecret });
- * const meeting = await zoom.createMeeting({ topic: "Week 3", start_time: "2026-01-01T09:00:00Z" });
- * const { join_url } = await zoom.addRegistrant(meeting.id, { email: "dana@example.test", first_name: "Dana" });
- * for await (const row of zoom.reportParticipants(instanceUuid)) console.log(row.registrant_id);
  */
 export class ZoomApiClient {
   private readonly http: ZoomHttp;

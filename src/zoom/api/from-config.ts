@@ -13,10 +13,6 @@ export type ZoomApiFromConfig =
  * `ZOOM_OAUTH_URL`, validated by the config loader). Never throws: without credentials it returns
  * `{ ok: false, error }` naming the missing variables, so the rest of Rollcall runs without Zoom.
  * The returned `config` omits the secret so it can be shown or logged.
- *
- * @example
- * const zoom = zoomApiFromConfig(loadConfig());
- * if (!zoom.ok) console.warn(zoom.error.message); // "Zoom REST API disabled: missing ZOOM_CLIENT_ID, …"
  */
 export function zoomApiFromConfig(config: Pick<Config, "zoom">, options: ZoomApiClientOptions = {}): ZoomApiFromConfig {
   const { accountId, clientId, clientSecret, apiBaseUrl, oauthUrl } = config.zoom;

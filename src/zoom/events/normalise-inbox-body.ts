@@ -9,10 +9,6 @@ import { asRecord } from "../../json/index.js";
  * `rollcall.report_participant` events (rows of a participant report stored by reconciliation) to
  * `normaliseReportRow` with the instance the body names. The pipeline calls this for every row, so
  * `reprocess` replays reports exactly like webhooks.
- *
- * @example
- * const result = normaliseInboxBody(JSON.parse(row.body), { privacy: "store" });
- * if (result.status === "event" && result.event.source === "report") … // a report row
  */
 export function normaliseInboxBody(body: unknown, options?: NormaliseOptions): NormaliseResult {
   if (!isReportParticipant(body)) return normaliseZoomEvent(body, options);

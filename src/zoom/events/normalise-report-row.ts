@@ -19,12 +19,6 @@ export interface ReportRowContext {
  * `/past_meetings/{uuid}/participants`) into a {@link ReportRowEvent}: one whole connection, join to
  * leave, with the identifiers the row carries. Report names are `name`/`user_email` where webhooks say
  * `user_name`/`email`; both go through the same privacy filter.
- *
- * @example
- * normaliseReportRow(
- *   { user_id: "16778240", name: "Dana", join_time: "2026-04-03T17:00:00Z", leave_time: "2026-04-03T18:00:00Z", registrant_id: "r1" },
- *   { instanceUuid: "u==", meetingId: "123", accountId: "acc" },
- * ) // => { status: "event", event: { type: "report_row", source: "report", ... } }
  */
 export function normaliseReportRow(row: unknown, context: ReportRowContext, options?: NormaliseOptions): NormaliseResult {
   const filter = personalDataFilter(options);

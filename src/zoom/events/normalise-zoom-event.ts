@@ -26,9 +26,10 @@ import { eventTsProblem, parseEventTs, parseZoomTime } from "./zoom-time.js";
  * `rejected` with one issue per wrong field. Names and e-mails follow `options.privacy`.
  *
  * @example
- * const r = normaliseZoomEvent(JSON.parse(rawBody), { privacy: "hash", hashKey: secret });
- * if (r.status === "event") state.apply(r.event);
- * else if (r.status === "rejected") log.warn({ issues: r.issues }, "unreadable Zoom event");
+ * const rawBody = '{"event":"meeting.participant_joined","payload":{"account_id":"acct-1","object":{"uuid":"FaKeUuId1234567890abcQ==","id":81234567890,"participant":{"user_id":"16778240","user_name":"Dana","email":"dana@example.com","join_time":"2026-01-01T10:00:00Z"}}}}';
+ * const r = normaliseZoomEvent(JSON.parse(rawBody), { privacy: "hash", hashKey: "a-long-random-secret" });
+ * if (r.status === "event") createInstanceState().apply(r.event); // its name and e-mail are keyed hashes
+ * else if (r.status === "rejected") console.warn(r.issues.map((issue) => issue.message)); // one per wrong field
  */
 export function normaliseZoomEvent(body: unknown, options?: NormaliseOptions): NormaliseResult {
   const filter = personalDataFilter(options);
@@ -53,14 +54,6 @@ export function normaliseZoomEvent(body: unknown, options?: NormaliseOptions): N
  * object; strings interned in the batch's table) and `{ status: "row" }` is returned; every other
  * outcome (instance and registration events, ignored and rejected bodies) is returned as
  * `normaliseZoomEvent` returns it. Rows hold exactly what the event object would hold.
- *
- * @example
- * const columns = new EventColumnsBuilder();
- * for (const body of bodies) {
- *   const r = normaliseZoomEventInto(body, columns);
- *   if (r.status === "event") others.push(r.event);
- * }
- * state.applyColumns(columns);
  */
 export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuilder, options?: NormaliseOptions): NormaliseResult | { status: "row" } {
   const name = isRecord(body) ? body["event"] : undefined;

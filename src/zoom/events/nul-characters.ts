@@ -3,9 +3,6 @@
  * or undefined. PostgreSQL text cannot store NUL, so an event carrying one is refused by the
  * normaliser on both databases alike, naming the field. `text` (the body's JSON) makes the common
  * case free: a JSON string can only hold NUL as the escape `\u0000`.
- *
- * @example
- * nulCharacterPath({ payload: { object: { participant: { user_name: "a\u0000" } } } }) // "payload.object.participant.user_name"
  */
 export function nulCharacterPath(body: unknown, text?: string): string | undefined {
   if (text !== undefined && !text.includes("\\u0000")) return undefined;

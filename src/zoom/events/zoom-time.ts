@@ -7,10 +7,6 @@ export const latestTimeMs = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
  * True for an integer epoch-ms time between {@link earliestTimeMs} and {@link latestTimeMs}: one every
  * store column holds (int8, not a float) and every listing can print. Times are checked with this
  * where they enter (envelope, normaliser), so no stored row can break a listing later.
- *
- * @example
- * isTimeInRange(1775235985000) // true
- * isTimeInRange(9007199254740991) // false: year 287396
  */
 export function isTimeInRange(ms: number): boolean {
   return Number.isInteger(ms) && ms >= earliestTimeMs && ms <= latestTimeMs;
@@ -19,9 +15,6 @@ export function isTimeInRange(ms: number): boolean {
 /**
  * Reads Zoom's ISO-8601 UTC times (`2026-04-03T17:06:25Z`, sometimes with milliseconds or an offset)
  * as epoch ms. Returns undefined for anything else: `Date.parse` alone would accept "April 3".
- *
- * @example
- * parseZoomTime("2026-04-03T17:06:25Z") // 1775235985000
  */
 export function parseZoomTime(value: string): number | undefined {
   // Cheap shape check instead of a regex: this runs once or twice per event.
@@ -78,10 +71,6 @@ function daysFromCivil(y: number, m: number, d: number): number {
  * `event_ts` as epoch ms (a number in Zoom bodies; tolerate a numeric string). Undefined when absent,
  * not a number, fractional or out of range (see {@link isTimeInRange}): `1e300` or `1.5` cannot be
  * stored in an int8 column, and `9007199254740991` cannot be printed as a date.
- *
- * @example
- * parseEventTs(1775235985150) // 1775235985150
- * parseEventTs(1e300)         // undefined
  */
 export function parseEventTs(value: unknown): number | undefined {
   const n = typeof value === "number" ? value : typeof value === "string" && value !== "" ? Number(value) : undefined;

@@ -15,10 +15,6 @@ export type BodyPreparer = (rawBody: string, parsed: unknown) => string;
  * The ingest hook that decides what the inbox keeps of a verified body. `store` keeps Zoom's exact
  * bytes; `hash`/`drop` keep a JSON re-serialisation with personal data hashed or blanked and a
  * {@link STRIPPED_MARKER}. It runs after the signature check, so verification sees the raw bytes.
- *
- * @example
- * const prepare = createBodyPreparer({ privacy: "drop" });
- * prepare(raw, JSON.parse(raw)); // '{"event":…,"rollcall_privacy":"drop"}' without names or e-mails
  */
 export function createBodyPreparer(settings: PrivacySettings): BodyPreparer {
   if (settings.privacy === "store") return (rawBody) => rawBody;
@@ -33,9 +29,6 @@ export function createBodyPreparer(settings: PrivacySettings): BodyPreparer {
  * How the pipeline should normalise a body read back from the inbox: a stripped body already holds
  * what the privacy mode allows (hashes or blanks), so it is read as-is (`store`); a body stored raw
  * (before the mode was switched on) gets the configured mode applied now.
- *
- * @example
- * normaliseZoomEvent(body, normaliseOptionsForStoredBody(body, settings));
  */
 export function normaliseOptionsForStoredBody(body: unknown, settings: PrivacySettings): NormaliseOptions {
   const marked = typeof body === "object" && body !== null && STRIPPED_MARKER in body;

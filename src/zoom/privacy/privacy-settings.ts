@@ -10,10 +10,6 @@ export interface PrivacySettings {
 /**
  * The privacy settings of a loaded configuration. Under `hash` without `ROLLCALL_HASH_KEY` the key
  * is generated once into the data directory, so every process sharing that directory hashes alike.
- *
- * @example
- * const settings = privacySettingsFromConfig(loadConfig());
- * const prepare = createBodyPreparer(settings);
  */
 export function privacySettingsFromConfig(config: Pick<Config, "privacy" | "privacyHashKey" | "dataDir">): PrivacySettings {
   if (config.privacy !== "hash") return { privacy: config.privacy };

@@ -6,9 +6,6 @@ import { requireHashKey, type PrivacySettings } from "./privacy-settings.js";
  * An e-mail as the privacy mode allows it to be kept: lower-cased (`store`), the keyed hash the
  * event normaliser also produces (`hash`, so e-mail matching still works), or nothing (`drop`).
  * Blank input gives `undefined`.
- *
- * @example
- * protectEmail(" Dana@Example.test", { privacy: "store" }) // "dana@example.test"
  */
 export function protectEmail(email: string | null | undefined, settings: PrivacySettings): string | undefined {
   const trimmed = email?.trim();
@@ -21,9 +18,6 @@ export function protectEmail(email: string | null | undefined, settings: Privacy
 /**
  * A display name as the privacy mode allows it to be kept: as given (`store`), a keyed hash
  * (`hash`: names can be compared, never read), or nothing (`drop`).
- *
- * @example
- * protectName("Dana Example", { privacy: "drop" }) // undefined
  */
 export function protectName(name: string | null | undefined, settings: PrivacySettings): string | undefined {
   if (name === undefined || name === null || name.trim() === "") return undefined;

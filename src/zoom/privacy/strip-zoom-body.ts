@@ -42,10 +42,6 @@ const REMOVED_KEYS = new Set([
  * hashed (`hash`) or blanked (`drop`), wherever they sit. Blanked fields become `""`, which Zoom
  * itself sends for hidden values, so the event schemas still accept the body. `store` returns the
  * input unchanged.
- *
- * @example
- * stripZoomBody({ payload: { object: { participant: { user_name: "Dana", email: "d@x.test" } } } }, { privacy: "drop" })
- * // => { payload: { object: { participant: { user_name: "", email: "" } } } }
  */
 export function stripZoomBody(body: unknown, settings: PrivacySettings): unknown {
   if (settings.privacy === "store") return body;

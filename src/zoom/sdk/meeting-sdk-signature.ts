@@ -54,10 +54,7 @@ const CLOCK_SKEW_S = 30;
  * Signs a Meeting SDK join signature: an HS256 JWT with header `{alg: "HS256", typ: "JWT"}` and
  * claims `appKey`, `sdkKey`, `mn`, `role`, `iat`, `exp`, `tokenExp` (zoom-facts §4b), signed with
  * the SDK secret. Throws {@link MeetingSdkSignatureError} for inputs Zoom would refuse.
- *
- * @example
- * const signature = meetingSdkSignature({ sdkKey, sdkSecret, meetingNumber: "81234567890" });
- * // pass to ZoomMtg.join({ signature, sdkKey, meetingNumber, userName, customerKey, ... })
+ * The result is the `signature` the Meeting SDK's `join` takes.
  */
 export function meetingSdkSignature(input: MeetingSdkSignatureInput): string {
   const claims = meetingSdkClaims(input);

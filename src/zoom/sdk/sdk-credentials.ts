@@ -11,10 +11,6 @@ export interface MeetingSdkCredentials {
  * The Meeting SDK credentials of the configuration (`ZOOM_SDK_KEY`, `ZOOM_SDK_SECRET`). Never
  * throws: without them it returns `{ ok: false, error }` naming what is missing, so only SDK join
  * links are unavailable.
- *
- * @example
- * const sdk = meetingSdkFromConfig(loadConfig());
- * if (!sdk.ok) console.warn(sdk.error.message); // "Meeting SDK join links disabled: missing ZOOM_SDK_SECRET …"
  */
 export function meetingSdkFromConfig(config: Pick<Config, "zoom">): { ok: true; credentials: MeetingSdkCredentials } | { ok: false; error: ZoomConfigError } {
   const { sdkKey, sdkSecret } = config.zoom;

@@ -30,10 +30,6 @@ export const maxIdentifierLength = 256;
  * unknown event names are fine, they are stored and acknowledged. Other fields are taken when they
  * have the expected type and ignored otherwise, because Zoom's payloads vary (zoom-facts §9).
  * Strings with NUL characters are refused: PostgreSQL text cannot hold them.
- *
- * @example
- * deliveryEnvelope({ event: "meeting.ended", event_ts: 1, payload: { account_id: "a", object: { uuid: "u==" } } })
- * // { event: "meeting.ended", accountId: "a", instanceUuid: "u==", eventTs: 1 }
  */
 export function deliveryEnvelope(parsed: unknown): DeliveryEnvelope {
   const body = asRecord(parsed);

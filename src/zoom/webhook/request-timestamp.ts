@@ -4,10 +4,6 @@ import { InvalidTimestampError, MissingHeaderError, TimestampOutOfWindowError } 
  * Reads `x-zm-request-timestamp` as epoch milliseconds. Live captures show epoch *seconds*
  * (10 digits) while `event_ts` is milliseconds (zoom-facts §1.3); a wrong guess would reject every
  * delivery, so both shapes are accepted: up to 11 digits are seconds, exactly 13 are milliseconds.
- *
- * @example
- * parseRequestTimestamp("1767254460") // 1767254460000
- * parseRequestTimestamp("1767254460123") // 1767254460123
  */
 export function parseRequestTimestamp(header: string | undefined): number {
   if (header === undefined || header === "") throw new MissingHeaderError("x-zm-request-timestamp");
@@ -19,9 +15,6 @@ export function parseRequestTimestamp(header: string | undefined): number {
 /**
  * Throws {@link TimestampOutOfWindowError} when `timestampMs` is more than `toleranceSeconds` away
  * from `nowMs`, in either direction (a replayed old delivery, or one from the future).
- *
- * @example
- * assertTimestampInWindow(Date.now() - 10_000, Date.now(), 300) // fine
  */
 export function assertTimestampInWindow(timestampMs: number, nowMs: number, toleranceSeconds: number): void {
   const skew = nowMs - timestampMs;

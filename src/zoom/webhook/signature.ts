@@ -14,9 +14,6 @@ export function signZoomWebhook(secret: string, timestamp: string, rawBody: stri
 /**
  * True when `signature` is the signature of `rawBody` under `secret`. Compared in constant time, so
  * the answer time does not leak how many leading characters matched.
- *
- * @example
- * signatureMatches("secret", ts, body, signZoomWebhook("secret", ts, body)) // true
  */
 export function signatureMatches(secret: string, timestamp: string, rawBody: string | Uint8Array, signature: string): boolean {
   const expected = Buffer.from(signZoomWebhook(secret, timestamp, rawBody));

@@ -20,10 +20,6 @@ export const defaultZoomApp = "default";
  * Every secret a signature may be valid under: the default app's (`ZOOM_WEBHOOK_SECRET_TOKEN`,
  * several while rotating) and each configured Zoom app's. Throws when there is none, since then no
  * delivery could ever be accepted.
- *
- * @example
- * webhookSecretsFrom({ webhookSecrets: ["a", "b"], zoomApps: [] })
- * // [{ app: "default", index: 0, secret: "a" }, { app: "default", index: 1, secret: "b" }]
  */
 export function webhookSecretsFrom(source: WebhookSecretSource): WebhookSecret[] {
   const secrets: WebhookSecret[] = source.webhookSecrets.map((secret, index) => ({ app: defaultZoomApp, index, secret }));

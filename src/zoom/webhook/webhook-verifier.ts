@@ -39,8 +39,11 @@ export interface WebhookVerifier {
  * the window, then the signature (tried under every secret, so rotation and several apps work).
  *
  * @example
- * const verifier = createWebhookVerifier({ secrets: webhookSecretsFrom(config) });
- * const { secret } = verifier.verify(rawBody, request.headers); // throws on a bad delivery
+ * const verifier = createWebhookVerifier({ secrets: [{ app: "default", index: 0, secret: "FAKE_SECRET_TOKEN" }] });
+ * const rawBody = Buffer.from('{"event":"meeting.ended"}');
+ * const timestamp = String(Math.floor(Date.now() / 1000));
+ * const headers = { "x-zm-request-timestamp": timestamp, "x-zm-signature": signZoomWebhook("FAKE_SECRET_TOKEN", timestamp, rawBody) };
+ * const { secret, timestampMs } = verifier.verify(rawBody, headers); // throws on a bad delivery
  */
 export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
   const secrets = [...options.secrets];
