@@ -92,6 +92,9 @@ function nextRevision(current: number): number {
   }
 }
 
+/** Everything a batch writes follows from the inbox: its commit need not wait for the disk (see `WriteTransactionOptions`). */
+const rebuildable = { rebuildable: true } as const;
+
 const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
 
 /**
@@ -324,7 +327,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
         summary.instances = keys.length;
         summary.rowsWritten = stats.upserted + stats.deleted;
         for (const outcome of outcomes.values()) summary[outcome.status]++;
-      });
+      }, rebuildable);
     } catch (error) {
       // The transaction rolled back: cached states may hold its events. Drop them.
       for (const key of touched) cache.delete(key);
@@ -419,7 +422,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
           const write = await computeGroup(trx, group, still, linkLoader(trx), new Map(), touched);
           if (write) await writeGroups(trx, [write], { upserted: 0, deleted: 0 });
           done++;
-        });
+        }, rebuildable);
       } catch (error) {
         for (const k of touched) cache.delete(k);
         throw error;
