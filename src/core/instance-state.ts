@@ -43,7 +43,8 @@ export interface InstanceState {
  *   const r = normaliseZoomEvent(body);
  *   if (r.status === "event") state.apply(r.event);
  * }
- * const { attendance, unresolved } = state.result(links, { now: Date.now() }); // open sessions count until now
+ * const now = 1767261600000; // the caller's clock: the core reads none
+ * const { attendance, unresolved } = state.result(links, { now }); // open sessions count until now
  */
 export function createInstanceState(): InstanceState {
   // Keys of events that have no connection (instance events, jbh_* without ids); connection events

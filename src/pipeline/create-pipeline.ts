@@ -1,15 +1,15 @@
 import type { Kysely } from "kysely";
-import { computeInstance, createInstanceState, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
+import { computeInstance, createInstanceState, EventColumnsBuilder, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
 import { instanceRowChanges, writeInstanceRowChanges, type InstanceWrite, type WriteStats } from "../store/derived/index.js";
 import { forTuples } from "../store/row-statements.js";
 import { dataErrorReason, isDataError, type Database, type RollcallDatabase } from "../store/index.js";
-import { nulCharacterPath, type NormaliseOptions } from "../zoom/events/index.js";
+import { nulCharacterPath, type ColumnsTarget, type NormaliseOptions } from "../zoom/events/index.js";
 import { maxIdentifierLength } from "../zoom/webhook/delivery-envelope.js";
 import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
 import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 // Webhooks and the report rows reconciliation stores (`rollcall.report_participant`) share one entry point.
-import { normaliseInboxBody } from "../zoom/events/normalise-inbox-body.js";
+import { normaliseInboxBody, normaliseInboxBodyInto } from "../zoom/events/normalise-inbox-body.js";
 import { lockInstances, tryLockInstance, withWriteTransaction } from "./write-transaction.js";
 
 /** What one batch did. */
@@ -78,7 +78,30 @@ interface GroupWrite {
 interface Group {
   accountId: string;
   instanceUuid: string;
+  /** New events that travel as objects: instance events and report rows. */
   items: Array<{ id: number; event: NormalisedEvent }>;
+  /** New webhook participant events, as rows (no object per event). */
+  columns: EventColumnsBuilder;
+  /** Inbox id of each row of `columns`. */
+  rowIds: number[];
+  /** The parsed body of each row of `columns`, for the slow path that parks what the engine cannot take. */
+  rows: unknown[];
+}
+
+/** Where rows go that must not reach a state (another account's, an identifier too long): emptied on every use. */
+const discard = new (class {
+  private readonly columns = new EventColumnsBuilder(4, false);
+  clearAndGet(): EventColumnsBuilder {
+    this.columns.clear();
+    return this.columns;
+  }
+})();
+
+/** Why an account or instance id cannot be stored (too long for a database index), or undefined. */
+function identifierTooLong(accountId: string, instanceUuid: string): string | undefined {
+  if (accountId.length > maxIdentifierLength) return `payload.account_id: expected at most ${maxIdentifierLength} characters`;
+  if (instanceUuid.length > maxIdentifierLength) return `payload.object.uuid: expected at most ${maxIdentifierLength} characters`;
+  return undefined;
 }
 
 /**
@@ -116,8 +139,12 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
   resolveEngineOptions(engineOptions); // a bad name pattern or method fails here, not in the first batch
   const { metrics, logger } = options;
 
-  /** Normalises a stored body; a body that cannot be read or throws becomes an error text. */
-  function normaliseRow(body: string): { event: NormalisedEvent } | { ignored: string } | { error: string } {
+  /**
+   * Normalises a stored body. A webhook participant event becomes a row of the columns `target`
+   * gives for its account and instance (`{ row: true }`, no event object); anything else comes back
+   * as an event, or as why it is ignored, or as an error text when it cannot be read.
+   */
+  function normaliseRow(body: string, target: (accountId: string, instanceUuid: string) => EventColumnsBuilder): { event: NormalisedEvent } | { row: true; parsed: unknown } | { ignored: string } | { error: string } {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -128,12 +155,18 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     const nul = nulCharacterPath(parsed, body);
     if (nul !== undefined) return { error: `${nul}: must not contain NUL characters` };
     try {
-      const result = normaliseInboxBody(parsed, normaliseOptionsForStoredBody(parsed, privacy));
+      let tooLong: string | undefined;
+      // Ingest refuses these since; a row stored before must not reach a database index either.
+      const checked: ColumnsTarget = (accountId, instanceUuid) => {
+        tooLong = identifierTooLong(accountId, instanceUuid);
+        return tooLong === undefined ? target(accountId, instanceUuid) : discard.clearAndGet();
+      };
+      const result = normaliseInboxBodyInto(parsed, checked, normaliseOptionsForStoredBody(parsed, privacy));
+      if (tooLong !== undefined) return { error: tooLong };
+      if (result.status === "row") return { row: true, parsed };
       if (result.status === "event") {
-        // Ingest refuses these since; a row stored before must not reach a database index either.
-        if (result.event.accountId.length > maxIdentifierLength) return { error: `payload.account_id: expected at most ${maxIdentifierLength} characters` };
-        if (result.event.instanceUuid.length > maxIdentifierLength) return { error: `payload.object.uuid: expected at most ${maxIdentifierLength} characters` };
-        return { event: result.event };
+        const long = identifierTooLong(result.event.accountId, result.event.instanceUuid);
+        return long === undefined ? { event: result.event } : { error: long };
       }
       if (result.status === "ignored") return { ignored: result.reason };
       return { error: result.issues.map((i) => (i.message.startsWith(`${i.path}:`) ? i.message : `${i.path}: ${i.message}`)).join("; ") || "rejected by the normaliser" };
@@ -142,21 +175,45 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     }
   }
 
-  /** Every event already applied to an instance (its `done` inbox rows), normalised again. */
+  /** The same body as an event object (the slow path that finds which events the engine cannot take). */
+  function eventObject(parsed: unknown): NormalisedEvent | undefined {
+    const result = normaliseInboxBody(parsed, normaliseOptionsForStoredBody(parsed, privacy));
+    return result.status === "event" ? result.event : undefined;
+  }
+
+  /** A new state holding every event already applied to the instance (its `done` inbox rows, normalised again). */
+  async function rebuiltState(trx: Kysely<Database>, group: Group): Promise<InstanceState> {
+    const state = createInstanceState();
+    const columns = new EventColumnsBuilder(1024);
+    // Rows of another account that share the uuid are not this instance's.
+    const mine = (accountId: string, instanceUuid: string): EventColumnsBuilder => (accountId === group.accountId && instanceUuid === group.instanceUuid ? columns : discard.clearAndGet());
+    for (const body of await doneBodies(trx, group)) {
+      const r = normaliseRow(body, mine);
+      if ("event" in r && r.event.type !== "registration" && r.event.accountId === group.accountId) state.apply(r.event);
+    }
+    state.applyColumns(columns);
+    return state;
+  }
+
+  /** Every event already applied to an instance, as objects (the slow path only). */
   async function appliedEvents(trx: Kysely<Database>, group: Group): Promise<NormalisedEvent[]> {
-    const rows = await trx
-      .selectFrom("inbox_events")
-      .select(["body"])
-      .where("instance_uuid", "=", group.instanceUuid)
-      .where("status", "=", "done")
-      .orderBy("id")
-      .execute();
     const events: NormalisedEvent[] = [];
-    for (const row of rows) {
-      const r = normaliseRow(row.body);
-      if ("event" in r && r.event.type !== "registration" && r.event.accountId === group.accountId) events.push(r.event);
+    for (const body of await doneBodies(trx, group)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        continue;
+      }
+      const event = eventObject(parsed);
+      if (event !== undefined && event.type !== "registration" && event.accountId === group.accountId) events.push(event);
     }
     return events;
+  }
+
+  async function doneBodies(trx: Kysely<Database>, group: Group): Promise<string[]> {
+    const rows = await trx.selectFrom("inbox_events").select(["body"]).where("instance_uuid", "=", group.instanceUuid).where("status", "=", "done").orderBy("id").execute();
+    return rows.map((r) => r.body);
   }
 
   /** The `instances` rows (revision, marks) of the given instances, by key: one query per batch. */
@@ -186,24 +243,24 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     touched.add(key);
     const revision = row?.revision ?? 0;
     let entry: CachedInstance | undefined = cache.get(key);
-    let base: NormalisedEvent[] | undefined;
-    if (entry === undefined || entry.revision !== revision) {
-      base = await appliedEvents(trx, group);
-      const state = createInstanceState();
-      for (const event of base) state.apply(event);
-      entry = { state, revision, snapshot: undefined };
-    }
+    if (entry === undefined || entry.revision !== revision) entry = { state: await rebuiltState(trx, group), revision, snapshot: undefined };
     const links = await linksOf(group.accountId);
     let result: InstanceResult | undefined;
     try {
       for (const item of group.items) entry.state.apply(item.event);
+      entry.state.applyColumns(group.columns);
       if (entry.state.size > 0) result = entry.state.result(links, engineOptions);
     } catch {
       // Find the culprits: the engine is pure, so replaying the applied events plus each new one
-      // tells which of them it cannot take. Rare, so the quadratic cost is fine.
-      base ??= await appliedEvents(trx, group);
+      // tells which of them it cannot take. Rare, so the quadratic cost (and event objects) are fine.
+      const base = await appliedEvents(trx, group);
+      const items = [...group.items];
+      group.rows.forEach((parsed, i) => {
+        const event = eventObject(parsed);
+        if (event !== undefined) items.push({ id: group.rowIds[i]!, event });
+      });
       const accepted: NormalisedEvent[] = [];
-      for (const item of group.items) {
+      for (const item of items) {
         try {
           computeInstance([...base, ...accepted, item.event], links, engineOptions);
           accepted.push(item.event);
@@ -290,23 +347,33 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
         const outcomes = new Map<number, Outcome>();
         const groups = new Map<string, Group>();
         const registrations: RegistrationEvent[] = [];
+        const groupOf = (accountId: string, instanceUuid: string): Group => {
+          const key = instanceKey(accountId, instanceUuid);
+          let group = groups.get(key);
+          if (!group) groups.set(key, (group = { accountId, instanceUuid, items: [], columns: new EventColumnsBuilder(64), rowIds: [], rows: [] }));
+          return group;
+        };
+        let into: Group | undefined;
+        const columnsOf = (accountId: string, instanceUuid: string): EventColumnsBuilder => (into = groupOf(accountId, instanceUuid)).columns;
         for (const row of rows) {
-          const r = normaliseRow(row.body);
+          into = undefined;
+          const r = normaliseRow(row.body, columnsOf);
           if ("error" in r) {
             outcomes.set(row.id, { status: "parked", error: r.error });
             logger?.warn({ inboxId: row.id }, "pipeline: event parked, it cannot be normalised");
           } else if ("ignored" in r) {
             outcomes.set(row.id, { status: "ignored", error: r.ignored });
+          } else if ("row" in r) {
+            outcomes.set(row.id, { status: "done", error: null });
+            into!.rowIds.push(row.id);
+            into!.rows.push(r.parsed);
           } else {
             outcomes.set(row.id, { status: "done", error: null });
             if (r.event.type === "registration") {
               registrations.push(r.event);
               continue;
             }
-            const key = instanceKey(r.event.accountId, r.event.instanceUuid);
-            let group = groups.get(key);
-            if (!group) groups.set(key, (group = { accountId: r.event.accountId, instanceUuid: r.event.instanceUuid, items: [] }));
-            group.items.push({ id: row.id, event: r.event });
+            groupOf(r.event.accountId, r.event.instanceUuid).items.push({ id: row.id, event: r.event });
           }
         }
         // Registrations first: a link learned here resolves the joins of the same batch.
@@ -416,7 +483,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
         await withWriteTransaction(store, async (trx) => {
           // Someone else holds it: they compute it with the current links anyway, or we come back.
           if (!(await tryLockInstance(trx, store.dialect, key))) return;
-          const group: Group = { accountId: m.account_id, instanceUuid: m.instance_uuid, items: [] };
+          const group: Group = { accountId: m.account_id, instanceUuid: m.instance_uuid, items: [], columns: new EventColumnsBuilder(1), rowIds: [], rows: [] };
           const still = (await instanceRowsOf(trx, [group])).get(key);
           if (!still || still.needs_resolve <= 0) return;
           const write = await computeGroup(trx, group, still, linkLoader(trx), new Map(), touched);

@@ -1,5 +1,5 @@
 export { contentKey } from "./content-key.js";
-export { normaliseZoomEvent, normaliseZoomEventInto } from "./normalise-zoom-event.js";
+export { normaliseZoomEvent, normaliseZoomEventInto, type ColumnsTarget } from "./normalise-zoom-event.js";
 export { normaliseReportRow, type ReportRowContext } from "./normalise-report-row.js";
 export { normaliseInboxBody } from "./normalise-inbox-body.js";
 export { REPORT_PARTICIPANT_EVENT, type ReportEndpoint, type ReportParticipantBody } from "./report-participant-body.js";

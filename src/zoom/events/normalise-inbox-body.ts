@@ -1,6 +1,6 @@
 import { normaliseReportRow } from "./normalise-report-row.js";
 import type { NormaliseOptions, NormaliseResult } from "./normalise-result.js";
-import { normaliseZoomEvent } from "./normalise-zoom-event.js";
+import { normaliseZoomEvent, normaliseZoomEventInto, type ColumnsTarget } from "./normalise-zoom-event.js";
 import { REPORT_PARTICIPANT_EVENT } from "./report-participant-body.js";
 import { asRecord } from "../../json/index.js";
 
@@ -33,4 +33,13 @@ function isReportParticipant(body: unknown): body is Record<string, unknown> {
 
 function issue(path: string, expected: string) {
   return { path, expected, message: `${path}: expected ${expected}` };
+}
+
+/**
+ * {@link normaliseInboxBody} for batches: webhook participant events become rows of the target's
+ * columns (`{ status: "row" }`), everything else comes back as `normaliseInboxBody` returns it.
+ */
+export function normaliseInboxBodyInto(body: unknown, target: ColumnsTarget, options?: NormaliseOptions): NormaliseResult | { status: "row" } {
+  if (isReportParticipant(body)) return normaliseInboxBody(body, options);
+  return normaliseZoomEventInto(body, target, options);
 }

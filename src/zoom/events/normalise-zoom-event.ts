@@ -49,13 +49,16 @@ export function normaliseZoomEvent(body: unknown, options?: NormaliseOptions): N
   return mapBody(parsed.data as ParticipantBody & InstanceBody & RegistrationBody, meaning, filter, body);
 }
 
+/** Where a participant row goes: one builder, or the builder of the row's account and instance (a batch over many instances). */
+export type ColumnsTarget = EventColumnsBuilder | ((accountId: string, instanceUuid: string) => EventColumnsBuilder);
+
 /**
  * {@link normaliseZoomEvent} for batches: a participant event becomes a row of `columns` (no event
  * object; strings interned in the batch's table) and `{ status: "row" }` is returned; every other
  * outcome (instance and registration events, ignored and rejected bodies) is returned as
  * `normaliseZoomEvent` returns it. Rows hold exactly what the event object would hold.
  */
-export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuilder, options?: NormaliseOptions): NormaliseResult | { status: "row" } {
+export function normaliseZoomEventInto(body: unknown, target: ColumnsTarget, options?: NormaliseOptions): NormaliseResult | { status: "row" } {
   const name = isRecord(body) ? body["event"] : undefined;
   const meaning = typeof name === "string" ? EVENT_MEANINGS.get(name) : undefined;
   if (meaning !== undefined && meaning.type === "participant" && fastAccepts(body, meaning)) {
@@ -65,6 +68,8 @@ export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuild
     const filter = personalDataFilter(options);
     const object = data.payload.object;
     const p = object.participant;
+    const accountId = text(data.payload.account_id) ?? "";
+    const columns = typeof target === "function" ? target(accountId, object.uuid) : target;
     const row = columns.addRow(
       KIND_CODE.get(meaning.kind)!,
       at,
@@ -73,7 +78,7 @@ export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuild
       meaning.product === "webinar" ? 1 : 0,
       contentKey(body),
       columns.intern(object.uuid),
-      columns.intern(text(data.payload.account_id) ?? ""),
+      columns.intern(accountId),
       columns.intern(text(object.id) ?? ""),
     );
     columns.userId[row] = columns.intern(text(p.user_id));
@@ -98,7 +103,7 @@ export function normaliseZoomEventInto(body: unknown, columns: EventColumnsBuild
   }
   const result = normaliseZoomEvent(body, options);
   if (result.status === "event" && result.event.type === "participant") {
-    columns.addEvent(result.event);
+    (typeof target === "function" ? target(result.event.accountId, result.event.instanceUuid) : target).addEvent(result.event);
     return ROW;
   }
   return result;

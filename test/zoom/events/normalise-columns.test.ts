@@ -88,3 +88,28 @@ describe("normaliseZoomEventInto", () => {
     );
   });
 });
+
+describe("normaliseZoomEventInto with a target per instance", () => {
+  it("asks for each row's account and instance and writes the row there, as the object normaliser would", () => {
+    const bodies = [...captures, ...generated];
+    const perInstance = new Map<string, EventColumnsBuilder>();
+    const target = (accountId: string, instanceUuid: string) => {
+      const key = `${accountId}|${instanceUuid}`;
+      let columns = perInstance.get(key);
+      if (columns === undefined) perInstance.set(key, (columns = new EventColumnsBuilder(4)));
+      return columns;
+    };
+    const expected = new Map<string, EventColumnsBuilder>();
+    for (const body of bodies) {
+      normaliseZoomEventInto(body, target, {});
+      const a = normaliseZoomEvent(body, {});
+      if (a.status !== "event" || a.event.type !== "participant") continue;
+      const key = `${a.event.accountId}|${a.event.instanceUuid}`;
+      if (!expected.has(key)) expected.set(key, new EventColumnsBuilder(4));
+      expected.get(key)!.addEvent(a.event);
+    }
+    expect(perInstance.size).toBeGreaterThan(3);
+    expect([...perInstance.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [key, columns] of perInstance) expect(rowsOf(columns)).toEqual(rowsOf(expected.get(key)!));
+  });
+});
