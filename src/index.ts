@@ -66,11 +66,12 @@ export async function createRollcall(options: CreateRollcallOptions = {}): Promi
   });
 }
 
-export { loadConfig, ConfigError, type Config, type ConfigInput } from "./config/index.js";
-export { startRollcall, type RunningRollcall, type StartRollcallOptions } from "./service/index.js";
+export { loadConfig, ConfigError, type Config, type ConfigInput, type LoadConfigOptions } from "./config/index.js";
+// `serviceWorkers(config)`: the workers `rollcall serve` runs for the config's role, for `startRollcall`.
+export { startRollcall, serviceWorkers, type RunningRollcall, type StartRollcallOptions } from "./service/index.js";
 export type { Worker, WorkerContext } from "./runtime/index.js";
 export { computeInstance, createInstanceState } from "./core/index.js";
-export type { InstanceResult, Link, NormalisedEvent } from "./core/index.js";
-export { normaliseZoomEvent, contentKey } from "./zoom/events/index.js";
-export { createWebhookVerifier, answerUrlValidation, signZoomWebhook } from "./zoom/webhook/index.js";
-export type { AttendanceReport, AttendeeRow, AttendeeSource, ResolvedBy, MeetingRollup, InstanceSummary } from "./reports/index.js";
+export type { EngineOptions, InstanceResult, Link, NormalisedEvent } from "./core/index.js";
+export { normaliseZoomEvent, contentKey, type NormaliseOptions, type NormaliseResult } from "./zoom/events/index.js";
+export { createWebhookVerifier, answerUrlValidation, signZoomWebhook, webhookSecretsFrom, type WebhookSecret, type WebhookSecretSource } from "./zoom/webhook/index.js";
+export type { AttendanceReport, AttendeeRow, AttendeeSource, ResolvedBy, MeetingRollup, InstanceSummary, ListInstancesOptions } from "./reports/index.js";
