@@ -123,13 +123,12 @@ export function createInstanceState(): InstanceState {
     const kind = batch.kind[i]!;
     const at = batch.at[i]!;
     const row = rows.addRow(kind, at, batch.leaveAt[i]!, batch.source[i]!, 0, key, NO_STRING, NO_STRING, NO_STRING);
-    const shift = (id: number): number => (id === NO_STRING ? NO_STRING : id + offset);
-    rows.userName[row] = shift(batch.userName[i]!);
-    rows.email[row] = shift(batch.email[i]!);
-    rows.zoomUserId[row] = shift(batch.zoomUserId[i]!);
-    rows.id[row] = shift(batch.id[i]!);
-    rows.registrantId[row] = shift(batch.registrantId[i]!);
-    rows.customerKey[row] = shift(batch.customerKey[i]!);
+    rows.userName[row] = shifted(batch.userName[i]!, offset);
+    rows.email[row] = shifted(batch.email[i]!, offset);
+    rows.zoomUserId[row] = shifted(batch.zoomUserId[i]!, offset);
+    rows.id[row] = shifted(batch.id[i]!, offset);
+    rows.registrantId[row] = shifted(batch.registrantId[i]!, offset);
+    rows.customerKey[row] = shifted(batch.customerKey[i]!, offset);
     next.push(conn.last);
     fingerprints.push(fp);
     conn.last = row;
@@ -260,6 +259,11 @@ export function createInstanceState(): InstanceState {
       return { instance, sessions, resolutions, attendance, unresolved };
     },
   };
+}
+
+/** A batch's string id as an id of the state's table, where the batch's strings start at `offset`. */
+function shifted(id: number, offset: number): number {
+  return id === NO_STRING ? NO_STRING : id + offset;
 }
 
 /** Batches with at most this many strings (one event's) reuse one connection cache. */
