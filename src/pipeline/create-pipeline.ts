@@ -33,12 +33,25 @@ export interface Pipeline {
    * transaction. Each affected instance is recomputed once. Resolves with `claimed: 0` when idle.
    */
   processInboxBatch(scope?: ClaimScope): Promise<BatchSummary>;
+  /**
+   * Recomputes one instance (`null`: the rows without one) from every inbox row it has, whatever
+   * their status, and replaces its derived rows, in one transaction per 50,000 rows: parked rows
+   * are retried, and only rows whose outcome changes are rewritten. Until it commits, readers see
+   * the old rows. What `reprocess` runs per instance.
+   */
+  rebuildInstance(instanceUuid: string | null): Promise<RebuildSummary>;
   /** Recomputes instances marked by `markInstancesForReprocessing` (links changed). Returns how many. */
   processMarkedInstances(limit?: number): Promise<number>;
   /** Runs both until nothing is pending or marked; returns the totals. */
   runUntilIdle(): Promise<BatchSummary>;
   /** Forgets every cached engine state (after `reprocess` deleted derived rows, for one). */
   clearCache(): void;
+}
+
+/** What a rebuild did: its batches, and how many inbox rows it took again. */
+export interface RebuildSummary extends BatchSummary {
+  /** Rows taken again (on the isolating fallback: rows put back to pending, which a server may process instead). */
+  taken: number;
 }
 
 /** Which pending rows a batch takes; by default the oldest of any instance. */
@@ -53,6 +66,9 @@ interface InboxRow {
   id: number;
   body: string;
   received_at: number;
+  /** Rebuilds only: the row's status and error as claimed, so a row whose outcome stays the same is not rewritten. */
+  status?: string;
+  error?: string | null;
 }
 
 interface Outcome {
@@ -118,7 +134,18 @@ function nextRevision(current: number): number {
 /** Everything a batch writes follows from the inbox: its commit need not wait for the disk (see `WriteTransactionOptions`). */
 const rebuildable = { rebuildable: true } as const;
 
+/** The derived tables of an instance, children first. */
+export const derivedTables = ["attendance", "session_resolutions", "session_identifiers", "participant_sessions", "instances"] as const;
+
+/** Most inbox rows of one instance per rebuild transaction (a 10,000-attendee webinar has ~30,000). */
+const rowsPerRebuild = 50_000;
+
 const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
+
+function addSummary(total: BatchSummary, batch: BatchSummary): void {
+  for (const k of Object.keys(emptySummary()) as Array<keyof BatchSummary>) total[k] += batch[k];
+}
+
 
 /**
  * Creates the pipeline over an open, migrated store. Engine states are cached per instance in
@@ -226,6 +253,13 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     return new Map(found.rows.map((r) => [instanceKey(r.account_id, r.instance_uuid), { revision: Number(r.revision), needs_resolve: Number(r.needs_resolve) }]));
   }
 
+  /** Deletes every derived row of an instance, its `instances` row last. */
+  async function deleteDerived(trx: Kysely<Database>, group: Group): Promise<void> {
+    for (const table of derivedTables) {
+      await trx.deleteFrom(table).where("account_id", "=", group.accountId).where("instance_uuid", "=", group.instanceUuid).execute();
+    }
+  }
+
   /**
    * Applies a group's new events to the instance's state (cached or rebuilt) and computes the
    * result; returns what must be written (nothing when the engine keeps nothing of the events).
@@ -238,11 +272,12 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     linksOf: (accountId: string) => Promise<Link[]>,
     outcomes: Map<number, Outcome>,
     touched: Set<string>,
+    fresh = false,
   ): Promise<GroupWrite | undefined> {
     const key = instanceKey(group.accountId, group.instanceUuid);
     touched.add(key);
     const revision = row?.revision ?? 0;
-    let entry: CachedInstance | undefined = cache.get(key);
+    let entry: CachedInstance | undefined = fresh ? { state: createInstanceState(), revision, snapshot: undefined } : cache.get(key);
     if (entry === undefined || entry.revision !== revision) entry = { state: await rebuiltState(trx, group), revision, snapshot: undefined };
     const links = await linksOf(group.accountId);
     let result: InstanceResult | undefined;
@@ -253,7 +288,8 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     } catch {
       // Find the culprits: the engine is pure, so replaying the applied events plus each new one
       // tells which of them it cannot take. Rare, so the quadratic cost (and event objects) are fine.
-      const base = await appliedEvents(trx, group);
+      // A rebuild holds every row of the instance already: nothing counts as applied before it.
+      const base = fresh ? [] : await appliedEvents(trx, group);
       const items = [...group.items];
       group.rows.forEach((parsed, i) => {
         const event = eventObject(parsed);
@@ -275,8 +311,10 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       if (state.size > 0) result = state.result(links, engineOptions);
     }
     if (result === undefined) {
+      // A rebuild that keeps nothing (every event now parked) leaves nothing of the old rows.
+      if (fresh && row) await deleteDerived(trx, group);
       // Only events the engine keeps nothing of: no instance to show, but a mark must not loop.
-      if (row) await trx.updateTable("instances").set({ needs_resolve: 0 }).where("account_id", "=", group.accountId).where("instance_uuid", "=", group.instanceUuid).execute();
+      else if (row) await trx.updateTable("instances").set({ needs_resolve: 0 }).where("account_id", "=", group.accountId).where("instance_uuid", "=", group.instanceUuid).execute();
       return undefined;
     }
     const next = nextRevision(revision);
@@ -315,12 +353,20 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     return query.execute();
   }
 
-  async function markRows(trx: Kysely<Database>, outcomes: Map<number, Outcome>, processedAt: number): Promise<void> {
+  async function markRows(trx: Kysely<Database>, outcomes: Map<number, Outcome>, processedAt: number, claimed: readonly InboxRow[]): Promise<void> {
     const plain = new Map<"done" | "ignored", number[]>([
       ["done", []],
       ["ignored", []],
     ]);
+    // A rebuild takes rows that were processed before: one whose outcome is the same is left as it
+    // is (rewriting every row, body and all, was most of a rebuild's writing).
+    const unchanged = new Set<number>();
+    for (const row of claimed) {
+      const outcome = row.status === undefined ? undefined : outcomes.get(row.id);
+      if (outcome !== undefined && outcome.status === row.status && outcome.error === (row.error ?? null)) unchanged.add(row.id);
+    }
     for (const [id, outcome] of outcomes) {
+      if (unchanged.has(id)) continue;
       if (outcome.status !== "parked" && outcome.error === null) plain.get(outcome.status)!.push(id);
       else await trx.updateTable("inbox_events").set({ status: outcome.status, error: outcome.error, processed_at: processedAt }).where("id", "=", id).execute();
     }
@@ -332,7 +378,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
   }
 
   /** Applies the rows `take` claims, in one transaction; see {@link Pipeline.processInboxBatch}. */
-  async function applyRows(take: (trx: Kysely<Database>) => Promise<InboxRow[]>): Promise<BatchSummary> {
+  async function applyRows(take: (trx: Kysely<Database>) => Promise<InboxRow[]>, fresh = false): Promise<BatchSummary> {
     const started = performance.now();
     const touched = new Set<string>();
     let received: InboxRow[] = [];
@@ -385,12 +431,12 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
         const marks = await instanceRowsOf(trx, keys.map((key) => groups.get(key)!));
         const writes: GroupWrite[] = [];
         for (const key of keys) {
-          const write = await computeGroup(trx, groups.get(key)!, marks.get(key), linksOf, outcomes, touched);
+          const write = await computeGroup(trx, groups.get(key)!, marks.get(key), linksOf, outcomes, touched, fresh);
           if (write) writes.push(write);
         }
         await writeGroups(trx, writes, stats);
         processedAt = Date.now();
-        await markRows(trx, outcomes, processedAt);
+        await markRows(trx, outcomes, processedAt, rows);
         summary.instances = keys.length;
         summary.rowsWritten = stats.upserted + stats.deleted;
         for (const outcome of outcomes.values()) summary[outcome.status]++;
@@ -466,6 +512,58 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     return { ...emptySummary(), claimed: parked, parked };
   }
 
+  async function rebuildInstance(instanceUuid: string | null): Promise<RebuildSummary> {
+    const total: RebuildSummary = { ...emptySummary(), taken: 0 };
+    let after = 0;
+    for (let first = true; ; first = false) {
+      const take = async (trx: Kysely<Database>): Promise<InboxRow[]> => {
+        let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at", "status", "error"]).where("id", ">", after);
+        query = instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", instanceUuid);
+        query = query.orderBy("id").limit(rowsPerRebuild);
+        // Waits for rows a server's batch holds (no SKIP LOCKED): once it commits they are read as
+        // it left them, so the rebuild holds every row of the instance. Row locks come before the
+        // instance lock, as in a server's batch, so the two cannot deadlock.
+        if (store.dialect === "postgres") query = query.forUpdate();
+        return query.execute();
+      };
+      let batch: BatchSummary;
+      try {
+        // Only the first chunk starts from nothing; later ones continue the state it cached.
+        batch = await applyRows(async (trx) => {
+          const rows = await take(trx);
+          if (rows.length > 0) after = rows[rows.length - 1]!.id;
+          return rows;
+        }, first);
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        // A value the database refuses: this instance goes the pending way, which isolates the row at fault.
+        const reset = await rebuildByResetting(instanceUuid);
+        addSummary(total, reset);
+        total.taken = reset.taken;
+        return total;
+      }
+      addSummary(total, batch);
+      total.taken += batch.claimed;
+      if (batch.claimed < rowsPerRebuild) return total;
+    }
+  }
+
+  /** The slow, isolating way to rebuild one instance: derived rows deleted, its rows back to pending, then processed. */
+  async function rebuildByResetting(instanceUuid: string | null): Promise<RebuildSummary> {
+    const taken = await withWriteTransaction(store, async (trx) => {
+      if (instanceUuid !== null) for (const table of derivedTables) await trx.deleteFrom(table).where("instance_uuid", "=", instanceUuid).execute();
+      let update = trx.updateTable("inbox_events").set({ status: "pending", error: null, processed_at: null });
+      update = instanceUuid === null ? update.where("instance_uuid", "is", null) : update.where("instance_uuid", "=", instanceUuid);
+      return Number((await update.executeTakeFirst()).numUpdatedRows);
+    });
+    const total: RebuildSummary = { ...emptySummary(), taken };
+    for (;;) {
+      const batch = await processInboxBatch({ instanceUuid, limit: rowsPerRebuild });
+      addSummary(total, batch);
+      if (batch.claimed === 0) return total;
+    }
+  }
+
   async function processMarkedInstances(limit = 100): Promise<number> {
     const marked = await store.db
       .selectFrom("instances")
@@ -509,5 +607,5 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     }
   }
 
-  return { processInboxBatch, processMarkedInstances, runUntilIdle, clearCache: () => cache.clear() };
+  return { processInboxBatch, rebuildInstance, processMarkedInstances, runUntilIdle, clearCache: () => cache.clear() };
 }

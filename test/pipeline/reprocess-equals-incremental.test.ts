@@ -56,7 +56,11 @@ eachDatabase("pipeline: reprocess equals incremental", (database) => {
   });
 
   it("rebuilds the same rows from the inbox", async () => {
+    const db = service.rollcall.store.db;
+    const processedBefore = await db.selectFrom("inbox_events").select(["id", "status", "processed_at"]).orderBy("id").execute();
     const result = await reprocess(service.rollcall.store, { loadLinks });
+    // A row whose outcome stays the same is not rewritten (nor its processed_at).
+    expect(await db.selectFrom("inbox_events").select(["id", "status", "processed_at"]).orderBy("id").execute()).toEqual(processedBefore);
     expect(result.reset).toBe(incremental["instances"]!.reduce((n: number, i) => n + (i as { event_count: number }).event_count, 0));
     expect(result.parked).toBe(0);
     // The service's own worker runs beside reprocess and may claim rows it put back.
