@@ -56,8 +56,8 @@ export interface RebuildSummary extends BatchSummary {
 
 /** Which pending rows a batch takes; by default the oldest of any instance. */
 export interface ClaimScope {
-  /** Only rows of this instance (`null`: rows without one, such as registrations). */
-  instanceUuid: string | null;
+  /** Only rows of this instance (`null`: rows without one, such as registrations; absent: any). */
+  instanceUuid?: string | null;
   /** Most rows to take (default: the pipeline's `batchSize`). */
   limit?: number;
 }
@@ -346,7 +346,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
 
   async function claim(trx: Kysely<Database>, scope: ClaimScope | undefined): Promise<InboxRow[]> {
     let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending");
-    if (scope !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
+    if (scope?.instanceUuid !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
     query = query.orderBy("id").limit(scope?.limit ?? batchSize);
     // Another process's claimed rows are skipped, not waited for; they are that process's batch.
     if (store.dialect === "postgres") query = query.forUpdate().skipLocked();
@@ -467,7 +467,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       // A value the database refuses (NUL, an index row too large, out of range): find the rows at
       // fault by halving, park them alone with the reason, apply everything else.
       let query = store.db.selectFrom("inbox_events").select("id").where("status", "=", "pending");
-      if (scope !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
+      if (scope?.instanceUuid !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
       const pending = await query.orderBy("id").limit(scope?.limit ?? batchSize).execute();
       return isolate(pending.map((r) => r.id));
     }

@@ -20,6 +20,9 @@ export interface PipelineWorkerOptions {
   minBatchIntervalMs?: number;
 }
 
+/** Under a backlog, batches grow (doubling) up to this many times the pipeline's `batchSize`. */
+const maxBacklogFactor = 8;
+
 /** The pipeline as a service worker, plus a way to wake it and to wait for it. */
 export interface PipelineWorker extends Worker {
   /** Starts a batch now instead of at the next poll. */
@@ -75,6 +78,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
     });
   let stopBreathing: (() => void) | undefined;
   let batchSize = 0;
+  let limit = 0;
 
   async function loop(context: WorkerContext): Promise<void> {
     let failures = 0;
@@ -85,12 +89,16 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
       const waitingBeforeRound = idleWaiters.length;
       try {
         const started = performance.now();
-        const batch = await pipeline!.processInboxBatch();
+        const batch = await pipeline!.processInboxBatch({ limit });
         failures = 0;
-        if (batch.claimed >= batchSize) {
-          await new Promise((resolve) => setImmediate(resolve)); // a backlog: let requests in, go on
+        if (batch.claimed >= limit) {
+          // A backlog: take more next time. Each batch recomputes every instance it touches in
+          // full, so during a burst over many live meetings bigger batches cost far less per event.
+          limit = Math.min(limit * 2, batchSize * maxBacklogFactor);
+          await new Promise((resolve) => setImmediate(resolve)); // let requests in, go on
           continue;
         }
+        limit = batchSize;
         if (batch.claimed > 0) {
           await breathe(Math.max(minBatchIntervalMs, performance.now() - started));
           continue;
@@ -132,6 +140,7 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
         logger: base.logger ?? context.logger,
       });
       batchSize = base.batchSize ?? 2000;
+      limit = batchSize;
       unsubscribe = context.inbox.onCommitted(wake);
       stopping = false;
       running = loop(context);
