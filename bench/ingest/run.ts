@@ -11,7 +11,7 @@
  * new inbox row). Each line gives the server's CPU time per request (all threads, /proc). The JSON
  * line has the best and the median ratio of each target to the bare server of the same run.
  *
- *   npm run bench:ingest      # BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3; needs wrk and taskset
+ *   npm run bench:ingest      # builds dist/ first; BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3; needs wrk and taskset
  *   BENCH_PROFILE=1 npm run bench:ingest   # also writes --cpu-prof profiles of the Rollcall targets to .bench/
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -32,7 +32,8 @@ const loadCpu = process.env["BENCH_LOAD_CPU"] ?? "1";
 const root = join(import.meta.dirname, "..", "..");
 const secret = "bench-secret";
 const workDir = mkdtempSync(join(tmpdir(), "rollcall-bench-"));
-const cli = ["--import", "tsx", join(root, "src", "cli", "main.ts")];
+// What users run: the compiled CLI (`npm run bench:…` builds it first), not the sources through tsx.
+const cli = [join(root, "bin", "rollcall.js")];
 
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn("taskset", ["-c", serverCpu, process.execPath, ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });

@@ -23,7 +23,8 @@ const adminUrl = process.env["BENCH_PG_URL"] ?? process.env["ROLLCALL_TEST_PG_UR
 const root = join(import.meta.dirname, "..", "..");
 const secret = "bench-secret";
 const workDir = mkdtempSync(join(tmpdir(), "rollcall-roles-bench-"));
-const cli = ["--import", "tsx", join(root, "src", "cli", "main.ts")];
+// What users run: the compiled CLI (`npm run bench:…` builds it first), not the sources through tsx.
+const cli = [join(root, "bin", "rollcall.js")];
 
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
