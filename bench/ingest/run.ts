@@ -12,7 +12,7 @@
  * line has the best and the median ratio of each target to the bare server of the same run.
  *
  *   npm run bench:ingest      # builds dist/ first; BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_ROUNDS=3; needs wrk and taskset
- *   BENCH_PROFILE=1 npm run bench:ingest   # also writes --cpu-prof profiles of the Rollcall targets to .bench/
+ *   BENCH_PROFILE=1 npm run bench:ingest   # also writes --cpu-prof profiles of the Rollcall targets (every thread) to .bench/profiles/<role>-<run>/
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -142,8 +142,10 @@ async function rollcall(role: "ingest" | "all"): Promise<Measured> {
   // timestamp must be within the 5-minute tolerance).
   const count = Number(process.env["BENCH_DELIVERIES_COUNT"] ?? Math.max(30_000, seconds * 12_000));
   const deliveries = writeDeliveries(workDir, secret, count);
-  const profileArgs = profile ? ["--cpu-prof", `--cpu-prof-dir=${join(root, ".bench", "profiles")}`, `--cpu-prof-name=${role}-${runs}.cpuprofile`] : [];
-  if (profile) mkdirSync(join(root, ".bench", "profiles"), { recursive: true });
+  // A folder per run: the main thread and the inbox's commit thread each write a profile (Node names them).
+  const profileDir = join(root, ".bench", "profiles", `${role}-${runs}`);
+  const profileArgs = profile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  if (profile) mkdirSync(profileDir, { recursive: true });
   const { child, url } = await start([...profileArgs, ...cli, "serve", "--role", role], {
     PORT: "0",
     HOST: "127.0.0.1",
