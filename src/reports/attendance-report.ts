@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
-import type { Database } from "../store/index.js";
+import { withReadSnapshot, type Database } from "../store/index.js";
 import { expectedAttendees } from "./expected-attendees.js";
 import { attendanceStatus, DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 import { isoTime } from "./iso-time.js";
@@ -70,6 +70,12 @@ export interface AttendanceReportOptions {
  * from the policy, plus the sessions nobody was found for. Undefined when the instance is unknown.
  */
 export async function attendanceReport(db: Kysely<Database>, instanceUuid: string, options: AttendanceReportOptions = {}): Promise<AttendanceReport | undefined> {
+  // One snapshot: a re-resolution committing between the attendance and the unresolved reads
+  // would otherwise show its session neither unresolved nor attributed (seen on PostgreSQL).
+  return withReadSnapshot(db, (snapshot) => readAttendanceReport(snapshot, instanceUuid, options));
+}
+
+async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, options: AttendanceReportOptions): Promise<AttendanceReport | undefined> {
   const policy = options.policy ?? DEFAULT_STATUS_POLICY;
   let query = db.selectFrom("instances").selectAll().where("instance_uuid", "=", instanceUuid);
   if (options.accountId !== undefined) query = query.where("account_id", "=", options.accountId);

@@ -4,4 +4,5 @@ export { migrateToLatest } from "./migrate.js";
 export type { Database } from "./schema.js";
 export type { InboxEventTable } from "./tables/inbox.js";
 export { dataErrorReason, isDataError } from "./data-error.js";
+export { withReadSnapshot } from "./read-snapshot.js";
 export { withWriteTransaction } from "./write-transaction.js";

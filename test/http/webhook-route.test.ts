@@ -122,7 +122,8 @@ eachDatabase("POST /webhooks/zoom", (database) => {
       [String((now - 3600) * 1000), "stale_timestamp"],
       [String((now + 3600) * 1000), "future_timestamp"],
     ] as const) {
-      expect(await post(server.url, signedDelivery(secret, joinedBody(), { timestamp }))).toMatchObject({ status: 401, body: { error: reason } });
+      // Named, so a failure says which of the four cases it was (they share this line).
+      expect(await post(server.url, signedDelivery(secret, joinedBody(), { timestamp })), `timestamp ${timestamp} (now ${now})`).toMatchObject({ status: 401, body: { error: reason } });
     }
     expect((await post(server.url, signedDelivery(secret, joinedBody(), { timestamp: String(now - 270) }))).status).toBe(200);
     expect(await count()).toBe(before + 1);

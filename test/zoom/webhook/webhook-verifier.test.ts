@@ -50,6 +50,15 @@ describe("Zoom webhook verifier", () => {
     expect(() => verifier.verify(body, headers("new", String(now / 1000 + 301)))).toThrow(/in the future/);
   });
 
+  it("applies the same window to millisecond timestamps, to the millisecond", () => {
+    expect(() => verifier.verify(body, headers("new", String(now - 300_000)))).not.toThrow();
+    expect(() => verifier.verify(body, headers("new", String(now + 300_000)))).not.toThrow();
+    expect(() => verifier.verify(body, headers("new", String(now - 300_001)))).toThrow(/in the past/);
+    expect(() => verifier.verify(body, headers("new", String(now + 300_001)))).toThrow(/in the future/);
+    expect(() => verifier.verify(body, headers("new", String(now + 3_600_000)))).toThrow(/in the future/);
+    expect(() => verifier.verify(body, headers("new", String(now - 3_600_000)))).toThrow(/in the past/);
+  });
+
   it("throws a typed error for each failure", () => {
     expect(() => verifier.verify(body, headers("wrong"))).toThrow(InvalidSignatureError);
     expect(() => verifier.verify(Buffer.from(`${body} `), headers("new"))).toThrow(InvalidSignatureError);
