@@ -295,34 +295,32 @@ async function upsertInstances(db: Db, writes: readonly InstanceWrite[]): Promis
 }
 
 /**
- * One upsert per meeting of the batch, merged in batch order the way successive upserts would
- * have left it: the last instance's product and uuid, the last topic, host and type that were said
- * (an instance that does not say them, a participant event, keeps what another one said).
+ * The meetings of the batch: inserted when new, then every column read from the meeting's
+ * instances (just written): product and `last_instance_uuid` from the latest instance (by start,
+ * then uuid), topic, host and type from the latest instance that says them. So a meeting row is a
+ * function of its instances, whatever order they were computed in (a server's batches, `reprocess`
+ * beside it), and not of which one happened to be written last.
  */
 async function upsertMeetings(db: Db, writes: readonly InstanceWrite[]): Promise<void> {
   const merged = new Map<string, MeetingTable>();
   for (const { changes, options } of writes) {
     const m = changes.meeting;
-    if (m === undefined) continue;
-    const key = `${m.account_id}\u001f${m.meeting_id}`;
-    const before = merged.get(key);
-    merged.set(key, {
-      ...m,
-      topic: m.topic ?? before?.topic ?? null,
-      host_id: m.host_id ?? before?.host_id ?? null,
-      meeting_type: m.meeting_type ?? before?.meeting_type ?? null,
-      updated_at: options.now,
-    });
+    if (m !== undefined) merged.set(`${m.account_id}\u001f${m.meeting_id}`, { ...m, updated_at: options.now });
   }
-  await insertRows(db, "meetings", [...merged.values()], {
-    conflictKey: ["account_id", "meeting_id"],
-    update: {
-      topic: "coalesce(excluded.topic, meetings.topic)",
-      host_id: "coalesce(excluded.host_id, meetings.host_id)",
-      meeting_type: "coalesce(excluded.meeting_type, meetings.meeting_type)",
-      product: "excluded.product",
-      last_instance_uuid: "excluded.last_instance_uuid",
-      updated_at: "excluded.updated_at",
-    },
-  });
+  if (merged.size === 0) return;
+  await insertRows(db, "meetings", [...merged.values()], { conflictKey: ["account_id", "meeting_id"], update: { updated_at: "excluded.updated_at" } });
+  const latest = (column: string, stated: boolean) =>
+    `(select i.${column} from instances i where i.account_id = meetings.account_id and i.meeting_id = meetings.meeting_id${stated ? ` and i.${column} is not null` : ""}
+      order by coalesce(i.start_time, i.span_from, 0) desc, i.instance_uuid desc limit 1)`;
+  await forTuples(
+    db,
+    [...merged.values()].map((m) => [m.account_id, m.meeting_id]),
+    (v) => `update meetings set
+      product = coalesce(${latest("product", true)}, meetings.product),
+      last_instance_uuid = coalesce(${latest("instance_uuid", false)}, meetings.last_instance_uuid),
+      topic = coalesce(${latest("topic", true)}, meetings.topic),
+      host_id = coalesce(${latest("host_id", true)}, meetings.host_id),
+      meeting_type = coalesce(${latest("meeting_type", true)}, meetings.meeting_type)
+      where (account_id, meeting_id) in (values ${v})`,
+  );
 }

@@ -22,7 +22,7 @@ export interface MeetingTable {
   host_id: string | null;
   /** Zoom meeting type number (zoom-facts §3). */
   meeting_type: number | null;
-  /** The instance that last updated this row. */
+  /** The latest instance (by start time, then uuid); product, topic, host and type are the latest instance's that says them. */
   last_instance_uuid: string;
   updated_at: number;
 }

@@ -15,18 +15,30 @@ export async function postSigned(baseUrl: string, secret: string, body: unknown)
     body: raw,
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`POST /webhooks/zoom answered ${response.status}: ${text}`);
+  if (!response.ok) throw Object.assign(new Error(`POST /webhooks/zoom answered ${response.status}: ${text}`), { status: response.status });
   return JSON.parse(text) as { status: string };
 }
 
-/** Posts many bodies with `concurrency` requests in flight. */
+/** {@link postSigned}, retried like Zoom retries a delivery answered 503 (a commit slower than the answer budget on a loaded machine). */
+export async function postSignedRetrying(baseUrl: string, secret: string, body: unknown, attempts = 6): Promise<{ status: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await postSigned(baseUrl, secret, body);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 503 || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+}
+
+/** Posts many bodies with `concurrency` requests in flight; a 503 is retried as Zoom would. */
 export async function postAll(baseUrls: readonly string[], secret: string, bodies: readonly unknown[], concurrency = 32): Promise<void> {
   let next = 0;
   const runners = Array.from({ length: Math.min(concurrency, bodies.length) }, async (_, r) => {
     while (next < bodies.length) {
       const i = next++;
       // Spread over the servers at random-ish but reproducibly.
-      await postSigned(baseUrls[(i * 7 + r) % baseUrls.length]!, secret, bodies[i]);
+      await postSignedRetrying(baseUrls[(i * 7 + r) % baseUrls.length]!, secret, bodies[i]);
     }
   });
   await Promise.all(runners);
