@@ -38,9 +38,23 @@ export function startServeProcess(databaseUrl: string, secret: string, args: str
 }
 
 /** Sends SIGTERM to every process and waits until each has exited. */
-export async function stopServeProcesses(children: readonly ChildProcess[]): Promise<void> {
+export async function stopServeProcesses(children: readonly ChildProcess[], graceMs = 30_000): Promise<void> {
   for (const child of children) child.kill("SIGTERM");
-  await Promise.all(children.map((child) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.on("exit", r)))));
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve(null);
+          // Cleanup must end even when a test failed half-way with requests still in flight; the
+          // graceful stop itself is tested where it matters (test/service), not here.
+          const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+          child.on("exit", () => {
+            clearTimeout(kill);
+            resolve(null);
+          });
+        }),
+    ),
+  );
 }
 
 /** A `rollcall users import` file (JSON, in a fresh temp dir) with the users behind a webinar stream's links. */
