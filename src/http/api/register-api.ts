@@ -1,10 +1,10 @@
-import { createRequire } from "node:module";
 import rateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { hostedJoinRoute } from "../hosted-join-route.js";
+import { packageVersion } from "../package-files.js";
 import { authenticateApiKey } from "./api-auth.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiError, errorBody, handleApiError } from "./api-error.js";
@@ -56,8 +56,6 @@ export interface RegisterApiOptions {
   groups?: readonly ApiRouteGroup[];
 }
 
-const packageVersion = (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-
 /**
  * Adds the HTTP API to the app: every route under `/api` authenticated by a bearer API key
  * (401 without a valid one, 403 for a read-only key on a write), rate limited per key (429 with
@@ -97,7 +95,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: 
     { prefix: "/api" },
   );
 
-  const document = openApiDocument(specs, { version: packageVersion, ...(deps.config.publicUrl ? { serverUrl: deps.config.publicUrl } : {}) });
+  const document = openApiDocument(specs, { version: packageVersion(), ...(deps.config.publicUrl ? { serverUrl: deps.config.publicUrl } : {}) });
   app.get(openApiPath, async () => document);
   await app.register(fastifySwagger, { mode: "static", specification: { document: document as never } });
   await app.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { docExpansion: "list", deepLinking: true }, staticCSP: true });
