@@ -49,12 +49,22 @@ const result = await build({
   logLevel: "warning",
 });
 
-const unsafe = Object.keys(result.metafile.inputs).filter(
+/** Source files with code in the output (the metafile's inputs also list files tree-shaken away). */
+const bundled = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
+const unsafe = bundled.filter(
   (input) => input.startsWith("node_modules/") && !reviewed.has(input) && /\b__(dirname|filename)\b/.test(readFileSync(join(root, input), "utf8")),
 );
 if (unsafe.length > 0) {
   rmSync(outdir, { recursive: true, force: true });
   throw new Error(`bundle-cli: these bundled files use __dirname/__filename, which is undefined in the bundle; add their package to \`external\`:\n  ${unsafe.join("\n  ")}`);
+}
+
+// `import { z } from "zod"` imports zod's namespace object, which esbuild cannot tree-shake: the
+// whole of zod, every locale included, would be parsed at every start (about 550 KiB more).
+const zodLocales = bundled.filter((input) => input.startsWith("node_modules/zod/") && input.includes("/locales/") && !input.endsWith("/en.js"));
+if (zodLocales.length > 0) {
+  rmSync(outdir, { recursive: true, force: true });
+  throw new Error(`bundle-cli: all of zod got into the bundle (${zodLocales.length} locales); import it as \`import * as z from "zod"\`, not \`import { z } from "zod"\``);
 }
 
 // The shipped scenarios are read through import.meta.url from the chunk that holds the scenario

@@ -1,6 +1,6 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
+import type * as z from "zod";
 import { hostedJoinRoute } from "../hosted-join-route.js";
 import { packageVersion } from "../package-files.js";
 import { authenticateApiKey } from "./api-auth.js";
