@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { lazySchemaCompilers } from "../lazy-schema-compilers.js";
 
 /** Where the rendered API reference lives. */
 export const docsPath = "/docs";
@@ -34,7 +35,7 @@ export function docsRoutes(app: FastifyInstance, document: () => Record<string, 
 
 async function buildDocsApp(parent: FastifyInstance, document: () => Record<string, unknown>): Promise<FastifyInstance> {
   const [{ default: fastifySwagger }, { default: fastifySwaggerUi }] = await Promise.all([import("@fastify/swagger"), import("@fastify/swagger-ui")]);
-  const docs = Fastify({ loggerInstance: parent.log, logController: new LogController({ disableRequestLogging: true }) });
+  const docs = Fastify({ loggerInstance: parent.log, logController: new LogController({ disableRequestLogging: true }), schemaController: lazySchemaCompilers });
   await docs.register(fastifySwagger, { mode: "static", specification: { document: document() as never } });
   await docs.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { docExpansion: "list", deepLinking: true }, staticCSP: true });
   await docs.ready();
