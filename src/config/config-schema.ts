@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** `ROLLCALL_PRIVACY`: what Rollcall keeps of participants' and users' names and e-mails. */
 export const privacyModes = ["store", "hash", "drop"] as const;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import type { z } from "zod";
+import type * as z from "zod";
 import { configSchema, type ConfigInput, type ParsedConfig } from "./config-schema.js";
 import { ConfigError, configFromEnvironment, environmentVariables } from "./environment.js";
 import { isRecord } from "../json/index.js";

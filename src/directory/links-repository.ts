@@ -2,11 +2,9 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import { accountsFor } from "./accounts.js";
 import type { LinkSource } from "./link-source.js";
+import type { StoredLinkMethod } from "./link-methods.js";
 
-/** Methods a stored link can have: the engine's identifier methods plus `manual` session links. */
-export type StoredLinkMethod = "customer_key" | "registrant_id" | "zoom_user_id" | "email" | "name_token" | "manual";
-
-export const storedLinkMethods: readonly StoredLinkMethod[] = ["customer_key", "registrant_id", "zoom_user_id", "email", "name_token", "manual"];
+export { storedLinkMethods, type StoredLinkMethod } from "./link-methods.js";
 
 /** A link as stored, with the `externalId` of its user. */
 export interface StoredLink {

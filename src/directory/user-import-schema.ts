@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 const identifier = z.string({ error: "expected a non-empty string" }).trim().min(1, { error: "expected a non-empty string" });
 

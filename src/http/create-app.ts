@@ -3,6 +3,7 @@ import type { InboxWriter } from "../store/inbox/index.js";
 import type { RollcallDatabase } from "../store/index.js";
 import type { WebhookVerifier } from "../zoom/webhook/index.js";
 import { healthRoutes } from "./health-routes.js";
+import { lazySchemaCompilers } from "./lazy-schema-compilers.js";
 import type { RollcallMetrics } from "./metrics.js";
 import { metricsRoute } from "./metrics-route.js";
 import type { PrepareBodyForStorage } from "./prepare-body.js";
@@ -47,6 +48,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // Shutdown: close idle keep-alive sockets at once, let in-flight requests finish their commit.
     forceCloseConnections: "idle",
     return503OnClosing: true,
+    schemaController: lazySchemaCompilers,
   });
   await app.register(healthRoutes, { store: options.store, inbox: options.inbox });
   await app.register(metricsRoute, { metrics: options.metrics });

@@ -6,10 +6,9 @@ import type { PrivacySettings } from "../zoom/privacy/index.js";
 import type { MeetingSdkCredentials } from "../zoom/sdk/sdk-credentials.js";
 import { recordLink } from "../directory/record-link.js";
 import { findUser } from "../directory/users-repository.js";
+import type { JoinLinkKind } from "./join-link-kinds.js";
 
-/** The kinds of join link Rollcall issues. */
-export type JoinLinkKind = "registrant" | "sdk" | "name-token";
-export const joinLinkKinds: readonly JoinLinkKind[] = ["registrant", "sdk", "name-token"];
+export { joinLinkKinds, type JoinLinkKind } from "./join-link-kinds.js";
 
 /** What to issue, for whom. */
 export interface IssueJoinLinksRequest {

@@ -11,6 +11,7 @@ import { migrations } from "./migrations/index.js";
  * @returns the names of the migrations applied now (empty when already current).
  */
 export async function migrateToLatest(store: RollcallDatabase): Promise<string[]> {
+  if (await upToDate(store)) return [];
   if (store.dialect !== "sqlite") return applied(await migratorFor(store, store.db).migrateToLatest(), store);
   return store.db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
@@ -23,6 +24,38 @@ export async function migrateToLatest(store: RollcallDatabase): Promise<string[]
       throw error;
     }
   });
+}
+
+/**
+ * Whether the database records exactly the migrations this code has: then there is nothing to
+ * lock or apply, and Kysely's migrator, which reads the whole schema to find its own tables, is
+ * skipped (most of a restart's migration step, and of every CLI command's). Anything else (no
+ * migration table yet, one missing, one unknown to this code) is for the migrator to handle.
+ */
+async function upToDate(store: RollcallDatabase): Promise<boolean> {
+  let rows: Array<{ name: string }>;
+  try {
+    rows = (await sql<{ name: string }>`select name from kysely_migration`.execute(store.db)).rows;
+  } catch (error) {
+    if (isMissingTable(error)) return false;
+    throw unreachable(error, store);
+  }
+  const known = Object.keys(migrations);
+  const recorded = new Set(rows.map((row) => row.name));
+  return recorded.size === known.length && known.every((name) => recorded.has(name));
+}
+
+/** "No such table": SQLite says so in its message, PostgreSQL with SQLSTATE 42P01. */
+function isMissingTable(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === "42P01" || (typeof message === "string" && message.startsWith("no such table"));
+}
+
+/** The database could not be reached or locked (refused, wrong name, timeout): name it, not a migration. */
+function unreachable(error: unknown, store: RollcallDatabase): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  return new Error(`database ${store.url}: could not be reached to migrate (${typeof code === "string" ? `${code}: ` : ""}${message})`, { cause: error });
 }
 
 function migratorFor(store: RollcallDatabase, db: Kysely<any>): Migrator {
@@ -41,9 +74,8 @@ function applied({ error, results }: MigrationResultSet, store: RollcallDatabase
     const message = error instanceof Error ? error.message : String(error);
     const failed = results?.find((r) => r.status === "Error")?.migrationName;
     if (failed !== undefined) throw new Error(`migration ${failed} failed: ${message}`, { cause: error });
-    // No migration ran: the database could not be reached or locked (refused, wrong name, timeout).
-    const code = (error as { code?: unknown }).code;
-    throw new Error(`database ${store.url}: could not be reached to migrate (${typeof code === "string" ? `${code}: ` : ""}${message})`, { cause: error });
+    // No migration ran: the database could not be reached or locked.
+    throw unreachable(error, store);
   }
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

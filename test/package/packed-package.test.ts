@@ -83,10 +83,21 @@ it("`rollcall serve` starts on SQLite with zero config and answers /healthz", as
     });
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
+    // The CLI runs bundled (dist/bundle/): files found from the package root still are.
+    const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version as string;
+    expect(((await (await fetch(`${url}/openapi.json`)).json()) as { info: { version: string } }).info.version).toBe(version);
+    expect((await fetch(`${url}/docs/json`)).status).toBe(200);
+    expect((await fetch(`${url}/docs/static/swagger-ui.css`)).status).toBe(200);
   } finally {
     child.kill("SIGTERM");
   }
 }, 60_000);
+
+it("`rollcall simulate` reads a shipped scenario from the installed bin", async () => {
+  const { stdout } = await run(join(app, "node_modules", ".bin", "rollcall"), ["simulate", "--scenario", "classroom", "--print"], { cwd: app, maxBuffer: 16 << 20 });
+  expect(stdout.trim().split("\n").length).toBeGreaterThan(10);
+  expect(JSON.parse(stdout.split("\n")[0]!)).toHaveProperty("body.event");
+});
 
 it("`import { createRollcall } from \"rollcall\"` works from plain ESM", async () => {
   writeFileSync(

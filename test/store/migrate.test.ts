@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { migrations } from "../../src/store/migrations/index.js";
@@ -51,6 +52,23 @@ eachDatabase("migrations", (database) => {
       await fresh.drop();
     }
   });
+});
+
+it("finds an up-to-date database current without the write lock (held meanwhile by another connection)", async () => {
+  const fresh = await createTestDatabase("sqlite");
+  // A short lock wait: waiting for the lock would fail with SQLITE_BUSY instead of hanging.
+  const store = await openDatabase(fresh.url, { sqliteBusyTimeoutMs: 50 });
+  const other = new BetterSqlite3(fresh.url.slice("sqlite:".length));
+  try {
+    expect(await migrateToLatest(store)).toContain("0001-inbox");
+    other.exec("begin immediate");
+    expect(await migrateToLatest(store)).toEqual([]);
+  } finally {
+    if (other.inTransaction) other.exec("rollback");
+    other.close();
+    await store.close();
+    await fresh.drop();
+  }
 });
 
 it("names an unreachable database instead of a migration", async () => {

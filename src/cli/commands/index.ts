@@ -17,7 +17,11 @@ import { registerWebhooksCommand } from "./webhooks.js";
 /** Adds one sub-command (with its options and action) to the `rollcall` program. */
 export type RegisterCommand = (program: Command) => void;
 
-/** Every `rollcall` sub-command. Each lives in its own file beside this one; add new ones here. */
+/**
+ * Every `rollcall` sub-command. Each lives in its own file beside this one (name, options, help)
+ * and imports what it does (`../actions/`) only when it runs, so a start loads one command's code,
+ * not every command's. Add new ones here.
+ */
 export const commands: RegisterCommand[] = [
   registerServeCommand,
   registerMigrateCommand,

@@ -1,11 +1,6 @@
 import type { Command } from "commander";
-import { apiKeyScopes, createApiKey, listApiKeys, revokeApiKey, type ApiKeyScope } from "../../api-keys/index.js";
-import { withConfiguredStore, type StoreFlags, withStoreOptions } from "../configured-store.js";
-
-interface CreateFlags extends StoreFlags {
-  name: string;
-  scope: string;
-}
+import type { CreateKeyFlags } from "../actions/keys.js";
+import { withStoreOptions, type StoreFlags } from "../store-options.js";
 
 /**
  * `rollcall keys create --name NAME [--scope read|write] | list | revoke ID`: API keys for `/api/v1`.
@@ -13,6 +8,7 @@ interface CreateFlags extends StoreFlags {
  */
 export function registerKeysCommand(program: Command): void {
   const keys = program.command("keys").description("API keys for /api/v1: create, list, revoke");
+  const actions = () => import("../actions/keys.js");
 
   withStoreOptions(
     keys
@@ -20,21 +16,13 @@ export function registerKeysCommand(program: Command): void {
       .description("create an API key; it is printed once, alone on the last line")
       .requiredOption("--name <name>", "what the key is for (shown by `rollcall keys list`)")
       .option("--scope <scope>", "read (GET only) or write", "write"),
-  ).action(async (flags: CreateFlags) => {
-    if (!apiKeyScopes.includes(flags.scope as ApiKeyScope)) throw new Error(`--scope: expected read or write, got "${flags.scope}"`);
-    const created = await withConfiguredStore(flags, (store) => createApiKey(store.db, { name: flags.name, scope: flags.scope as ApiKeyScope }));
-    process.stdout.write(`created API key ${created.id} "${created.name}" (scope ${created.scope}); it is shown only this once:\n${created.key}\n`);
-  });
+  ).action(async (flags: CreateKeyFlags) => (await actions()).runKeysCreate(flags));
 
-  withStoreOptions(keys.command("list").description("print the API keys as JSON (never the keys themselves)")).action(async (flags: StoreFlags) => {
-    const list = await withConfiguredStore(flags, (store) => listApiKeys(store.db));
-    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-  });
+  withStoreOptions(keys.command("list").description("print the API keys as JSON (never the keys themselves)")).action(async (flags: StoreFlags) =>
+    (await actions()).runKeysList(flags),
+  );
 
-  withStoreOptions(keys.command("revoke <id>").description("revoke an API key by id; it answers 401 from then on")).action(async (id: string, flags: StoreFlags) => {
-    const numeric = Number(id);
-    if (!Number.isInteger(numeric) || numeric < 1) throw new Error(`id: expected a key id from \`rollcall keys list\`, got "${id}"`);
-    await withConfiguredStore(flags, (store) => revokeApiKey(store.db, numeric));
-    process.stdout.write(`revoked API key ${numeric}\n`);
-  });
+  withStoreOptions(keys.command("revoke <id>").description("revoke an API key by id; it answers 401 from then on")).action(async (id: string, flags: StoreFlags) =>
+    (await actions()).runKeysRevoke(id, flags),
+  );
 }

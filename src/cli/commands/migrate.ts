@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { configFromFlags, withStoreOptions, type StoreFlags } from "../configured-store.js";
-import { migrateToLatest, openDatabase } from "../../store/index.js";
+import { withStoreOptions, type StoreFlags } from "../store-options.js";
 
 /**
  * `rollcall migrate`: brings the database schema to the newest version and says what it applied.
@@ -11,15 +10,5 @@ export function registerMigrateCommand(program: Command): void {
     program
       .command("migrate")
       .description("apply pending database migrations"),
-  )
-    .action(async (flags: StoreFlags) => {
-      const config = configFromFlags(flags);
-      const store = await openDatabase(config.databaseUrl);
-      try {
-        const applied = await migrateToLatest(store);
-        process.stdout.write(applied.length > 0 ? `applied ${applied.join(", ")} to ${store.url}\n` : `${store.url} is up to date\n`);
-      } finally {
-        await store.close();
-      }
-    });
+  ).action(async (flags: StoreFlags) => (await import("../actions/migrate.js")).runMigrate(flags));
 }

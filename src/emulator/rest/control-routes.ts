@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { ZoomWorld } from "../world.js";
 import type { AccessTokens } from "./access-tokens.js";
 import type { EmulatorControls, RetryAfterForm } from "./controls.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import { ZoomWorldError, type ZoomMeeting, type ZoomRegistrant } from "../world.js";
 import { paginate } from "./paginate.js";
 import type { RouteContext } from "./route-context.js";

@@ -6,17 +6,14 @@ import { checkScenario } from "./check-scenario.js";
 import { formatPath, ScenarioError } from "./scenario-error.js";
 import { scenarioSchema, type Scenario } from "./scenario-schema.js";
 import { webinarAtScale } from "./webinar-at-scale.js";
+import { FILE_SCENARIOS, SHIPPED_SCENARIOS, type GENERATED_SCENARIOS } from "./shipped-scenarios.js";
 
-/** Scenarios written as files next to this module. */
-const FILE_SCENARIOS = ["classroom", "interpreter-sdk-hipaa", "flaky-network"] as const;
+export { SHIPPED_SCENARIOS } from "./shipped-scenarios.js";
 
-/** Scenarios generated from parameters (too large, or too regular, to write out). */
-const GENERATED_SCENARIOS: Record<string, (params: Record<string, string>) => unknown> = {
+/** The generator of each generated scenario. */
+const generators: Record<(typeof GENERATED_SCENARIOS)[number], (params: Record<string, string>) => unknown> = {
   "webinar-at-scale": webinarAtScale,
 };
-
-/** Names of every scenario shipped with Rollcall. */
-export const SHIPPED_SCENARIOS: readonly string[] = [...FILE_SCENARIOS, ...Object.keys(GENERATED_SCENARIOS)];
 
 /**
  * Validates a scenario document (already parsed from JSON or YAML).
@@ -46,7 +43,7 @@ export function parseScenario(document: unknown, source = "document"): Scenario 
  * `participants.0.name=Ana`), values read as JSON when they parse, else as strings.
  */
 export function loadScenario(nameOrPath: string, params: Record<string, string> = {}): Scenario {
-  const generate = GENERATED_SCENARIOS[nameOrPath];
+  const generate = Object.hasOwn(generators, nameOrPath) ? generators[nameOrPath as keyof typeof generators] : undefined;
   if (generate) return parseScenario(generate(params), nameOrPath);
 
   let path: string;

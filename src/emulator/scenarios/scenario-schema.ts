@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DURATION_HINT, parseDuration } from "./duration.js";
 
 /** An offset from the meeting's scheduled start, in seconds once parsed. */

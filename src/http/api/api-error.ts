@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 
 /** One problem with a request: where (`body.email`, `query.limit`, `params.uuid`) and what was expected. */
 export interface ApiErrorDetail {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { ApiKeyScope, VerifiedApiKey } from "../../api-keys/index.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiError, validationError } from "./api-error.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Schemas several route groups share: pagination, path parameters and the attendance shapes

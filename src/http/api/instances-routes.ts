@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod";
 import { DirectoryError, linkSessionManually, unlinkSessionManually } from "../../directory/index.js";
 import { attendanceCsv, attendanceReport, instanceCursor, listInstances, unresolvedReview, type InstanceCursor } from "../../reports/index.js";
 import { ApiError } from "./api-error.js";

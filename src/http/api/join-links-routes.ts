@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_ACCOUNT } from "../../directory/index.js";
 import { issueJoinLinks, JoinLinkError, NameTokenRefusedError, signHostedJoinToken, type HostedJoin } from "../../join-links/index.js";
 import { ZoomApiError } from "../../zoom/api/index.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { createLiveStreams } from "../../notify/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";

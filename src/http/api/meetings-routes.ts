@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { z } from "zod";
+import * as z from "zod";
 import { meetingRollup, rollupCsv } from "../../reports/index.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
 import { attendanceStatusSchema, instanceSchema, meetingIdParam } from "./api-schemas.js";

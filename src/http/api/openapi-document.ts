@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { apiErrorSchema } from "./api-error.js";
 import type { ApiRouteSpec } from "./api-route.js";
 

@@ -1,13 +1,12 @@
-import { createRequire } from "node:module";
 import rateLimit from "@fastify/rate-limit";
-import fastifySwagger from "@fastify/swagger";
-import fastifySwaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
+import type * as z from "zod";
 import { hostedJoinRoute } from "../hosted-join-route.js";
+import { packageVersion } from "../package-files.js";
 import { authenticateApiKey } from "./api-auth.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiError, errorBody, handleApiError } from "./api-error.js";
+import { docsPath, docsRoutes } from "./docs-routes.js";
 import { createApiRouter, type ApiRouteGroup, type ApiRouteSpec } from "./api-route.js";
 import { instancesRoutes } from "./instances-routes.js";
 import { joinLinksRoutes } from "./join-links-routes.js";
@@ -49,20 +48,19 @@ export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesR
 
 /** Paths of the public documentation. */
 export const openApiPath = "/openapi.json";
-export const docsPath = "/docs";
+export { docsPath };
 
 export interface RegisterApiOptions {
   /** Route groups added after Rollcall's own (the dashboard's, outbound webhooks'). */
   groups?: readonly ApiRouteGroup[];
 }
 
-const packageVersion = (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-
 /**
  * Adds the HTTP API to the app: every route under `/api` authenticated by a bearer API key
  * (401 without a valid one, 403 for a read-only key on a write), rate limited per key (429 with
  * `retry-after`), answering errors in one shape; the public `GET /openapi.json` generated from the
- * routes' zod schemas and the rendered reference at `/docs` (assets served locally); and the hosted
+ * routes' zod schemas (on its first request) and the rendered reference at `/docs` (assets served
+ * locally, built on its first request); and the hosted
  * join `GET /join/{token}`. Fails at startup if any `/api` route was registered outside this scope
  * (it would bypass authentication).
  */
@@ -94,10 +92,12 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: 
     { prefix: "/api" },
   );
 
-  const document = openApiDocument(specs, { version: packageVersion, ...(deps.config.publicUrl ? { serverUrl: deps.config.publicUrl } : {}) });
-  app.get(openApiPath, async () => document);
-  await app.register(fastifySwagger, { mode: "static", specification: { document: document as never } });
-  await app.register(fastifySwaggerUi, { routePrefix: docsPath, uiConfig: { docExpansion: "list", deepLinking: true }, staticCSP: true });
+  // Generated on first use, from the specs of every route registered above: converting the zod
+  // schemas is work a start need not wait for.
+  let document: Record<string, unknown> | undefined;
+  const openApi = (): Record<string, unknown> => (document ??= openApiDocument(specs, { version: packageVersion(), ...(deps.config.publicUrl ? { serverUrl: deps.config.publicUrl } : {}) }));
+  app.get(openApiPath, async () => openApi());
+  docsRoutes(app, openApi);
 
   await app.register(hostedJoinRoute, {
     db: deps.db,

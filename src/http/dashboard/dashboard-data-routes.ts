@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
+import * as z from "zod";
 import type { StatusPolicy } from "../../config/index.js";
 import { DirectoryError, linkSessionManually, listUsers } from "../../directory/index.js";
 import {

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import fastifyCookie from "@fastify/cookie";
 import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyFormbody from "@fastify/formbody";
@@ -12,9 +11,10 @@ import type { RollcallDatabase } from "../../store/index.js";
 import { dashboardPrincipal, isHttps, sessionCookie, sessionLifetimeMs, setSessionCookie, type DashboardPrincipal } from "./dashboard-auth.js";
 import { dashboardDataRoutes } from "./dashboard-data-routes.js";
 import { escapeHtml, signInPage } from "./sign-in-page.js";
+import { packageRoot } from "../package-files.js";
 
-/** Where `npm run build:web` writes the front end (`web/dist`), from this file's folder. */
-export const defaultWebRoot = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+/** Where `npm run build:web` writes the front end: `web/dist` in the package. */
+export const defaultWebRoot = join(packageRoot(), "web", "dist");
 
 export interface DashboardOptions {
   store: RollcallDatabase;

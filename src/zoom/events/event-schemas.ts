@@ -4,7 +4,7 @@
  * or `""`, and ids may be numbers or strings (meeting `id` is a number in some events).
  * Times are checked as ISO-8601 by the normaliser, which reports the exact field.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** An id Zoom sends as a string, sometimes a number, sometimes `null` or `""` (= absent). */
 export const looseId = z.union([z.string(), z.number(), z.null()]).optional();

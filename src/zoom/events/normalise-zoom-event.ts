@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { KIND_CODE, type EventColumnsBuilder } from "../../core/event-columns.js";
 import type { ParticipantIdentifiers, NormalisedEvent, MeetingInfo } from "../../core/normalised-event.js";
 import { contentKey } from "./content-key.js";
