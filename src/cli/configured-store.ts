@@ -16,9 +16,6 @@ export function configFromFlags(flags: StoreFlags, overrides: ConfigInput = {}):
 /**
  * Loads the configuration as {@link configFromFlags}, opens its database, migrates it, runs `work`
  * and closes the database.
- *
- * @example
- * await withConfiguredStore({ databaseUrl: "sqlite:./data/rollcall.db" }, (store, config) => attendanceReport(store.db, uuid));
  */
 export async function withConfiguredStore<T>(flags: StoreFlags, work: (store: RollcallDatabase, config: Config) => Promise<T>): Promise<T> {
   const config = configFromFlags(flags);

@@ -10,9 +10,6 @@ export interface StoreFlags {
 /**
  * Adds `--database-url`, `--data-dir` and `-c, --config` to a command: one definition for every
  * command that reads or writes the database, so they cannot drift apart.
- *
- * @example
- * withStoreOptions(program.command("instances")).action(async (flags: StoreFlags) => …);
  */
 export function withStoreOptions(command: Command): Command {
   return command

@@ -8,9 +8,6 @@ import type { Database } from "./schema.js";
  * `REPEATABLE READ` (under the default `READ COMMITTED` every statement sees the latest commits);
  * a SQLite transaction reads one snapshot anyway (the isolation level is ignored there). Inside a
  * transaction already, `fn` simply runs in it.
- *
- * @example
- * const report = await withReadSnapshot(db, async (snap) => ({ rows: await readRows(snap), totals: await readTotals(snap) }));
  */
 export async function withReadSnapshot<T>(db: Kysely<Database>, fn: (snapshot: Kysely<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db);

@@ -9,9 +9,6 @@ export const docsPath = "/docs";
  * by Rollcall itself, no CDN) of `document`. It is built on the first request, as a Fastify app of
  * its own that these two routes hand the request to: swagger-ui and what it loads (a YAML library,
  * a static file server) took about a fifth of a start, for a page few requests ever ask for.
- *
- * @example
- * docsRoutes(app, () => openApiDocument(specs, { version }));
  */
 export function docsRoutes(app: FastifyInstance, document: () => Record<string, unknown>): void {
   let docs: Promise<FastifyInstance> | undefined;
