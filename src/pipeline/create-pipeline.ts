@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { computeInstance, createInstanceState, EventColumnsBuilder, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
 import { instanceRowChanges, writeInstanceRowChanges, type InstanceWrite, type WriteStats } from "../store/derived/index.js";
 import { forTuples } from "../store/row-statements.js";
@@ -8,6 +8,7 @@ import { maxIdentifierLength } from "../zoom/webhook/delivery-envelope.js";
 import { normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
 import { InstanceCache, instanceKey, type CachedInstance } from "./instance-cache.js";
 import type { PipelineOptions } from "./pipeline-options.js";
+import type { Partition } from "./worker-slots.js";
 // Webhooks and the report rows reconciliation stores (`rollcall.report_participant`) share one entry point.
 import { normaliseInboxBody, normaliseInboxBodyInto } from "../zoom/events/normalise-inbox-body.js";
 import { lockInstances, tryLockInstance, withWriteTransaction } from "./write-transaction.js";
@@ -60,7 +61,12 @@ export interface ClaimScope {
   instanceUuid?: string | null;
   /** Most rows to take (default: the pipeline's `batchSize`). */
   limit?: number;
+  /** PostgreSQL, several workers: only rows of this worker's instances (see `joinWorkerSlots`), and any row left untaken for two minutes. */
+  partition?: Partition;
 }
+
+/** Rows older than this go to any worker, whatever their partition: a worker that hangs must not strand its instances. */
+const partitionGraceMs = 120_000;
 
 interface InboxRow {
   id: number;
@@ -347,6 +353,12 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
   async function claim(trx: Kysely<Database>, scope: ClaimScope | undefined): Promise<InboxRow[]> {
     let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending");
     if (scope?.instanceUuid !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
+    const partition = scope?.partition;
+    if (store.dialect === "postgres" && partition !== undefined && partition.count > 1) {
+      const { index, count } = partition;
+      const mine = sql<boolean>`((hashtext(coalesce(instance_uuid, ''))::bigint % ${count}) + ${count}) % ${count} = ${index}`;
+      query = query.where((eb) => eb.or([mine, eb("received_at", "<", Date.now() - partitionGraceMs)]));
+    }
     query = query.orderBy("id").limit(scope?.limit ?? batchSize);
     // Another process's claimed rows are skipped, not waited for; they are that process's batch.
     if (store.dialect === "postgres") query = query.forUpdate().skipLocked();

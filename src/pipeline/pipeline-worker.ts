@@ -1,6 +1,7 @@
 import type { Worker, WorkerContext } from "../runtime/index.js";
 import { createPipeline, type Pipeline } from "./create-pipeline.js";
 import { pipelineMetrics } from "./pipeline-metrics.js";
+import { joinWorkerSlots, type WorkerSlots } from "./worker-slots.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 
 export interface PipelineWorkerOptions {
@@ -81,6 +82,19 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
   let limit = 0;
 
   async function loop(context: WorkerContext): Promise<void> {
+    // PostgreSQL: a slot among the workers sharing the database, so each instance has one worker.
+    const slots = await joinWorkerSlots(context.store).catch((error: unknown) => {
+      context.logger.warn({ errorCode: (error as { code?: string }).code ?? "error" }, "pipeline: no worker slot; taking rows of every instance");
+      return undefined;
+    });
+    try {
+      await rounds(context, slots);
+    } finally {
+      await slots?.release();
+    }
+  }
+
+  async function rounds(context: WorkerContext, slots: WorkerSlots | undefined): Promise<void> {
     let failures = 0;
     while (!stopping) {
       woken = false;
@@ -89,7 +103,8 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
       const waitingBeforeRound = idleWaiters.length;
       try {
         const started = performance.now();
-        const batch = await pipeline!.processInboxBatch({ limit });
+        const partition = slots ? await slots.partition() : undefined;
+        const batch = await pipeline!.processInboxBatch({ limit, ...(partition ? { partition } : {}) });
         failures = 0;
         if (batch.claimed >= limit) {
           // A backlog: take more next time. Each batch recomputes every instance it touches in
