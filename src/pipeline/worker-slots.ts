@@ -31,11 +31,14 @@ export async function joinWorkerSlots(store: RollcallDatabase): Promise<WorkerSl
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let slot = -1;
+  let backendPid = -1;
   let holding!: Promise<void>;
   const joined = new Promise<void>((resolve, reject) => {
     holding = store.db
       .connection()
       .execute(async (connection) => {
+        const { rows: me } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(connection);
+        backendPid = Number(me[0]?.pid);
         for (let i = 0; i < maxSlots && slot < 0; i++) {
           const { rows } = await sql<{ taken: boolean }>`select pg_try_advisory_lock(${slotLockClass}, ${i}) as taken`.execute(connection);
           if (rows[0]?.taken === true) slot = i;
@@ -53,13 +56,14 @@ export async function joinWorkerSlots(store: RollcallDatabase): Promise<WorkerSl
     async partition() {
       if (slot < 0) return { index: 0, count: 1 };
       if (cached && Date.now() - cached.at < 1000) return cached.partition;
-      const { rows } = await sql<{ slot: number }>`select objid::int as slot from pg_locks
+      const { rows } = await sql<{ slot: number; pid: number }>`select objid::int as slot, pid from pg_locks
         where locktype = 'advisory' and granted and classid = ${slotLockClass} and objsubid = 2
           and database = (select oid from pg_database where datname = current_database())
         order by objid`.execute(store.db);
-      const held = rows.map((r) => Number(r.slot));
-      const index = held.indexOf(slot);
-      const partition = index < 0 ? { index: 0, count: 1 } : { index, count: held.length };
+      // Ours only if our own session still holds it: after a failover the slot may be someone else's.
+      const index = rows.findIndex((r) => Number(r.slot) === slot && Number(r.pid) === backendPid);
+      // Without a slot of its own a worker takes rows of every instance: slower, never stranded.
+      const partition = index < 0 ? { index: 0, count: 1 } : { index, count: rows.length };
       cached = { at: Date.now(), partition };
       return partition;
     },

@@ -3,6 +3,7 @@
  * slot, learns its share, and claims only rows of its instances (and rows nobody took for two
  * minutes). An instance's events then go to one worker, whose cached state stays current.
  */
+import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadLinks } from "../../src/directory/index.js";
 import { createPipeline } from "../../src/pipeline/index.js";
@@ -49,6 +50,22 @@ describePostgres("pipeline workers on PostgreSQL: slots and partitions", () => {
     await new Promise((r) => setTimeout(r, 1100)); // partitions are re-read at most once a second
     expect(await a!.partition()).toEqual({ index: 0, count: 1 });
     await a!.release();
+  });
+
+  it("a worker whose slot connection died (and whose slot another took) takes rows of every instance, not someone else's share", async () => {
+    const store = stores[0]!;
+    const [a, b] = [await joinWorkerSlots(await open()), await joinWorkerSlots(await open())];
+    const holders = await sql<{ pid: number; slot: number }>`select pid, objid::int as slot from pg_locks where locktype = 'advisory' and classid = ${0x524357} and granted order by objid`.execute(store.db);
+    expect(holders.rows).toHaveLength(2);
+    await sql`select pg_terminate_backend(${holders.rows[0]!.pid})`.execute(store.db); // the first slot's session, as a failover would
+    const c = await joinWorkerSlots(await open()); // takes the freed slot
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await a!.partition()).toEqual({ index: 0, count: 1 });
+    expect([await b!.partition(), await c!.partition()].sort((x, y) => x.index - y.index)).toEqual([
+      { index: 0, count: 2 },
+      { index: 1, count: 2 },
+    ]);
+    for (const w of [a, b, c]) await w!.release();
   });
 
   it("claims only rows of its own instances, every row of them, and leaves the others' rows pending", async () => {
