@@ -16,14 +16,11 @@
 import { buildLinkIndex, computeInstance, createInstanceState, EventColumnsBuilder, type EventColumns, type LinkIndex, type NormalisedEvent } from "../../src/core/index.js";
 import { normaliseZoomEvent, normaliseZoomEventInto } from "../../src/zoom/events/index.js";
 import { generateInstance } from "./generate.js";
+import { median } from "../support/bench-helpers.js";
 
 const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 10_000);
 const rounds = Number(process.env["BENCH_ROUNDS"] ?? 7);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 const wall: Record<string, number[]> = {};
 /** CPU milliseconds (user + system) spent in `fn`; the wall time is recorded under `label`. */

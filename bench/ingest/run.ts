@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { migrateToLatest, openDatabase } from "../../src/store/index.js";
+import { listeningUrl, median } from "../support/bench-helpers.js";
 import { writeDeliveries } from "./deliveries.js";
 
 const run = promisify(execFile);
@@ -37,15 +38,7 @@ const cli = [join(root, "bin", "rollcall.js")];
 
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn("taskset", ["-c", serverCpu, process.execPath, ...args], { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/i.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
+  const url = await listeningUrl(child);
   return { child, url };
 }
 
@@ -181,11 +174,6 @@ async function rollcall(role: "ingest" | "all"): Promise<Measured> {
 }
 
 const best = (results: Measured[]): Measured => results.reduce((a, b) => (b.rps > a.rps ? b : a));
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 const round3 = (value: number): number => Number(value.toFixed(3));
 
 try {

@@ -24,6 +24,7 @@ import { contentKey } from "../../src/zoom/events/index.js";
 import { normaliseInboxBodyInto } from "../../src/zoom/events/normalise-inbox-body.js";
 import { webinarStream } from "../pipeline/webinar-stream.js";
 import { withBenchDatabase, type BenchDialect } from "../support/bench-database.js";
+import { median } from "../support/bench-helpers.js";
 
 const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 10_000);
 const instances = Number(process.env["BENCH_INSTANCES"] ?? 4);
@@ -88,7 +89,6 @@ async function timed(fn: () => Promise<unknown>): Promise<Timing> {
   return { wallMs, cpuMs: (c.user + c.system) / 1000 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const best = (xs: number[]) => Math.min(...xs);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { migrateToLatest, openDatabase } from "../../src/store/index.js";
+import { listeningUrl } from "../support/bench-helpers.js";
 import { writeDeliveries } from "../ingest/deliveries.js";
 
 const run = promisify(execFile);
@@ -28,15 +29,7 @@ const cli = [join(root, "bin", "rollcall.js")];
 
 async function start(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/[\d.]+:\d+)/i.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited (${code}) before listening`)));
-  });
+  const url = await listeningUrl(child);
   return { child, url };
 }
 

@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { listeningUrl, median } from "../support/bench-helpers.js";
 
 const starts = Number(process.env["BENCH_STARTS"] ?? 9);
 const root = join(import.meta.dirname, "..", "..");
@@ -21,15 +22,7 @@ async function timeToReady(args: string[], env: Record<string, string>): Promise
   const began = performance.now();
   const child = spawn(process.execPath, args, { cwd: root, env: { PATH: process.env["PATH"] ?? "", PORT: "0", HOST: "127.0.0.1", ...env }, stdio: ["ignore", "pipe", "inherit"] });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout!.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/[\d.]+:\d+)/i.exec(out);
-        if (match) resolve(match[1]!);
-      });
-      child.once("exit", (code) => reject(new Error(`exited (${code}) before listening: ${out}`)));
-    });
+    const url = await listeningUrl(child);
     for (;;) {
       const response = await fetch(`${url}/healthz`).catch(() => undefined);
       if (response?.status === 200) return performance.now() - began;
@@ -42,11 +35,6 @@ async function timeToReady(args: string[], env: Record<string, string>): Promise
   }
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 try {
   if (!existsSync(join(root, "dist", "cli", "main.js"))) throw new Error("dist/ is missing: run `npm run build` first");
