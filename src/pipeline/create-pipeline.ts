@@ -111,13 +111,11 @@ interface Group {
 }
 
 /** Where rows go that must not reach a state (another account's, an identifier too long): emptied on every use. */
-const discard = new (class {
-  private readonly columns = new EventColumnsBuilder(4, false);
-  clearAndGet(): EventColumnsBuilder {
-    this.columns.clear();
-    return this.columns;
-  }
-})();
+const discardedRows = new EventColumnsBuilder(4, false);
+function discard(): EventColumnsBuilder {
+  discardedRows.clear();
+  return discardedRows;
+}
 
 /** Why an account or instance id cannot be stored (too long for a database index), or undefined. */
 function identifierTooLong(accountId: string, instanceUuid: string): string | undefined {
@@ -146,9 +144,10 @@ export const derivedTables = ["attendance", "session_resolutions", "session_iden
 /** Most inbox rows of one instance per rebuild transaction (a 10,000-attendee webinar has ~30,000). */
 const rowsPerRebuild = 50_000;
 
-const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
+export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
 
-function addSummary(total: BatchSummary, batch: BatchSummary): void {
+/** Adds `batch`'s counts to `total`. */
+export function addSummary(total: BatchSummary, batch: BatchSummary): void {
   for (const k of Object.keys(emptySummary()) as Array<keyof BatchSummary>) total[k] += batch[k];
 }
 
@@ -192,7 +191,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       // Ingest refuses these since; a row stored before must not reach a database index either.
       const checked: ColumnsTarget = (accountId, instanceUuid) => {
         tooLong = identifierTooLong(accountId, instanceUuid);
-        return tooLong === undefined ? target(accountId, instanceUuid) : discard.clearAndGet();
+        return tooLong === undefined ? target(accountId, instanceUuid) : discard();
       };
       const result = normaliseInboxBodyInto(parsed, checked, normaliseOptionsForStoredBody(parsed, privacy));
       if (tooLong !== undefined) return { error: tooLong };
@@ -219,7 +218,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     const state = createInstanceState();
     const columns = new EventColumnsBuilder(1024);
     // Rows of another account that share the uuid are not this instance's.
-    const mine = (accountId: string, instanceUuid: string): EventColumnsBuilder => (accountId === group.accountId && instanceUuid === group.instanceUuid ? columns : discard.clearAndGet());
+    const mine = (accountId: string, instanceUuid: string): EventColumnsBuilder => (accountId === group.accountId && instanceUuid === group.instanceUuid ? columns : discard());
     for (const body of await doneBodies(trx, group)) {
       const r = normaliseRow(body, mine);
       if ("event" in r && r.event.type !== "registration" && r.event.accountId === group.accountId) state.apply(r.event);
@@ -496,7 +495,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       const half = Math.ceil(ids.length / 2);
       const first = await isolate(ids.slice(0, half));
       const second = await isolate(ids.slice(half));
-      for (const k of Object.keys(first) as Array<keyof BatchSummary>) first[k] += second[k];
+      addSummary(first, second);
       return first;
     }
   }
@@ -612,7 +611,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     const total = emptySummary();
     for (;;) {
       const batch = await processInboxBatch();
-      for (const k of Object.keys(total) as Array<keyof BatchSummary>) total[k] += batch[k];
+      addSummary(total, batch);
       const resolved = batch.claimed === 0 ? await processMarkedInstances() : 0;
       total.instances += resolved;
       if (batch.claimed === 0 && resolved === 0) return total;

@@ -1,5 +1,5 @@
 import type { RollcallDatabase } from "../store/index.js";
-import { createPipeline, type BatchSummary } from "./create-pipeline.js";
+import { addSummary, createPipeline, emptySummary, type BatchSummary } from "./create-pipeline.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 
 export interface ReprocessOptions {
@@ -25,10 +25,8 @@ export interface ReprocessResult extends BatchSummary {
  */
 export async function reprocess(store: RollcallDatabase, options: PipelineOptions, scope: ReprocessOptions = {}): Promise<ReprocessResult> {
   const pipeline = createPipeline(store, options);
-  const summary: BatchSummary = { claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 };
-  const add = (batch: BatchSummary) => {
-    for (const k of Object.keys(summary) as Array<keyof BatchSummary>) summary[k] += batch[k];
-  };
+  const summary = emptySummary();
+  const add = (batch: BatchSummary) => addSummary(summary, batch);
   const scopes: Array<string | null> = [];
   if (scope.instanceUuid === undefined) {
     scopes.push(null);

@@ -64,34 +64,26 @@ export async function insertRows(db: Kysely<any>, table: string, rows: readonly 
 }
 
 /**
- * Runs `statement(valuesList)` for `tuples` in chunks, where `valuesList` is `(p, …), (p, …)` with
- * one placeholder per value, after `leading` parameters of the statement's own (numbered first).
- * Returns the rows and the affected-row count summed over the chunks.
+ * Runs `statement(valuesList)` for `tupleRows` in chunks, where `valuesList` is `(p, …), (p, …)`
+ * with one placeholder per value. Returns the rows and the affected-row count summed over the chunks.
  */
 export async function forTuples<Row = unknown>(
   db: Kysely<any>,
   tupleRows: readonly (readonly unknown[])[],
   statement: (valuesList: string) => string,
-  leading: readonly unknown[] = [],
 ): Promise<{ rows: Row[]; affected: number }> {
   const out: { rows: Row[]; affected: number } = { rows: [], affected: 0 };
   if (tupleRows.length === 0) return out;
   const width = tupleRows[0]!.length;
   const mark = placeholders(db);
-  const perStatement = Math.max(1, Math.floor((maxParameters - leading.length) / width));
+  const perStatement = Math.max(1, Math.floor(maxParameters / width));
   for (let i = 0; i < tupleRows.length; i += perStatement) {
     const chunk = tupleRows.slice(i, i + perStatement);
-    const parameters: unknown[] = [...leading];
+    const parameters: unknown[] = [];
     for (const t of chunk) for (const v of t) parameters.push(v);
-    // Leading parameters come first in the text too: the caller writes them with `mark(0..)`.
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(statement(tuples(mark, chunk.length, width, leading.length)), parameters));
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(statement(tuples(mark, chunk.length, width)), parameters));
     for (const row of result.rows) out.rows.push(row);
     out.affected += Number(result.numAffectedRows ?? 0n);
   }
   return out;
-}
-
-/** The placeholder for the statement's `index`-th parameter (for the leading ones of {@link forTuples}). */
-export function placeholder(db: Kysely<any>, index: number): string {
-  return placeholders(db)(index);
 }
