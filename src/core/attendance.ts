@@ -1,7 +1,9 @@
 import type { ResolutionMethod } from "./engine-options.js";
-import type { Attendance, AttendanceSource, Interval, Resolution, Session, UnresolvedSession } from "./instance-result.js";
-import { coveredMs } from "./intervals.js";
+import type { Attendance, AttendanceSource, Interval, UnresolvedSession } from "./instance-result.js";
+import type { AttendanceSummary } from "./instance-summary.js";
+import { intervalOf } from "./intervals.js";
 import type { Scratch } from "./scratch.js";
+import type { SessionTable } from "./session-table.js";
 
 /** What attendance needs from the instance. */
 export interface AttendanceContext {
@@ -18,33 +20,28 @@ export interface AttendanceContext {
  * Per user: the union of the intervals of every session resolved to them (two devices at once count
  * once), first join, last leave, number of sessions, share of the instance span, presence, whether
  * `meeting.ended` closed anything, the strongest method, where its evidence came from (`source`:
- * `manual` > `webhook` > `report`) and the weakest confidence. Unresolved sessions are reported one by one.
- * `sessions` and `resolutions` must be aligned (same order).
+ * `manual` > `webhook` > `report`) and the weakest confidence. Unresolved sessions are reported one
+ * by one. Reads the session table's rows in `order` (sorted by session key); with `detail` each user
+ * also gets their intervals and session keys (an {@link Attendance}), else an {@link AttendanceSummary}.
  */
-export function computeAttendance(
-  sessions: readonly Session[],
-  resolutions: readonly Resolution[],
-  latestNames: readonly (string | undefined)[],
-  ctx: AttendanceContext,
-): { attendance: Attendance[]; unresolved: UnresolvedSession[] } {
-  // Users in order of first session; each user's sessions chained in session order (sessions come
-  // sorted by key, so the chain is the user's sorted session keys).
+export function computeAttendance(table: SessionTable, order: readonly number[], ctx: AttendanceContext, detail: boolean): { attendance: AttendanceSummary[]; unresolved: UnresolvedSession[] } {
+  // Users in order of first session; each user's sessions chained in `order` (sorted by key, so the
+  // chain is the user's sorted session keys).
   const userIndex = new Map<string, number>();
   const users: string[] = [];
   const head: number[] = [];
   const tail: number[] = [];
   const count: number[] = [];
-  const next = new Int32Array(sessions.length);
+  const next = new Int32Array(table.length);
   const unresolved: UnresolvedSession[] = [];
-  for (let i = 0; i < sessions.length; i++) {
-    const r = resolutions[i]!;
-    const userId = r.userId;
+  const { key: keys, userId: userIds, attendedMs: sessionMs } = table;
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
+    const userId = userIds[i];
     if (userId === undefined) {
-      const name = latestNames[i];
-      const sessionKey = r.sessionKey;
-      const attendedMs = sessions[i]!.attendedMs;
-      const reason = r.unresolvedReason ?? "no_identifier";
-      unresolved.push(name !== undefined ? { sessionKey, attendedMs, reason, userName: name } : { sessionKey, attendedMs, reason });
+      const name = table.latestName[i];
+      const reason = table.reason[i] ?? "no_identifier";
+      unresolved.push(name !== undefined ? { sessionKey: keys[i]!, attendedMs: sessionMs[i]!, reason, userName: name } : { sessionKey: keys[i]!, attendedMs: sessionMs[i]!, reason });
       continue;
     }
     next[i] = -1;
@@ -63,79 +60,70 @@ export function computeAttendance(
   }
   const span = ctx.spanFrom !== undefined && ctx.spanTo !== undefined ? ctx.spanTo - ctx.spanFrom : 0;
   const methods = ctx.methods;
-  const attendance: Attendance[] = new Array(users.length);
+  const openEnd = ctx.openEnd;
+  const attendance: AttendanceSummary[] = new Array(users.length);
   const pieces = ctx.scratch.pieces;
+  const { intervalStart, from: poolFrom, to: poolTo, flags: poolFlags, methodRank, sourceRank: sourceRanks, confidence: confidences } = table;
   for (let k = 0; k < users.length; k++) {
     pieces.clear();
     let closedByMeetingEnd = false;
     let bestRank = Infinity;
-    let bestMethod: ResolutionMethod | undefined;
-    let sourceRank: number = SOURCE_RANK.report;
+    let sourceRank = 2;
     let confidence = 1;
-    const sessionKeys: string[] = new Array(count[k]!);
+    const sessionKeys: string[] | undefined = detail ? new Array(count[k]!) : undefined;
     let nKeys = 0;
     for (let i = head[k]!; i !== -1; i = next[i]!) {
-      const s = sessions[i]!;
-      const r = resolutions[i]!;
-      sessionKeys[nKeys++] = s.sessionKey;
-      const intervals = s.intervals;
-      for (let j = 0; j < intervals.length; j++) {
-        const interval = intervals[j]!;
-        pieces.addInterval(interval);
-        if (interval.closedByMeetingEnd) closedByMeetingEnd = true;
+      if (sessionKeys !== undefined) sessionKeys[nKeys++] = keys[i]!;
+      for (let j = intervalStart[i]!; j < intervalStart[i + 1]!; j++) {
+        const flags = poolFlags[j]!;
+        pieces.add(poolFrom[j]!, poolTo[j]!, (flags & 1) !== 0, (flags & 2) !== 0);
+        if ((flags & 1) !== 0) closedByMeetingEnd = true;
       }
-      const rank = methods.indexOf(r.method!);
-      if (rank < bestRank) {
-        bestRank = rank;
-        bestMethod = r.method;
-      }
-      const evidence = r.evidence;
-      for (let j = 0; j < evidence.length; j++) {
-        const rank = SOURCE_RANK[evidence[j]!.source];
-        if (rank < sourceRank) sourceRank = rank;
-      }
-      if (r.confidence < confidence) confidence = r.confidence;
+      if (methodRank[i]! < bestRank) bestRank = methodRank[i]!;
+      if (sourceRanks[i]! < sourceRank) sourceRank = sourceRanks[i]!;
+      if (confidences[i]! < confidence) confidence = confidences[i]!;
     }
-    // New interval objects: the sessions' own intervals are never shared or touched.
-    const intervals = pieces.union();
-    const attendedMs = coveredMs(intervals, ctx.openEnd);
+    const m = pieces.merge();
+    const { mergedFrom, mergedTo, mergedFlags } = pieces;
+    let attendedMs = 0;
     let present = false;
     let lastLeave = -Infinity;
-    for (let j = 0; j < intervals.length; j++) {
-      const to = intervals[j]!.to;
-      if (to === undefined) present = true;
-      else if (to > lastLeave) lastLeave = to;
+    for (let j = 0; j < m; j++) {
+      const from = mergedFrom[j]!;
+      const to = mergedTo[j]!;
+      if (to === Infinity) {
+        present = true;
+        attendedMs += Math.max(openEnd, from) - from;
+      } else {
+        attendedMs += to - from;
+        if (to > lastLeave) lastLeave = to;
+      }
     }
     const userId = users[k]!;
-    const firstJoin = intervals.length > 0 ? intervals[0]!.from : NaN;
-    const sessionCount = count[k]!;
+    const firstJoin = m > 0 ? mergedFrom[0]! : NaN;
+    const sessions = count[k]!;
     const shareOfInstance = span > 0 ? Math.min(1, attendedMs / span) : 0;
-    const resolvedBy = bestMethod!;
+    const resolvedBy = methods[bestRank]!;
     const source = SOURCES[sourceRank]!;
-    const keys = sortedInPlace(sessionKeys);
-    // One literal per shape (lastLeave last, as when it used to be added afterwards).
-    attendance[k] =
-      !present && lastLeave > -Infinity
-        ? { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys: keys, intervals, lastLeave }
-        : { userId, attendedMs, firstJoin, sessions: sessionCount, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys: keys, intervals };
+    const ended = !present && lastLeave > -Infinity;
+    if (sessionKeys !== undefined) {
+      // New interval objects: the sessions' own intervals are never shared or touched.
+      const intervals: Interval[] = new Array(m);
+      for (let j = 0; j < m; j++) intervals[j] = intervalOf(mergedFrom[j]!, mergedTo[j]!, mergedFlags[j]!);
+      // One literal per shape (lastLeave last, as when it used to be added afterwards).
+      const full: Attendance = ended
+        ? { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys, intervals, lastLeave }
+        : { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys, intervals };
+      attendance[k] = full;
+    } else {
+      attendance[k] = ended
+        ? { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, lastLeave }
+        : { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence };
+    }
   }
   attendance.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
-  // Unresolved sessions were visited in session order, which is sorted by session key already.
-  if (!isSortedByKey(unresolved)) unresolved.sort((a, b) => (a.sessionKey < b.sessionKey ? -1 : a.sessionKey > b.sessionKey ? 1 : 0));
   return { attendance, unresolved };
 }
 
-/** Attendance sources by strength (index = rank); evidence sources map onto them (`link` = a manual link). */
+/** Attendance sources by strength (index = the table's source rank: a manual link, webhook, report). */
 const SOURCES: readonly AttendanceSource[] = ["manual", "webhook", "report"];
-const SOURCE_RANK = { link: 0, webhook: 1, report: 2 } as const;
-
-/** Session keys arrive in session order (sorted); sorts only when the caller's sessions were not. */
-function sortedInPlace(keys: string[]): string[] {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
-  return keys;
-}
-
-function isSortedByKey(list: UnresolvedSession[]): boolean {
-  for (let i = 1; i < list.length; i++) if (list[i - 1]!.sessionKey > list[i]!.sessionKey) return false;
-  return true;
-}

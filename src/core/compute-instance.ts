@@ -1,5 +1,6 @@
 import type { EngineOptions } from "./engine-options.js";
 import type { InstanceResult } from "./instance-result.js";
+import type { InstanceSummary } from "./instance-summary.js";
 import { createInstanceState } from "./instance-state.js";
 import type { Link } from "./link.js";
 import type { LinkIndex } from "./link-index.js";
@@ -26,4 +27,19 @@ export function computeInstance(events: readonly NormalisedEvent[], links: reado
   const state = createInstanceState();
   for (let i = 0; i < events.length; i++) state.apply(events[i]!);
   return state.result(links, options);
+}
+
+/**
+ * Batch form of the lean answer: attendance, unresolved sessions and each session's figures and
+ * resolution, without the per-session detail. Same figures as {@link computeInstance}, for less.
+ *
+ * @example
+ * declare const events: NormalisedEvent[]; // one instance's normalised events, any order
+ * const { attendance } = summariseInstance(events, [{ method: "customer_key", value: "ck-1", userId: "user-42" }]);
+ * attendance[0]?.attendedMs; // milliseconds user-42 spent in the meeting
+ */
+export function summariseInstance(events: readonly NormalisedEvent[], links: readonly Link[] | LinkIndex, options: EngineOptions = {}): InstanceSummary {
+  const state = createInstanceState();
+  for (let i = 0; i < events.length; i++) state.apply(events[i]!);
+  return state.summary(links, options);
 }

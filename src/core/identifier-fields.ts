@@ -18,3 +18,22 @@ export const IDENTIFIER_FIELDS_OF_METHOD: Readonly<Record<IdentifierLinkMethod, 
   email: Object.freeze(["email"] as const),
   name_token: Object.freeze(["user_name"] as const),
 });
+
+/**
+ * Identifier fields by code, as the engine's working columns hold them (the order is arbitrary:
+ * results are sorted by the field's name).
+ */
+export const FIELD_OF_CODE: readonly IdentifierField[] = Object.freeze(["customer_key", "registrant_id", "participant_user_id", "id", "email", "user_name"] as const);
+export const CUSTOMER_KEY = 0;
+export const REGISTRANT_ID = 1;
+export const PARTICIPANT_USER_ID = 2;
+export const ID = 3;
+export const EMAIL = 4;
+export const USER_NAME = 5;
+
+/** The fields a method reads, as a bit mask over field codes (bit `1 << code`). */
+export function fieldMaskOf(method: IdentifierLinkMethod): number {
+  let mask = 0;
+  for (const field of IDENTIFIER_FIELDS_OF_METHOD[method]) mask |= 1 << FIELD_OF_CODE.indexOf(field);
+  return mask;
+}

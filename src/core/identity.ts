@@ -1,7 +1,9 @@
 import { CONFLICT_PENALTY, DEFAULT_NAME_PATTERN, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
-import type { Conflict, Evidence, IdentifierField, Resolution, Session, UnresolvedReason } from "./instance-result.js";
-import { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
-import { manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
+import { SOURCES } from "./event-columns.js";
+import type { Conflict, Evidence, Resolution, UnresolvedReason } from "./instance-result.js";
+import { FIELD_OF_CODE, fieldMaskOf } from "./identifier-fields.js";
+import type { LinkIndex, LinkTarget } from "./link-index.js";
+import type { Scratch } from "./scratch.js";
 import { sortPrefix } from "./sort-prefix.js";
 
 /** What identity resolution needs from the instance. */
@@ -13,9 +15,9 @@ export interface IdentityContext {
   /** Per-result cache: display name → token (or null), so the name pattern runs once per name. */
   tokenCache: Map<string, string | null>;
   /** Manual links of this instance by session key (undefined when there are none). */
-  manualBySession?: ReadonlyMap<string, readonly string[]> | undefined;
-  /** Per method of `options.methods`: the link values and the identifier fields it reads (looked up once per result). */
-  plan?: { values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined>; fields: Array<readonly IdentifierField[]> };
+  manualBySession: ReadonlyMap<string, readonly string[]> | undefined;
+  /** Per method of `options.methods`: the link values and the identifier fields it reads, as a mask of field codes (looked up once per result). */
+  plan: { values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined>; fieldMasks: number[] };
   /** Working space of this computation (one per context, never shared: computations may interleave). */
   candidates?: Candidates;
 }
@@ -46,21 +48,43 @@ export function identityContext(instanceUuid: string, meetingId: string, links: 
     manualBySession = perInstance.get(instanceUuid);
   }
   const values: Array<ReadonlyMap<string, readonly LinkTarget[]> | undefined> = [];
-  const fields: Array<readonly IdentifierField[]> = [];
+  const fieldMasks: number[] = [];
   for (const method of options.methods) {
     values.push(method === "manual" ? undefined : links.byMethod.get(method));
-    fields.push(method === "manual" ? NO_FIELDS : IDENTIFIER_FIELDS_OF_METHOD[method]);
+    fieldMasks.push(method === "manual" ? 0 : fieldMaskOf(method));
   }
-  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession, plan: { values, fields }, candidates: new Candidates() };
+  return { instanceUuid, meetingId, links, options, tokenCache: new Map(), manualBySession, plan: { values, fieldMasks }, candidates: new Candidates() };
+}
+
+/** What resolving one session says, written into a reused object (no allocation in lean mode). */
+export interface ResolvedIdentity {
+  /** Undefined when unresolved. */
+  userId: string | undefined;
+  /** Index of the winning method in the options' methods (-1: unresolved). */
+  methodRank: number;
+  confidence: number;
+  /** Strongest source over the winner's evidence: 0 a manual link, 1 webhook, 2 report. */
+  sourceRank: number;
+  reason: UnresolvedReason | undefined;
+  /** The full resolution (evidence and conflicts as objects); only when asked for. */
+  resolution: Resolution | undefined;
+}
+
+/** An empty {@link ResolvedIdentity} to reuse. */
+export function resolvedIdentity(): ResolvedIdentity {
+  return { userId: undefined, methodRank: -1, confidence: 0, sourceRank: 2, reason: undefined, resolution: undefined };
 }
 
 /**
- * Resolves one session to a user. Every enabled method looks at every identifier the session's
- * events carried (late binding: a `registrant_id` only on the leave resolves the whole session).
- * The strongest method with a match wins; evidence pointing at other users is kept as conflicts and
- * lowers the confidence. Without a match the session says why.
+ * Resolves one session to a user from its identifiers, held as the scratch columns the session was
+ * gathered into (`scratch.idFieldCode`/`idValue`/`idSourceCode`/`idRow`, `n` of them; `rowKeys` are
+ * the content keys of the rows `idRow` points at). Every enabled method looks at every identifier
+ * the session's events carried (late binding: a `registrant_id` only on the leave resolves the whole
+ * session). The strongest method with a match wins; evidence pointing at other users is kept as
+ * conflicts and lowers the confidence. Without a match the session says why. With `detail`, the
+ * evidence and conflicts are built as objects too (`out.resolution`).
  */
-export function resolveSession(session: Session, ctx: IdentityContext): Resolution {
+export function resolveIdentifiers(sessionKey: string, scratch: Scratch, n: number, hasNames: boolean, rowKeys: readonly string[], ctx: IdentityContext, detail: boolean, out: ResolvedIdentity): void {
   // userId → evidence, kept in method order so the strongest method per user comes first.
   // Usually zero or one user: a Map per session would cost more than it saves.
   const candidates = (ctx.candidates ??= new Candidates());
@@ -68,26 +92,25 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
   let usableIdentifier = false;
   const methods = ctx.options.methods;
   const plan = ctx.plan;
+  const { idFieldCode, idValue, idSourceCode, idRow } = scratch;
   for (let m = 0; m < methods.length; m++) {
     const method = methods[m]!;
     if (method === "manual") {
       if (ctx.links.manual.size === 0) continue;
-      const users = "manualBySession" in ctx ? ctx.manualBySession?.get(session.sessionKey) : ctx.links.manual.get(manualKey(ctx.instanceUuid, session.sessionKey));
+      const users = ctx.manualBySession?.get(sessionKey);
       if (users !== undefined) {
-        for (const userId of users) candidates.add(userId, { method, field: "manual", value: session.sessionKey, eventKey: "", source: "link" });
+        for (const userId of users) candidates.add(userId, m, LINK, detail ? { method, field: "manual", value: sessionKey, eventKey: "", source: "link" } : undefined);
       }
       continue;
     }
-    const values = plan !== undefined ? plan.values[m] : ctx.links.byMethod.get(method);
-    const fields = plan !== undefined ? plan.fields[m]! : IDENTIFIER_FIELDS_OF_METHOD[method];
-    const identifiers = session.identifiers;
-    for (let k = 0; k < identifiers.length; k++) {
-      const seen = identifiers[k]!;
-      const field = seen.field;
+    const values = plan.values[m];
+    const mask = plan.fieldMasks[m]!;
+    for (let k = 0; k < n; k++) {
+      const field = idFieldCode[k]!;
       // `id` is read by two methods (a Zoom user id, or a registrant id in older data): a value
       // linked both ways to two users becomes a conflict below, like any other disagreement.
-      if (!fields.includes(field)) continue;
-      let value = seen.value;
+      if ((mask & (1 << field)) === 0) continue;
+      let value = idValue[k]!;
       if (method === "name_token") {
         const token = tokenOf(value, ctx);
         if (token === null) continue;
@@ -96,43 +119,59 @@ export function resolveSession(session: Session, ctx: IdentityContext): Resoluti
       usableIdentifier = true;
       const targets = values?.get(value);
       if (targets === undefined) continue;
+      const source = idSourceCode[k]!;
       for (const target of targets) {
         // A registrant id belongs to one meeting number; a link for another meeting does not apply.
         if (target.meetingId !== undefined && ctx.meetingId !== "" && target.meetingId !== ctx.meetingId) continue;
-        candidates.add(target.userId, { method, field, value, eventKey: seen.eventKey, source: seen.source });
+        candidates.add(target.userId, m, source + 1, detail ? { method, field: FIELD_OF_CODE[field]!, value, eventKey: rowKeys[idRow[k]!]!, source: SOURCES[source]! } : undefined);
       }
     }
   }
+  out.resolution = undefined;
   if (candidates.length === 0) {
-    return { sessionKey: session.sessionKey, confidence: 0, evidence: [], conflicts: [], unresolvedReason: unresolvedReason(session, usableIdentifier, ctx) };
+    // - `identifier_unknown`: something an enabled method could use was seen, but no link matches it.
+    // - `names_hidden`: nothing usable, and names/e-mails were unavailable (privacy mode, or a blanked
+    //   HIPAA/BAA account: no name on any event), so a name or e-mail might have told.
+    // - `no_identifier`: nothing usable although names were visible (a guest without token or e-mail).
+    const reason: UnresolvedReason = usableIdentifier ? "identifier_unknown" : ctx.options.privacy !== "store" || !hasNames ? "names_hidden" : "no_identifier";
+    out.userId = undefined;
+    out.methodRank = -1;
+    out.confidence = 0;
+    out.sourceRank = 2;
+    out.reason = reason;
+    if (detail) out.resolution = { sessionKey, confidence: 0, evidence: [], conflicts: [], unresolvedReason: reason };
+    return;
   }
-  let winner: string | undefined;
-  let winnerRank = Infinity;
-  for (let i = 0; i < candidates.length; i++) {
-    const userId = candidates.users[i]!;
-    const r = methods.indexOf(candidates.evidence[i]![0]!.method);
-    // Same strongest method for two users: the smaller id, so the choice never depends on order.
-    if (r < winnerRank || (r === winnerRank && userId < winner!)) {
-      winner = userId;
-      winnerRank = r;
+  // Same strongest method for two users: the smaller id, so the choice never depends on order.
+  let w = 0;
+  for (let i = 1; i < candidates.length; i++) {
+    const r = candidates.methodRank[i]!;
+    const best = candidates.methodRank[w]!;
+    if (r < best || (r === best && candidates.users[i]! < candidates.users[w]!)) w = i;
+  }
+  const winner = candidates.users[w]!;
+  const methodRank = candidates.methodRank[w]!;
+  const confidence = METHOD_CONFIDENCE[methods[methodRank]!] * (candidates.length > 1 ? CONFLICT_PENALTY : 1);
+  out.userId = winner;
+  out.methodRank = methodRank;
+  out.confidence = confidence;
+  out.sourceRank = candidates.sourceRank[w]!;
+  out.reason = undefined;
+  if (detail) {
+    const conflicts: Conflict[] = [];
+    for (let i = 0; i < candidates.length; i++) {
+      if (i !== w) conflicts.push({ userId: candidates.users[i]!, method: methods[candidates.methodRank[i]!]!, evidence: sortEvidence(candidates.evidence[i]!, methods) });
     }
-  }
-  const conflicts: Conflict[] = [];
-  let evidence: Evidence[] = [];
-  for (let i = 0; i < candidates.length; i++) {
-    const userId = candidates.users[i]!;
-    const list = candidates.evidence[i]!;
-    if (userId !== winner) conflicts.push({ userId, method: list[0]!.method, evidence: sortEvidence(list, methods) });
-    else evidence = sortEvidence(list, methods);
-  }
-  if (conflicts.length > 1) {
-    conflicts.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    if (conflicts.length > 1) {
+      conflicts.sort((a, b) => methods.indexOf(a.method) - methods.indexOf(b.method) || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    }
+    out.resolution = { sessionKey, userId: winner, method: methods[methodRank]!, confidence, evidence: sortEvidence(candidates.evidence[w]!, methods), conflicts };
   }
   candidates.clear();
-  const method = evidence[0]!.method;
-  const confidence = METHOD_CONFIDENCE[method] * (conflicts.length > 0 ? CONFLICT_PENALTY : 1);
-  return { sessionKey: session.sessionKey, userId: winner!, method, confidence, evidence, conflicts };
 }
+
+/** Evidence source ranks (see {@link ResolvedIdentity.sourceRank}); a webhook identifier is 1, a report one 2. */
+const LINK = 0;
 
 function tokenOf(name: string, ctx: IdentityContext): string | null {
   if (ctx.options.namePattern === DEFAULT_NAME_PATTERN) return defaultToken(name);
@@ -182,39 +221,35 @@ function isRegExpSpace(c: number): boolean {
 }
 
 /**
- * - `identifier_unknown`: something an enabled method could use was seen, but no link matches it.
- * - `names_hidden`: nothing usable, and names/e-mails were unavailable (privacy mode, or a blanked
- *   HIPAA/BAA account: no name on any event), so a name or e-mail might have told.
- * - `no_identifier`: nothing usable although names were visible (a guest without token or e-mail).
+ * Users the evidence of one session points at, in insertion order, backed by arrays: the strongest
+ * method and source per user, and (with detail) the evidence itself. One per context, reused.
  */
-function unresolvedReason(session: Session, usableIdentifier: boolean, ctx: IdentityContext): UnresolvedReason {
-  if (usableIdentifier) return "identifier_unknown";
-  if (ctx.options.privacy !== "store" || session.names.length === 0) return "names_hidden";
-  return "no_identifier";
-}
-
-/** A tiny insertion-ordered multimap from user id to evidence, backed by arrays; one per context, reused. */
 export class Candidates {
   readonly users: string[] = [];
+  readonly methodRank: number[] = [];
+  readonly sourceRank: number[] = [];
   readonly evidence: Evidence[][] = [];
   length = 0;
   clear(): void {
     this.length = 0;
   }
-  add(userId: string, evidence: Evidence): void {
+  /** Methods are visited strongest first, so a user's first method is their strongest. */
+  add(userId: string, methodRank: number, sourceRank: number, evidence: Evidence | undefined): void {
     for (let i = 0; i < this.length; i++) {
       if (this.users[i] === userId) {
-        this.evidence[i]!.push(evidence);
+        if (sourceRank < this.sourceRank[i]!) this.sourceRank[i] = sourceRank;
+        if (evidence !== undefined) this.evidence[i]!.push(evidence);
         return;
       }
     }
-    this.users[this.length] = userId;
-    this.evidence[this.length] = [evidence];
-    this.length++;
+    const n = this.length;
+    this.users[n] = userId;
+    this.methodRank[n] = methodRank;
+    this.sourceRank[n] = sourceRank;
+    if (evidence !== undefined) this.evidence[n] = [evidence];
+    this.length = n + 1;
   }
 }
-
-const NO_FIELDS: readonly IdentifierField[] = Object.freeze([]);
 
 function sortEvidence(evidence: Evidence[], methods: readonly ResolutionMethod[]): Evidence[] {
   if (evidence.length < 2) return evidence;

@@ -4,6 +4,7 @@
  */
 import type { EventSource, Product } from "./normalised-event.js";
 import type { ResolutionMethod } from "./engine-options.js";
+import type { AttendanceSummary } from "./instance-summary.js";
 
 /** The instance as far as its events tell. */
 export interface InstanceInfo {
@@ -119,24 +120,8 @@ export interface Resolution {
   unresolvedReason?: UnresolvedReason;
 }
 
-export interface Attendance {
-  userId: string;
-  /** Union of the user's intervals: two devices at once count once. */
-  attendedMs: number;
-  firstJoin: number;
-  /** Undefined while the user is still present. */
-  lastLeave?: number;
-  /** Number of sessions (1 + rejoins + extra devices). */
-  sessions: number;
-  shareOfInstance: number;
-  present: boolean;
-  closedByMeetingEnd: boolean;
-  /** Strongest method over the user's sessions: always a method, wherever its evidence came from. */
-  resolvedBy: ResolutionMethod;
-  /** Where the evidence that resolved the user came from, the strongest that contributed. */
-  source: AttendanceSource;
-  /** The weakest of the user's session resolutions. */
-  confidence: number;
+/** A user's attendance, with the intervals and session keys it is the union of. */
+export interface Attendance extends AttendanceSummary {
   sessionKeys: string[];
   intervals: Interval[];
 }

@@ -84,9 +84,10 @@ export class PieceBuffer {
   /** bit 0: closedByMeetingEnd, bit 1: openedWithoutJoin. */
   private flags = new Uint8Array(64);
   private order = new Int32Array(64);
-  private mergedFrom = new Float64Array(64);
-  private mergedTo = new Float64Array(64);
-  private mergedFlags = new Uint8Array(64);
+  /** The result of {@link merge}. */
+  mergedFrom = new Float64Array(64);
+  mergedTo = new Float64Array(64);
+  mergedFlags = new Uint8Array(64);
   length = 0;
 
   clear(): void {
@@ -137,23 +138,39 @@ export class PieceBuffer {
     return this.from[a]! - this.from[b]! || this.to[a]! - this.to[b]! || (fa >> 1) - (fb >> 1) || (fa & 1) - (fb & 1);
   }
 
-  /** Union of the pieces, sorted, touching ones merged; see {@link unionIntervals}. */
+  /** Union of the pieces, sorted, touching ones merged, as new objects; see {@link unionIntervals}. */
   union(): Interval[] {
+    const m = this.merge();
+    const out: Interval[] = new Array(m);
+    const { mergedFrom, mergedTo, mergedFlags } = this;
+    for (let i = 0; i < m; i++) out[i] = interval(mergedFrom[i]!, mergedTo[i]!, (mergedFlags[i]! & 1) !== 0, (mergedFlags[i]! & 2) !== 0);
+    return out;
+  }
+
+  /**
+   * The union of {@link union}, left in `mergedFrom`/`mergedTo`/`mergedFlags` (valid until the next
+   * `add`); returns how many intervals it has. No object is made.
+   */
+  merge(): number {
     const n = this.length;
-    if (n === 0) return [];
+    if (n === 0) return 0;
     const { from, to, flags, order } = this;
-    if (n === 1) return [interval(from[0]!, to[0]!, (flags[0]! & 1) !== 0, (flags[0]! & 2) !== 0)];
+    const mFrom = this.mergedFrom;
+    const mTo = this.mergedTo;
+    const mFlags = this.mergedFlags;
+    if (n === 1) {
+      mFrom[0] = from[0]!;
+      mTo[0] = to[0]!;
+      mFlags[0] = flags[0]!;
+      return 1;
+    }
     for (let i = 0; i < n; i++) order[i] = i;
     sortPrefix(order, n, this.compareBound);
-    // Closed merged intervals go to the merge buffers; the result array is then allocated exactly.
     let c = order[0]!;
     let curFrom = from[c]!;
     let curTo = to[c]!;
     let cbme = (flags[c]! & 1) !== 0;
     let owj = (flags[c]! & 2) !== 0;
-    const mFrom = this.mergedFrom;
-    const mTo = this.mergedTo;
-    const mFlags = this.mergedFlags;
     let m = 0;
     for (let i = 1; i < n; i++) {
       c = order[i]!;
@@ -178,12 +195,16 @@ export class PieceBuffer {
         owj = (flags[c]! & 2) !== 0;
       }
     }
-    if (m === 0) return [interval(curFrom, curTo, cbme, owj)];
-    const out: Interval[] = new Array(m + 1);
-    for (let i = 0; i < m; i++) out[i] = interval(mFrom[i]!, mTo[i]!, (mFlags[i]! & 1) !== 0, (mFlags[i]! & 2) !== 0);
-    out[m] = interval(curFrom, curTo, cbme, owj);
-    return out;
+    mFrom[m] = curFrom;
+    mTo[m] = curTo;
+    mFlags[m] = (cbme ? 1 : 0) | (owj ? 2 : 0);
+    return m + 1;
   }
+}
+
+/** An interval object from a merged piece (`to` Infinity: open; flags as in {@link PieceBuffer}). */
+export function intervalOf(from: number, to: number, flags: number): Interval {
+  return interval(from, to, (flags & 1) !== 0, (flags & 2) !== 0);
 }
 
 function interval(from: number, to: number, closedByMeetingEnd: boolean, openedWithoutJoin: boolean): Interval {

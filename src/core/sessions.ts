@@ -1,7 +1,10 @@
 import { BREAKOUT_JOINED, BREAKOUT_LEFT, JOINED, LEFT, NO_STRING, REPORT_ROW, SOURCES, type EventColumnsBuilder } from "./event-columns.js";
 import type { EventSource } from "./normalised-event.js";
-import type { Interval, SeenIdentifier, Session, IdentifierField } from "./instance-result.js";
-import { pairTimes } from "./intervals.js";
+import { CUSTOMER_KEY, EMAIL, FIELD_OF_CODE, ID, PARTICIPANT_USER_ID, REGISTRANT_ID, USER_NAME } from "./identifier-fields.js";
+import { resolvedIdentity, resolveIdentifiers, type IdentityContext, type ResolvedIdentity } from "./identity.js";
+import type { Interval, Resolution, SeenIdentifier, Session } from "./instance-result.js";
+import { intervalOf, pairTimes } from "./intervals.js";
+import { SessionTable } from "./session-table.js";
 import { grown, type Scratch } from "./scratch.js";
 import { compareStrings, sortPrefix } from "./sort-prefix.js";
 
@@ -55,6 +58,10 @@ export interface SessionContext {
   instanceStart: number | undefined;
   endTimes: readonly number[];
   openEnd: number;
+  /** Resolves each session as it is built (its identifiers are still in the scratch columns then). */
+  identity: IdentityContext;
+  /** Build the rich `Session` and `Resolution` objects too (else only the table's columns). */
+  detail: boolean;
 }
 
 export interface ConnectionGraph {
@@ -67,11 +74,12 @@ export interface ConnectionGraph {
   store: EventStore;
 }
 
-/** Sessions sorted by key, with what unresolved reports and the instance span need. */
+/** The sessions of one result: a table row each (build order), and with detail their objects aligned with it. */
 export interface BuiltSessions {
+  table: SessionTable;
+  /** With detail: row `i`'s session and resolution; empty otherwise. */
   sessions: Session[];
-  /** Latest name by event time (then key) per session, aligned with `sessions`. */
-  latestNames: Array<string | undefined>;
+  resolutions: Resolution[];
   /** Earliest interval start over all sessions (Infinity when none). */
   firstFrom: number;
   /** Latest interval end over all sessions, open ones counting until `openEnd` (-Infinity when none). */
@@ -82,7 +90,8 @@ export interface BuiltSessions {
  * Groups connections into sessions: connections sharing a participant_uuid, a breakout room's
  * `parent_user_id` or a phone bind are one session (union–find over connection, uuid and user-id
  * nodes). Only groups with attendance (joins, leaves, report rows) become sessions; waiting-room and
- * join-before-host events only add identifiers to the session they share a key with.
+ * join-before-host events only add identifiers to the session they share a key with. Each session
+ * is resolved as it is built. Rows come in group order; `table.sortedOrder()` sorts them by key.
  */
 export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scratch: Scratch): BuiltSessions {
   const { connections, byUserId, byUuid, uuidEdges } = graph;
@@ -139,9 +148,8 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scrat
       tail[root] = c;
     }
   }
-  const sessions: Session[] = [];
-  const latestNames: Array<string | undefined> = [];
-  const span = { firstFrom: Infinity, lastTo: -Infinity };
+  const built: BuiltSessions = { table: new SessionTable(), sessions: [], resolutions: [], firstFrom: Infinity, lastTo: -Infinity };
+  const resolved = resolvedIdentity();
   const group: Connection[] = [];
   for (let g = 0; g < roots.length; g++) {
     group.length = 0;
@@ -151,39 +159,15 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scrat
       group.push(conn);
       if (conn.attendance) attendance = true;
     }
-    if (!attendance) continue;
-    sessions.push(buildSession(group, graph.store, ctx, span, latestNames, scratch));
+    if (attendance) buildSession(group, graph.store, ctx, built, resolved, scratch);
   }
-  // Sort by key (stable, like the map-ordered list it replaces), keeping latest names aligned.
-  const order: number[] = new Array(sessions.length);
-  let sorted = true;
-  for (let i = 0; i < sessions.length; i++) {
-    order[i] = i;
-    if (i > 0 && sessions[i - 1]!.sessionKey > sessions[i]!.sessionKey) sorted = false;
-  }
-  if (!sorted) {
-    const keys = sessions.map((s) => s.sessionKey);
-    order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-    const s2: Session[] = new Array(sessions.length);
-    const n2: Array<string | undefined> = new Array(sessions.length);
-    for (let i = 0; i < order.length; i++) {
-      s2[i] = sessions[order[i]!]!;
-      n2[i] = latestNames[order[i]!];
-    }
-    return { sessions: s2, latestNames: n2, firstFrom: span.firstFrom, lastTo: span.lastTo };
-  }
-  return { sessions, latestNames, firstFrom: span.firstFrom, lastTo: span.lastTo };
+  return built;
 }
 
-function buildSession(
-  group: Connection[],
-  store: EventStore,
-  ctx: SessionContext,
-  span: { firstFrom: number; lastTo: number },
-  latestNames: Array<string | undefined>,
-  scratch: Scratch,
-): Session {
+/** Gathers one group's events into the scratch, then adds the session as a table row (and objects, with detail). */
+function buildSession(group: Connection[], store: EventStore, ctx: SessionContext, built: BuiltSessions, resolved: ResolvedIdentity, scratch: Scratch): void {
   const { pieces, merged: scratchStrings, userIds: scratchIds, names: scratchNames } = scratch;
+  const detail = ctx.detail;
   const key = chooseKey(group);
   const keyValue = key.value;
   const rows = store.rows;
@@ -201,18 +185,20 @@ function buildSession(
   pieces.clear();
   for (let g = 0; g < group.length; g++) {
     const conn = group[g]!;
-    if (conn.userId !== undefined) scratchIds[nIds++] = conn.userId;
     if (conn.webhook) webhook = true;
-    const first = conn.uuid;
-    if (first !== undefined && first !== keyValue && !includes(scratchStrings, nMerged, first)) scratchStrings[nMerged++] = first;
-    const more = conn.moreUuids;
-    if (more !== undefined) {
-      for (let u = 0; u < more.length; u++) {
-        const uuid = more[u]!;
-        if (uuid !== keyValue && !includes(scratchStrings, nMerged, uuid)) scratchStrings[nMerged++] = uuid;
+    if (detail) {
+      if (conn.userId !== undefined) scratchIds[nIds++] = conn.userId;
+      const first = conn.uuid;
+      if (first !== undefined && first !== keyValue && !includes(scratchStrings, nMerged, first)) scratchStrings[nMerged++] = first;
+      const more = conn.moreUuids;
+      if (more !== undefined) {
+        for (let u = 0; u < more.length; u++) {
+          const uuid = more[u]!;
+          if (uuid !== keyValue && !includes(scratchStrings, nMerged, uuid)) scratchStrings[nMerged++] = uuid;
+        }
       }
+      if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
     }
-    if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
     let nJoins = 0;
     let nLeaves = 0;
     let joins = scratch.joins;
@@ -254,25 +240,40 @@ function buildSession(
     }
     if (nJoins > 0 || nLeaves > 0) pairTimes(joins, nJoins, leaves, nLeaves, ctx.instanceStart, ctx.endTimes, pieces);
   }
-  const intervals = pieces.union();
+  const m = pieces.merge();
+  const { mergedFrom, mergedTo } = pieces;
   let present = false;
   let attendedMs = 0;
   const openEnd = ctx.openEnd;
-  for (let i = 0; i < intervals.length; i++) {
-    const interval = intervals[i]!;
-    const from = interval.from;
-    if (from < span.firstFrom) span.firstFrom = from;
-    let to: number;
-    if (interval.to === undefined) {
+  for (let i = 0; i < m; i++) {
+    const from = mergedFrom[i]!;
+    if (from < built.firstFrom) built.firstFrom = from;
+    let to = mergedTo[i]!;
+    if (to === Infinity) {
       present = true;
       to = openEnd > from ? openEnd : from;
-      if (openEnd > span.lastTo) span.lastTo = openEnd;
-    } else {
-      to = interval.to;
-      if (to > span.lastTo) span.lastTo = to;
-    }
+      if (openEnd > built.lastTo) built.lastTo = openEnd;
+    } else if (to > built.lastTo) built.lastTo = to;
     attendedMs += to - from;
   }
+  resolveIdentifiers(keyValue, scratch, nIdentifiers, nNames > 0, keys, ctx.identity, detail, resolved);
+  const table = built.table;
+  table.key.push(keyValue);
+  table.keyIsUuid.push(key.isUuid);
+  table.userId.push(resolved.userId);
+  table.methodRank.push(resolved.methodRank);
+  table.confidence.push(resolved.confidence);
+  table.sourceRank.push(resolved.sourceRank);
+  table.reason.push(resolved.reason);
+  table.latestName.push(latestName);
+  table.attendedMs.push(attendedMs);
+  table.present.push(present);
+  table.webhook.push(webhook);
+  table.addIntervals(pieces, m);
+  table.length++;
+  if (!detail) return;
+  const intervals: Interval[] = new Array(m);
+  for (let i = 0; i < m; i++) intervals[i] = intervalOf(mergedFrom[i]!, pieces.mergedTo[i]!, pieces.mergedFlags[i]!);
   const userIds = sortedCopy(scratchIds, nIds);
   const mergedKeys = sortedCopy(scratchStrings, nMerged);
   const identifiers = identifierList(scratch, nIdentifiers, keys);
@@ -280,11 +281,12 @@ function buildSession(
   const source: EventSource = webhook ? "webhook" : "report";
   // One literal per shape (participantUuid last, as when it used to be added afterwards): a property
   // added later would give every session an extra out-of-object property store.
-  const session: Session = key.isUuid
-    ? { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source, participantUuid: keyValue }
-    : { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source };
-  latestNames.push(latestName);
-  return session;
+  built.sessions.push(
+    key.isUuid
+      ? { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source, participantUuid: keyValue }
+      : { sessionKey: keyValue, userIds, mergedKeys, identifiers, names, intervals, attendedMs, present, source },
+  );
+  built.resolutions.push(resolved.resolution!);
 }
 
 function includes(list: string[], n: number, value: string): boolean {
@@ -340,15 +342,6 @@ function chooseKey(group: Connection[]): { value: string; isUuid: boolean } {
   return { value: group[0]!.uuid ?? "", isUuid: true };
 }
 
-/** Identifier fields by code (the order the session loop meets them in does not matter: results are sorted). */
-const FIELDS: readonly IdentifierField[] = ["customer_key", "registrant_id", "participant_user_id", "id", "email", "user_name"];
-const CUSTOMER_KEY = 0;
-const REGISTRANT_ID = 1;
-const PARTICIPANT_USER_ID = 2;
-const ID = 3;
-const EMAIL = 4;
-const USER_NAME = 5;
-
 function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, field: number, value: number, sourceCode: number, at: number, row: number, keys: readonly string[]): number {
   const { idFieldCode, idValue, idSourceCode, idAt, idRow } = scratch;
   const text = strings[value]!;
@@ -368,7 +361,7 @@ function addIdentifier(scratch: Scratch, strings: readonly string[], n: number, 
   idSourceCode[n] = sourceCode;
   idAt[n] = at;
   idRow[n] = row;
-  scratch.idField[n] = FIELDS[field]!;
+  scratch.idField[n] = FIELD_OF_CODE[field]!;
   idValue[n] = text;
   scratch.idSource[n] = SOURCES[sourceCode]!;
   return n + 1;

@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import {
   computeInstance,
   createInstanceState,
+  summariseInstance,
+  type InstanceSummary,
   DEFAULT_PRECEDENCE,
   type EngineOptions,
   type InstanceResult,
@@ -147,6 +149,33 @@ describe("engine properties", () => {
     );
   });
 
+  it("the lean summary says what the full result says, whatever the order, and asking for one never disturbs the other", () => {
+    fc.assert(
+      fc.property(eventsArb.chain((evs) => fc.tuple(fc.constant(evs), planArb(evs.length), fc.boolean(), optionsArb)), ([evs, plan, manual, options]) => {
+        const first = computeInstance(evs, LINKS, options).sessions[0]?.sessionKey;
+        const links: Link[] = manual && first !== undefined ? [...LINKS, { method: "manual", instanceUuid: UUID, sessionKey: first, userId: "zz-manual" }] : LINKS;
+        const state = createInstanceState();
+        for (const e of reorder(evs, plan)) {
+          state.apply(e);
+          state.summary(links, options);
+        }
+        const summary = state.summary(links, options);
+        const full = state.result(links, options);
+        expect(full).toEqual(computeInstance(evs, links, options));
+        expect(summary).toEqual(summariseInstance(evs, links, options));
+        expect(withoutNames(summary)).toEqual(summaryOf(full));
+        // The latest name: the one unresolved sessions report, and one of the session's names.
+        full.sessions.forEach((s, i) => {
+          const name = summary.sessions[i]!.userName;
+          if (name === undefined) expect(s.names).toEqual([]);
+          else expect(s.names).toContain(name);
+        });
+        for (const u of full.unresolved) expect(summary.sessions.find((s) => s.sessionKey === u.sessionKey)!.userName).toBe(u.userName);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
   it("adding a manual link afterwards changes only the session it resolves", () => {
     fc.assert(
       fc.property(eventsArb, fc.nat(), optionsArb, (evs, pick, options) => {
@@ -219,4 +248,31 @@ function bruteForceMinutes(intervals: readonly { from: number; to?: number }[], 
     if (intervals.some((i) => i.from <= m && m < (i.to ?? Math.max(now, i.from)))) covered++;
   }
   return covered;
+}
+
+/** The full result's figures in the summary's shape (latest names aside: the full result keeps them only for unresolved sessions). */
+function summaryOf(result: InstanceResult): InstanceSummary {
+  const sessions = result.sessions.map((s, i) => {
+    const r = result.resolutions[i]!;
+    expect(r.sessionKey).toBe(s.sessionKey);
+    const open = s.intervals.some((x) => x.to === undefined);
+    const leaves = s.intervals.flatMap((x) => (x.to === undefined ? [] : [x.to]));
+    return {
+      sessionKey: s.sessionKey,
+      ...(s.participantUuid !== undefined ? { participantUuid: s.participantUuid } : {}),
+      firstJoin: Math.min(...s.intervals.map((x) => x.from)),
+      ...(!open && leaves.length > 0 ? { lastLeave: Math.max(...leaves) } : {}),
+      attendedMs: s.attendedMs,
+      present: s.present,
+      source: s.source,
+      ...(r.userId !== undefined ? { userId: r.userId, method: r.method } : { unresolvedReason: r.unresolvedReason }),
+      confidence: r.confidence,
+    };
+  });
+  const attendance = result.attendance.map(({ intervals: _intervals, sessionKeys: _keys, ...rest }) => rest);
+  return { instance: result.instance, sessions, attendance, unresolved: result.unresolved };
+}
+
+function withoutNames(summary: InstanceSummary): InstanceSummary {
+  return { ...summary, sessions: summary.sessions.map(({ userName: _name, ...rest }) => rest) };
 }

@@ -39,6 +39,10 @@ vi.mock("../../src/core/index.js", async (importOriginal) => {
           if (poison) throw new Error("cannot take it");
           return state.result(...args);
         },
+        summary(...args: Parameters<InstanceState["summary"]>) {
+          if (poison) throw new Error("cannot take it");
+          return state.summary(...args);
+        },
       };
     },
     computeInstance: (events: readonly NormalisedEvent[], ...rest: unknown[]) => {

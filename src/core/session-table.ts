@@ -1,0 +1,75 @@
+import type { UnresolvedReason } from "./instance-result.js";
+import type { PieceBuffer } from "./intervals.js";
+
+/**
+ * The sessions of one computation as columns, row `i` per session in build order: what attendance
+ * and the lean summary need (key, resolution, time, merged intervals in one pool), without an
+ * object per session. The rich `Session`/`Resolution` objects are made beside it only when asked for.
+ */
+export class SessionTable {
+  length = 0;
+  readonly key: string[] = [];
+  /** Whether the key is a participant_uuid (else a user_id). */
+  readonly keyIsUuid: boolean[] = [];
+  /** The app user it resolved to; undefined when unresolved. */
+  readonly userId: Array<string | undefined> = [];
+  /** Index of the winning method in the options' method list (-1: unresolved). */
+  readonly methodRank: number[] = [];
+  readonly confidence: number[] = [];
+  /** Strongest source of the winner's evidence: 0 a manual link, 1 webhook, 2 report. */
+  readonly sourceRank: number[] = [];
+  readonly reason: Array<UnresolvedReason | undefined> = [];
+  /** Latest name shown, by event time then key. */
+  readonly latestName: Array<string | undefined> = [];
+  readonly attendedMs: number[] = [];
+  readonly present: boolean[] = [];
+  /** Whether any webhook event made it (else only report rows did). */
+  readonly webhook: boolean[] = [];
+  /** The session's merged intervals are pool entries [intervalStart[i], intervalStart[i + 1]). */
+  readonly intervalStart: number[] = [0];
+  /** Interval pool: `to` Infinity while open; flags bit 0 closedByMeetingEnd, bit 1 openedWithoutJoin. */
+  from = new Float64Array(256);
+  to = new Float64Array(256);
+  flags = new Uint8Array(256);
+
+  /** Appends the first `m` merged intervals of `pieces` to the pool for the row being added. */
+  addIntervals(pieces: PieceBuffer, m: number): void {
+    const start = this.intervalStart[this.intervalStart.length - 1]!;
+    if (start + m > this.from.length) this.grow(start + m);
+    const { mergedFrom, mergedTo, mergedFlags } = pieces;
+    for (let k = 0; k < m; k++) {
+      this.from[start + k] = mergedFrom[k]!;
+      this.to[start + k] = mergedTo[k]!;
+      this.flags[start + k] = mergedFlags[k]!;
+    }
+    this.intervalStart.push(start + m);
+  }
+
+  /** Row indexes sorted by session key (stable). */
+  sortedOrder(): number[] {
+    const n = this.length;
+    const order: number[] = new Array(n);
+    const keys = this.key;
+    let sorted = true;
+    for (let i = 0; i < n; i++) {
+      order[i] = i;
+      if (i > 0 && keys[i - 1]! > keys[i]!) sorted = false;
+    }
+    if (!sorted) order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    return order;
+  }
+
+  private grow(needed: number): void {
+    let size = this.from.length * 2;
+    while (size < needed) size *= 2;
+    const from = new Float64Array(size);
+    from.set(this.from);
+    const to = new Float64Array(size);
+    to.set(this.to);
+    const flags = new Uint8Array(size);
+    flags.set(this.flags);
+    this.from = from;
+    this.to = to;
+    this.flags = flags;
+  }
+}
