@@ -70,8 +70,8 @@ export { loadConfig, ConfigError, type Config, type ConfigInput, type LoadConfig
 // `serviceWorkers(config)`: the workers `rollcall serve` runs for the config's role, for `startRollcall`.
 export { startRollcall, serviceWorkers, type RunningRollcall, type StartRollcallOptions } from "./service/index.js";
 export type { Worker, WorkerContext } from "./runtime/index.js";
-export { computeInstance, createInstanceState } from "./core/index.js";
-export type { EngineOptions, InstanceResult, Link, NormalisedEvent } from "./core/index.js";
+export { computeInstance, computeInstanceLean, createInstanceState } from "./core/index.js";
+export type { EngineOptions, InstanceResult, LeanInstanceResult, Link, NormalisedEvent } from "./core/index.js";
 export { normaliseZoomEvent, contentKey, type NormaliseOptions, type NormaliseResult } from "./zoom/events/index.js";
 export { createWebhookVerifier, answerUrlValidation, signZoomWebhook, webhookSecretsFrom, type WebhookSecret, type WebhookSecretSource } from "./zoom/webhook/index.js";
 export type { AttendanceReport, AttendeeRow, AttendeeSource, ResolvedBy, MeetingRollup, InstanceSummary, ListInstancesOptions } from "./reports/index.js";

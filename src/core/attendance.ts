@@ -1,6 +1,6 @@
 import type { ResolutionMethod } from "./engine-options.js";
 import type { Attendance, AttendanceSource, Interval, UnresolvedSession } from "./instance-result.js";
-import type { AttendanceSummary } from "./instance-summary.js";
+import type { LeanAttendance } from "./lean-result.js";
 import { intervalOf } from "./intervals.js";
 import type { Scratch } from "./scratch.js";
 import type { SessionTable } from "./session-table.js";
@@ -22,9 +22,9 @@ export interface AttendanceContext {
  * `meeting.ended` closed anything, the strongest method, where its evidence came from (`source`:
  * `manual` > `webhook` > `report`) and the weakest confidence. Unresolved sessions are reported one
  * by one. Reads the session table's rows in `order` (sorted by session key); with `detail` each user
- * also gets their intervals and session keys (an {@link Attendance}), else an {@link AttendanceSummary}.
+ * also gets their intervals and session keys (an {@link Attendance}), else an {@link LeanAttendance}.
  */
-export function computeAttendance(table: SessionTable, order: readonly number[], ctx: AttendanceContext, detail: boolean): { attendance: AttendanceSummary[]; unresolved: UnresolvedSession[] } {
+export function computeAttendance(table: SessionTable, order: readonly number[], ctx: AttendanceContext, detail: boolean): { attendance: LeanAttendance[]; unresolved: UnresolvedSession[] } {
   // Users in order of first session; each user's sessions chained in `order` (sorted by key, so the
   // chain is the user's sorted session keys).
   const userIndex = new Map<string, number>();
@@ -61,7 +61,7 @@ export function computeAttendance(table: SessionTable, order: readonly number[],
   const span = ctx.spanFrom !== undefined && ctx.spanTo !== undefined ? ctx.spanTo - ctx.spanFrom : 0;
   const methods = ctx.methods;
   const openEnd = ctx.openEnd;
-  const attendance: AttendanceSummary[] = new Array(users.length);
+  const attendance: LeanAttendance[] = new Array(users.length);
   const pieces = ctx.scratch.pieces;
   const { intervalStart, from: poolFrom, to: poolTo, flags: poolFlags, methodRank, sourceRank: sourceRanks, confidence: confidences } = table;
   for (let k = 0; k < users.length; k++) {

@@ -1,6 +1,6 @@
 import type { EngineOptions } from "./engine-options.js";
 import type { InstanceResult } from "./instance-result.js";
-import type { InstanceSummary } from "./instance-summary.js";
+import type { LeanInstanceResult } from "./lean-result.js";
 import { createInstanceState } from "./instance-state.js";
 import type { Link } from "./link.js";
 import type { LinkIndex } from "./link-index.js";
@@ -35,11 +35,11 @@ export function computeInstance(events: readonly NormalisedEvent[], links: reado
  *
  * @example
  * declare const events: NormalisedEvent[]; // one instance's normalised events, any order
- * const { attendance } = summariseInstance(events, [{ method: "customer_key", value: "ck-1", userId: "user-42" }]);
+ * const { attendance } = computeInstanceLean(events, [{ method: "customer_key", value: "ck-1", userId: "user-42" }]);
  * attendance[0]?.attendedMs; // milliseconds user-42 spent in the meeting
  */
-export function summariseInstance(events: readonly NormalisedEvent[], links: readonly Link[] | LinkIndex, options: EngineOptions = {}): InstanceSummary {
+export function computeInstanceLean(events: readonly NormalisedEvent[], links: readonly Link[] | LinkIndex, options: EngineOptions = {}): LeanInstanceResult {
   const state = createInstanceState();
   for (let i = 0; i < events.length; i++) state.apply(events[i]!);
-  return state.summary(links, options);
+  return state.lean(links, options);
 }

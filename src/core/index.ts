@@ -5,7 +5,7 @@
 export type * from "./normalised-event.js";
 export type * from "./link.js";
 export type * from "./instance-result.js";
-export type * from "./instance-summary.js";
+export type * from "./lean-result.js";
 export {
   DEFAULT_NAME_PATTERN,
   DEFAULT_PRECEDENCE,
@@ -20,6 +20,6 @@ export {
 export { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 export { createInstanceState, type InstanceState } from "./instance-state.js";
-export { computeInstance, summariseInstance } from "./compute-instance.js";
+export { computeInstance, computeInstanceLean } from "./compute-instance.js";
 export { unionIntervals, coveredMs } from "./intervals.js";
 export { EventColumnsBuilder, KINDS, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";

@@ -4,7 +4,7 @@
  */
 import type { EventSource, Product } from "./normalised-event.js";
 import type { ResolutionMethod } from "./engine-options.js";
-import type { AttendanceSummary } from "./instance-summary.js";
+import type { LeanAttendance } from "./lean-result.js";
 
 /** The instance as far as its events tell. */
 export interface InstanceInfo {
@@ -121,7 +121,7 @@ export interface Resolution {
 }
 
 /** A user's attendance, with the intervals and session keys it is the union of. */
-export interface Attendance extends AttendanceSummary {
+export interface Attendance extends LeanAttendance {
   sessionKeys: string[];
   intervals: Interval[];
 }

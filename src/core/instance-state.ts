@@ -2,7 +2,7 @@ import { computeAttendance } from "./attendance.js";
 import { resolveEngineOptions, type EngineOptions, type ResolutionMethod } from "./engine-options.js";
 import { identityContext } from "./identity.js";
 import type { Attendance, InstanceInfo, InstanceResult, Resolution, Session } from "./instance-result.js";
-import type { InstanceSummary, SessionSummary } from "./instance-summary.js";
+import type { LeanInstanceResult, LeanSession } from "./lean-result.js";
 import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";
 import type { InstanceEvent, MeetingInfo, NormalisedEvent, Product } from "./normalised-event.js";
@@ -33,7 +33,7 @@ export interface InstanceState {
    * The same figures without the per-session detail (identifiers, evidence, conflicts, intervals):
    * what attendance readers need, at a fraction of the cost of {@link result}.
    */
-  summary(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceSummary;
+  lean(links: readonly Link[] | LinkIndex, options?: EngineOptions): LeanInstanceResult;
   /** Number of distinct events applied. */
   readonly size: number;
 }
@@ -251,12 +251,12 @@ export function createInstanceState(): InstanceState {
       }
       return { instance, sessions, resolutions, attendance: attendance as Attendance[], unresolved };
     },
-    summary(links: readonly Link[] | LinkIndex, options?: EngineOptions): InstanceSummary {
+    lean(links: readonly Link[] | LinkIndex, options?: EngineOptions): LeanInstanceResult {
       const { instance, built, order, attendance, unresolved } = compute(links, options, false);
       const t = built.table;
       const methods = resolveEngineOptions(options).methods;
-      const sessions: SessionSummary[] = new Array(order.length);
-      for (let o = 0; o < order.length; o++) sessions[o] = sessionSummary(t, order[o]!, methods);
+      const sessions: LeanSession[] = new Array(order.length);
+      for (let o = 0; o < order.length; o++) sessions[o] = leanSession(t, order[o]!, methods);
       return { instance, sessions, attendance, unresolved };
     },
   };
@@ -286,8 +286,8 @@ export function createInstanceState(): InstanceState {
   }
 }
 
-/** Row `i` of a session table as a {@link SessionSummary}. */
-function sessionSummary(t: SessionTable, i: number, methods: readonly ResolutionMethod[]): SessionSummary {
+/** Row `i` of a session table as a {@link LeanSession}. */
+function leanSession(t: SessionTable, i: number, methods: readonly ResolutionMethod[]): LeanSession {
   let lastLeave = -Infinity;
   let present = false;
   for (let j = t.intervalStart[i]!; j < t.intervalStart[i + 1]!; j++) {
@@ -295,7 +295,7 @@ function sessionSummary(t: SessionTable, i: number, methods: readonly Resolution
     if (to === Infinity) present = true;
     else if (to > lastLeave) lastLeave = to;
   }
-  const s: SessionSummary = {
+  const s: LeanSession = {
     sessionKey: t.key[i]!,
     firstJoin: t.from[t.intervalStart[i]!]!,
     attendedMs: t.attendedMs[i]!,

@@ -3,7 +3,7 @@ import type { PieceBuffer } from "./intervals.js";
 
 /**
  * The sessions of one computation as columns, row `i` per session in build order: what attendance
- * and the lean summary need (key, resolution, time, merged intervals in one pool), without an
+ * and the lean result need (key, resolution, time, merged intervals in one pool), without an
  * object per session. The rich `Session`/`Resolution` objects are made beside it only when asked for.
  */
 export class SessionTable {

@@ -1,4 +1,4 @@
-import { computeInstance, type EngineOptions, type InstanceResult, type Link, type NormalisedEvent } from "../core/index.js";
+import { computeInstanceLean, type EngineOptions, type LeanInstanceResult, type Link, type NormalisedEvent } from "../core/index.js";
 
 /** A user's attendance that the report changed (or that only one side knew). */
 export interface AttendanceDifference {
@@ -48,18 +48,18 @@ export interface ReconcileSummary {
 /**
  * Compares what the webhooks alone say about an instance with what they say once the report rows
  * are merged in (and with what the report alone says), per user and per session. Pure: it runs the
- * engine three times over the given events.
+ * engine three times over the given events (the lean result: no per-session detail is needed here).
  */
 export function attendanceDifferences(events: readonly NormalisedEvent[], links: readonly Link[], options: EngineOptions): { differences: ReconcileDifference[]; summary: ReconcileSummary } {
   const webhookEvents = events.filter((e) => e.source !== "report");
   // The report alone still needs the instance's start and end, which only webhooks tell.
   const reportEvents = events.filter((e) => e.source === "report" || e.type === "instance");
-  const webhook = computeInstance(webhookEvents, links, options);
-  const report = computeInstance(reportEvents, links, options);
-  const merged = computeInstance(events, links, options);
+  const webhook = computeInstanceLean(webhookEvents, links, options);
+  const report = computeInstanceLean(reportEvents, links, options);
+  const merged = computeInstanceLean(events, links, options);
 
   const differences: ReconcileDifference[] = [];
-  const byUser = (r: InstanceResult) => new Map(r.attendance.map((a) => [a.userId, a]));
+  const byUser = (r: LeanInstanceResult) => new Map(r.attendance.map((a) => [a.userId, a]));
   const w = byUser(webhook);
   const rep = byUser(report);
   const m = byUser(merged);
@@ -78,7 +78,7 @@ export function attendanceDifferences(events: readonly NormalisedEvent[], links:
     });
   }
 
-  const resolutionOf = (r: InstanceResult) => new Map(r.resolutions.map((x) => [x.sessionKey, { userId: x.userId ?? null, method: x.method ?? null }]));
+  const resolutionOf = (r: LeanInstanceResult) => new Map(r.sessions.map((x) => [x.sessionKey, { userId: x.userId ?? null, method: x.method ?? null }]));
   const beforeResolution = resolutionOf(webhook);
   const afterResolution = resolutionOf(merged);
   for (const session of merged.sessions) {
@@ -93,7 +93,7 @@ export function attendanceDifferences(events: readonly NormalisedEvent[], links:
     }
   }
 
-  const total = (r: InstanceResult) => Math.round(r.attendance.reduce((sum, a) => sum + a.attendedMs, 0) / 1000);
+  const total = (r: LeanInstanceResult) => Math.round(r.attendance.reduce((sum, a) => sum + a.attendedMs, 0) / 1000);
   return {
     differences,
     summary: {

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import {
   computeInstance,
   createInstanceState,
-  summariseInstance,
-  type InstanceSummary,
+  computeInstanceLean,
+  type LeanInstanceResult,
   DEFAULT_PRECEDENCE,
   type EngineOptions,
   type InstanceResult,
@@ -149,7 +149,7 @@ describe("engine properties", () => {
     );
   });
 
-  it("the lean summary says what the full result says, whatever the order, and asking for one never disturbs the other", () => {
+  it("the lean result says what the full result says, whatever the order, and asking for one never disturbs the other", () => {
     fc.assert(
       fc.property(eventsArb.chain((evs) => fc.tuple(fc.constant(evs), planArb(evs.length), fc.boolean(), optionsArb)), ([evs, plan, manual, options]) => {
         const first = computeInstance(evs, LINKS, options).sessions[0]?.sessionKey;
@@ -157,20 +157,20 @@ describe("engine properties", () => {
         const state = createInstanceState();
         for (const e of reorder(evs, plan)) {
           state.apply(e);
-          state.summary(links, options);
+          state.lean(links, options);
         }
-        const summary = state.summary(links, options);
+        const lean = state.lean(links, options);
         const full = state.result(links, options);
         expect(full).toEqual(computeInstance(evs, links, options));
-        expect(summary).toEqual(summariseInstance(evs, links, options));
-        expect(withoutNames(summary)).toEqual(summaryOf(full));
+        expect(lean).toEqual(computeInstanceLean(evs, links, options));
+        expect(withoutNames(lean)).toEqual(leanOf(full));
         // The latest name: the one unresolved sessions report, and one of the session's names.
         full.sessions.forEach((s, i) => {
-          const name = summary.sessions[i]!.userName;
+          const name = lean.sessions[i]!.userName;
           if (name === undefined) expect(s.names).toEqual([]);
           else expect(s.names).toContain(name);
         });
-        for (const u of full.unresolved) expect(summary.sessions.find((s) => s.sessionKey === u.sessionKey)!.userName).toBe(u.userName);
+        for (const u of full.unresolved) expect(lean.sessions.find((s) => s.sessionKey === u.sessionKey)!.userName).toBe(u.userName);
       }),
       { numRuns: 400 },
     );
@@ -250,8 +250,8 @@ function bruteForceMinutes(intervals: readonly { from: number; to?: number }[], 
   return covered;
 }
 
-/** The full result's figures in the summary's shape (latest names aside: the full result keeps them only for unresolved sessions). */
-function summaryOf(result: InstanceResult): InstanceSummary {
+/** The full result's figures in the lean shape (latest names aside: the full result keeps them only for unresolved sessions). */
+function leanOf(result: InstanceResult): LeanInstanceResult {
   const sessions = result.sessions.map((s, i) => {
     const r = result.resolutions[i]!;
     expect(r.sessionKey).toBe(s.sessionKey);
@@ -273,6 +273,6 @@ function summaryOf(result: InstanceResult): InstanceSummary {
   return { instance: result.instance, sessions, attendance, unresolved: result.unresolved };
 }
 
-function withoutNames(summary: InstanceSummary): InstanceSummary {
-  return { ...summary, sessions: summary.sessions.map(({ userName: _name, ...rest }) => rest) };
+function withoutNames(lean: LeanInstanceResult): LeanInstanceResult {
+  return { ...lean, sessions: lean.sessions.map(({ userName: _name, ...rest }) => rest) };
 }

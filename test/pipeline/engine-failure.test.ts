@@ -39,9 +39,9 @@ vi.mock("../../src/core/index.js", async (importOriginal) => {
           if (poison) throw new Error("cannot take it");
           return state.result(...args);
         },
-        summary(...args: Parameters<InstanceState["summary"]>) {
+        lean(...args: Parameters<InstanceState["lean"]>) {
           if (poison) throw new Error("cannot take it");
-          return state.summary(...args);
+          return state.lean(...args);
         },
       };
     },

@@ -10,7 +10,7 @@ import type { AttendanceSource, InstanceInfo, UnresolvedReason, UnresolvedSessio
 import type { EventSource } from "./normalised-event.js";
 
 /** A user's attendance: `Attendance` without its intervals and session keys. */
-export interface AttendanceSummary {
+export interface LeanAttendance {
   userId: string;
   /** Union of the user's intervals: two devices at once count once. */
   attendedMs: number;
@@ -31,7 +31,7 @@ export interface AttendanceSummary {
 }
 
 /** One participant session's figures and resolution (a `Session` and its `Resolution`, without the detail). */
-export interface SessionSummary {
+export interface LeanSession {
   sessionKey: string;
   /** Set when the key is a participant_uuid. */
   participantUuid?: string;
@@ -53,9 +53,9 @@ export interface SessionSummary {
 }
 
 /** Sorted like `InstanceResult`: sessions and unresolved by session key, attendance by user id. */
-export interface InstanceSummary {
+export interface LeanInstanceResult {
   instance: InstanceInfo;
-  sessions: SessionSummary[];
-  attendance: AttendanceSummary[];
+  sessions: LeanSession[];
+  attendance: LeanAttendance[];
   unresolved: UnresolvedSession[];
 }
