@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import { computeInstance, createInstanceState, EventColumnsBuilder, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
-import { instanceRowChanges, writeInstanceRowChanges, type InstanceWrite, type WriteStats } from "../store/derived/index.js";
+import { instanceRowChanges, storedRowChanges, writeInstanceRowChanges, type InstanceWrite, type WriteStats } from "../store/derived/index.js";
 import { forTuples } from "../store/row-statements.js";
 import { dataErrorReason, isDataError, type Database, type RollcallDatabase } from "../store/index.js";
 import { nulCharacterPath, type ColumnsTarget, type NormaliseOptions } from "../zoom/events/index.js";
@@ -323,7 +323,9 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       return undefined;
     }
     const next = nextRevision(revision);
-    const changes = instanceRowChanges(group.accountId, result, entry.snapshot);
+    // Without a snapshot of this process's last write, the instance's stored rows (if it has any) are
+    // what the new rows are compared with: a rebuild rewrites only what changed.
+    const changes = entry.snapshot === undefined && row !== undefined ? await storedRowChanges(trx, group.accountId, result) : instanceRowChanges(group.accountId, result, entry.snapshot);
     return {
       key,
       state: entry.state,

@@ -84,4 +84,31 @@ eachDatabase("pipeline: reprocess equals incremental", (database) => {
     await service.worker.idle();
     expect(await derivedSnapshot(service.rollcall.store.db)).toEqual(incremental);
   }, 120_000);
+
+  it("a rebuild writes only the rows that differ: none when nothing changed, and it repairs rows changed, added or removed behind its back", async () => {
+    const db = service.rollcall.store.db;
+    const unchanged = await reprocess(service.rollcall.store, { loadLinks }, { instanceUuid: big.uuid });
+    expect(unchanged.rowsWritten).toBe(0);
+
+    const where = { account_id: big.accountId, instance_uuid: big.uuid };
+    const sessions = await db.selectFrom("participant_sessions").select("session_key").where("instance_uuid", "=", big.uuid).orderBy("session_key").limit(3).execute();
+    const [s1, s2, s3] = sessions.map((s) => s.session_key);
+    await db.updateTable("participant_sessions").set({ display_name: "tampered", intervals_json: "[]" }).where("instance_uuid", "=", big.uuid).where("session_key", "=", s1!).execute();
+    await db.deleteFrom("session_identifiers").where("instance_uuid", "=", big.uuid).where("session_key", "=", s2!).execute();
+    await db.insertInto("session_identifiers").values({ ...where, session_key: s3!, field: "email", value: "ghost@example.com" }).execute();
+    await db.updateTable("session_resolutions").set({ user_id: "someone-else", confidence: 0.1 }).where("instance_uuid", "=", big.uuid).where("session_key", "=", s3!).execute();
+    const attendee = await db.selectFrom("attendance").selectAll().where("instance_uuid", "=", big.uuid).orderBy("user_id").limit(1).executeTakeFirstOrThrow();
+    await db.deleteFrom("attendance").where("instance_uuid", "=", big.uuid).where("user_id", "=", attendee.user_id).execute();
+    await db.insertInto("attendance").values({ ...attendee, user_id: "ghost-user" }).execute();
+    await db.insertInto("participant_sessions").values({ ...where, session_key: "ghost-session", participant_uuid: null, display_name: null, zoom_connection_ids_json: "[]", merged_keys_json: "[]", identifiers_json: "[]", names_json: "[]", intervals_json: "[]", first_join: null, last_leave: null, attended_ms: 0, present: 0, source: "webhook" }).execute();
+    expect(await derivedSnapshot(db)).not.toEqual(incremental);
+
+    const repaired = await reprocess(service.rollcall.store, { loadLinks }, { instanceUuid: big.uuid });
+    // Upserted: session s1, the identifier rows of s2 and s3 (s3 has 1 + its own), resolution s3, the attendee.
+    // Deleted: s3's identifier rows, the ghost user, the ghost session.
+    expect(repaired.rowsWritten).toBeGreaterThanOrEqual(7);
+    expect(repaired.rowsWritten).toBeLessThan(60);
+    await service.worker.idle();
+    expect(await derivedSnapshot(db)).toEqual(incremental);
+  }, 120_000);
 });
