@@ -9,26 +9,23 @@ type Db = Kysely<Database> | Transaction<Database>;
 /**
  * The writes that turn the derived rows stored for an instance into the rows of `result`, when no
  * snapshot of the last write is at hand (a rebuild, `reprocess`, a process that has just started,
- * or another process wrote last). Only the stored keys are read: every wanted session, resolution
- * and attendance row is sent as an upsert that leaves a row stored as wanted alone (the database
- * compares the columns), rows whose key vanished are deleted, and a session's identifier rows are
- * replaced when their set differs. So a rebuild that changes nothing rewrites nothing, without
- * reading the rows' JSON back. Call inside the transaction that holds the instance's lock.
+ * or another process wrote last): the stored rows are read and compared column by column, so only
+ * the rows that differ are written and only the rows that vanished are deleted. Reading an
+ * instance's rows costs a fraction of deleting and inserting them all, and a rebuild that changes
+ * nothing then writes nothing. Call inside the transaction that holds the instance's lock.
  */
 export async function storedRowChanges(db: Db, accountId: string, result: InstanceResult): Promise<InstanceRowChanges> {
   const rows = instanceRows(accountId, result);
   const instanceUuid = rows.instanceUuid;
-  const keysOf = async (table: "participant_sessions" | "session_resolutions") =>
-    (await db.selectFrom(table).select("session_key").where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute()).map((r) => r.session_key);
-  const storedSessions = await keysOf("participant_sessions");
-  const storedResolutions = await keysOf("session_resolutions");
-  const storedAttendance = (await db.selectFrom("attendance").select("user_id").where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute()).map((r) => r.user_id);
+  const storedSessions = await db.selectFrom("participant_sessions").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
   const storedIdentifiers = await db
     .selectFrom("session_identifiers")
     .select(["session_key", "field", "value"])
     .where("account_id", "=", accountId)
     .where("instance_uuid", "=", instanceUuid)
     .execute();
+  const storedResolutions = await db.selectFrom("session_resolutions").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
+  const storedAttendance = await db.selectFrom("attendance").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
   const changes: InstanceRowChanges = {
     accountId,
     instanceUuid,
@@ -47,12 +44,9 @@ export async function storedRowChanges(db: Db, accountId: string, result: Instan
     goneAttendance: [],
     snapshot: { result, latestNames: latestNames(result) },
   };
-  changes.sessions = rows.sessions;
-  changes.resolutions = rows.resolutions;
-  changes.attendance = rows.attendance;
-  changes.goneSessions = gone(storedSessions, rows.sessions, (r) => r.session_key);
-  changes.goneResolutions = gone(storedResolutions, rows.resolutions, (r) => r.session_key);
-  changes.goneAttendance = gone(storedAttendance, rows.attendance, (r) => r.user_id);
+  changes.goneSessions = changedRows(storedSessions, rows.sessions, (r) => r.session_key, changes.sessions);
+  changes.goneResolutions = changedRows(storedResolutions, rows.resolutions, (r) => r.session_key, changes.resolutions);
+  changes.goneAttendance = changedRows(storedAttendance, rows.attendance, (r) => r.user_id, changes.attendance);
 
   // Identifier rows are replaced per session, for each session whose set of (field, value) differs.
   const identifierSet = (list: ReadonlyArray<{ session_key: string; field: string; value: string }>) => {
@@ -78,11 +72,32 @@ export async function storedRowChanges(db: Db, accountId: string, result: Instan
   return changes;
 }
 
-/** The stored keys no wanted row has. */
-function gone<Row>(stored: readonly string[], wanted: readonly Row[], keyOf: (row: Row) => string): string[] {
-  const keys = new Set(stored);
-  for (const row of wanted) keys.delete(keyOf(row));
-  return [...keys];
+/**
+ * Appends to `out` every wanted row that is missing from `stored` or differs from it in any column;
+ * returns the keys of stored rows no longer wanted.
+ */
+function changedRows<Row extends object>(stored: readonly object[], wanted: readonly Row[], keyOf: (row: Row) => string, out: Row[]): string[] {
+  const byKey = new Map<string, Record<string, unknown>>();
+  for (const row of stored) byKey.set(keyOf(row as Row), row as Record<string, unknown>);
+  for (const row of wanted) {
+    const key = keyOf(row);
+    const before = byKey.get(key);
+    byKey.delete(key);
+    if (before === undefined || !sameColumns(before, row as Record<string, unknown>)) out.push(row);
+  }
+  return [...byKey.keys()];
+}
+
+/** Whether every column of `wanted` reads back the same from `stored` (numbers by value: drivers differ in how they return them). */
+function sameColumns(stored: Record<string, unknown>, wanted: Record<string, unknown>): boolean {
+  for (const column in wanted) {
+    const a = stored[column] ?? null;
+    const b = wanted[column] ?? null;
+    if (a === b) continue;
+    if (typeof b === "number" && (typeof a === "number" || typeof a === "string" || typeof a === "bigint") && Number(a) === b) continue;
+    return false;
+  }
+  return true;
 }
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
