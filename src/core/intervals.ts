@@ -1,6 +1,7 @@
 import type { Interval } from "./instance-result.js";
 
 import { ascending, sortPrefix } from "./sort-prefix.js";
+import { resized } from "./typed-arrays.js";
 
 /**
  * Pairs one connection's joins and leaves (the event's own times, never arrival order) into pieces:
@@ -109,15 +110,9 @@ export class PieceBuffer {
 
   private grow(): void {
     const size = this.from.length * 2;
-    const from = new Float64Array(size);
-    from.set(this.from);
-    const to = new Float64Array(size);
-    to.set(this.to);
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.from = from;
-    this.to = to;
-    this.flags = flags;
+    this.from = resized(this.from, size);
+    this.to = resized(this.to, size);
+    this.flags = resized(this.flags, size);
     this.order = new Int32Array(size);
     this.mergedFrom = new Float64Array(size);
     this.mergedTo = new Float64Array(size);

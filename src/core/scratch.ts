@@ -36,10 +36,3 @@ export class Scratch {
   readonly compareIdentifiers = (a: number, b: number): number =>
     compareStrings(this.idField[a]!, this.idField[b]!) || compareStrings(this.idValue[a]!, this.idValue[b]!) || compareStrings(this.idSource[a]!, this.idSource[b]!);
 }
-
-/** A buffer twice as long with the same prefix. */
-export function grown(a: Float64Array): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(a.length * 2);
-  b.set(a);
-  return b;
-}

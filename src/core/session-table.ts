@@ -1,5 +1,6 @@
 import type { UnresolvedReason } from "./instance-result.js";
 import type { PieceBuffer } from "./intervals.js";
+import { resized } from "./typed-arrays.js";
 
 /**
  * The sessions of one computation as columns, row `i` per session in build order: what attendance
@@ -62,14 +63,8 @@ export class SessionTable {
   private grow(needed: number): void {
     let size = this.from.length * 2;
     while (size < needed) size *= 2;
-    const from = new Float64Array(size);
-    from.set(this.from);
-    const to = new Float64Array(size);
-    to.set(this.to);
-    const flags = new Uint8Array(size);
-    flags.set(this.flags);
-    this.from = from;
-    this.to = to;
-    this.flags = flags;
+    this.from = resized(this.from, size);
+    this.to = resized(this.to, size);
+    this.flags = resized(this.flags, size);
   }
 }

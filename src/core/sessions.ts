@@ -5,7 +5,8 @@ import { resolvedIdentity, resolveIdentifiers, type IdentityContext, type Resolv
 import type { Interval, Resolution, SeenIdentifier, Session } from "./instance-result.js";
 import { intervalOf, pairTimes } from "./intervals.js";
 import { SessionTable } from "./session-table.js";
-import { grown, type Scratch } from "./scratch.js";
+import type { Scratch } from "./scratch.js";
+import { grown } from "./typed-arrays.js";
 import { compareStrings, sortPrefix } from "./sort-prefix.js";
 
 /**

@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from "kysely";
 import type { InstanceResult } from "../../core/index.js";
 import type { Database } from "../schema.js";
-import { instanceRows, latestNames } from "./instance-rows.js";
-import type { InstanceRowChanges } from "./write-instance-rows.js";
+import { instanceRows } from "./instance-rows.js";
+import { noRowChanges, type InstanceRowChanges } from "./write-instance-rows.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -26,24 +26,7 @@ export async function storedRowChanges(db: Db, accountId: string, result: Instan
     .execute();
   const storedResolutions = await db.selectFrom("session_resolutions").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
   const storedAttendance = await db.selectFrom("attendance").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
-  const changes: InstanceRowChanges = {
-    accountId,
-    instanceUuid,
-    instance: rows.instance,
-    meeting: rows.meeting,
-    full: undefined,
-    sessions: [],
-    sessionTimes: [],
-    goneSessions: [],
-    identifierSessions: [],
-    identifiers: [],
-    resolutions: [],
-    goneResolutions: [],
-    attendance: [],
-    attendanceTimes: [],
-    goneAttendance: [],
-    snapshot: { result, latestNames: latestNames(result) },
-  };
+  const changes = noRowChanges(accountId, result);
   changes.goneSessions = changedRows(storedSessions, rows.sessions, (r) => r.session_key, changes.sessions);
   changes.goneResolutions = changedRows(storedResolutions, rows.resolutions, (r) => r.session_key, changes.resolutions);
   changes.goneAttendance = changedRows(storedAttendance, rows.attendance, (r) => r.user_id, changes.attendance);

@@ -62,15 +62,10 @@ export interface InstanceRowChanges {
   snapshot: RowSnapshot;
 }
 
-/**
- * Compares `result` with the snapshot of the last write (undefined: everything is written anew).
- * Equality is exact JSON equality (same keys in the same order, same values), so a row is skipped
- * only when its bytes would be the same.
- */
-export function instanceRowChanges(accountId: string, result: InstanceResult, previous: RowSnapshot | undefined): InstanceRowChanges {
+/** Changes that write nothing but the instance and meeting rows, with `result` as the new snapshot; filled in by the comparisons. */
+export function noRowChanges(accountId: string, result: InstanceResult): InstanceRowChanges {
   const key: RowKey = { account_id: accountId, instance_uuid: result.instance.uuid };
-  const names = latestNames(result);
-  const changes: InstanceRowChanges = {
+  return {
     accountId,
     instanceUuid: result.instance.uuid,
     instance: instanceRow(key, result),
@@ -86,8 +81,19 @@ export function instanceRowChanges(accountId: string, result: InstanceResult, pr
     attendance: [],
     attendanceTimes: [],
     goneAttendance: [],
-    snapshot: { result, latestNames: names },
+    snapshot: { result, latestNames: latestNames(result) },
   };
+}
+
+/**
+ * Compares `result` with the snapshot of the last write (undefined: everything is written anew).
+ * Equality is exact JSON equality (same keys in the same order, same values), so a row is skipped
+ * only when its bytes would be the same.
+ */
+export function instanceRowChanges(accountId: string, result: InstanceResult, previous: RowSnapshot | undefined): InstanceRowChanges {
+  const key: RowKey = { account_id: accountId, instance_uuid: result.instance.uuid };
+  const changes = noRowChanges(accountId, result);
+  const names = changes.snapshot.latestNames;
   if (previous === undefined) {
     changes.full = instanceRows(accountId, result);
     return changes;
