@@ -39,11 +39,12 @@ export const NO_STRING = -1;
 /**
  * Participant facts and report rows as columns: typed arrays for codes and times, string ids
  * (indexes into `strings`, {@link NO_STRING} when absent) for everything textual but the content
- * key. Instance, account, meeting, user_id, participant_uuid and parent user_id are interned (one
- * id per distinct string, so consumers can cache by id); identifier values (name, e-mail, Zoom
- * user id, registrant id, customer key, bind targets) may be stored without interning (equal
- * strings, different ids: compare their strings), since each is looked at a few times at most. What the engine reads of a {@link ParticipantEvent} or {@link ReportRowEvent}, without an
- * object per event. Row `i` of every column is one fact. Built with {@link EventColumnsBuilder};
+ * key. Instance, account and meeting are interned (one id per distinct string, so consumers can
+ * compare ids); every other string may be stored without interning (equal strings, different ids:
+ * compare their strings). `addEvent` interns user_id, participant_uuid and parent user_id too; the
+ * normaliser does not, since a batch-wide map lookup per row cost more than the one the engine
+ * makes for each row anyway. What the engine reads of a {@link ParticipantEvent} or
+ * {@link ReportRowEvent}, without an object per event. Row `i` of every column is one fact. Built with {@link EventColumnsBuilder};
  * instance and registration events travel as objects beside it (a handful per instance).
  */
 export interface EventColumns {
@@ -91,6 +92,9 @@ export class EventColumnsBuilder implements EventColumns {
   length = 0;
   readonly strings: string[];
   private readonly ids: Map<string, number>;
+  /** What {@link internRepeating} saw last per slot. */
+  private readonly lastValues: Array<string | undefined> = [undefined, undefined, undefined];
+  private readonly lastIds: number[] = [NO_STRING, NO_STRING, NO_STRING];
   kind = new Uint8Array(0);
   at = new Float64Array(0);
   leaveAt = new Float64Array(0);
@@ -129,6 +133,7 @@ export class EventColumnsBuilder implements EventColumns {
     this.key.length = 0;
     this.strings.length = 0;
     if (this.ids.size > 0) this.ids.clear();
+    this.lastValues.fill(undefined);
   }
 
   /** The id of a new entry holding `value`, without looking for an equal string ({@link NO_STRING} for undefined). */
@@ -160,6 +165,19 @@ export class EventColumnsBuilder implements EventColumns {
       this.strings.push(value);
       this.ids.set(value, id);
     }
+    return id;
+  }
+
+  /**
+   * {@link intern} for values that repeat from row to row (instance, account, meeting: rows of a
+   * batch mostly share them): compares `value` with the value last interned through the same
+   * `slot` before looking it up.
+   */
+  internRepeating(slot: 0 | 1 | 2, value: string): number {
+    if (value === this.lastValues[slot] && this.lastIds[slot]! < this.strings.length) return this.lastIds[slot]!;
+    const id = this.intern(value);
+    this.lastValues[slot] = value;
+    this.lastIds[slot] = id;
     return id;
   }
 

@@ -196,8 +196,9 @@ export function createInstanceState(): InstanceState {
   /** Every row of a batch; returns how many were new. */
   const applyBatch = (batch: EventColumns): number => {
     const offset = rows.appendStrings(batch.strings);
-    // Connection per interned user_id / participant_uuid id of the batch (index + 1): user_ids in
-    // the first half, participant_uuids of rows without a user_id in the second.
+    // Connection per user_id / participant_uuid id of the batch (index + 1): user_ids in the first
+    // half, participant_uuids of rows without a user_id in the second. Where the batch interned
+    // them, a connection's later rows find it here without a map lookup.
     const n = batch.strings.length;
     const cache = n <= SMALL_BATCH_STRINGS ? smallCache.fill(0, 0, 2 * n) : new Int32Array(2 * n);
     const strs = batch.strings;

@@ -77,13 +77,13 @@ export function normaliseZoomEventInto(body: unknown, target: ColumnsTarget, opt
       0,
       meaning.product === "webinar" ? 1 : 0,
       contentKey(body),
-      columns.intern(object.uuid),
-      columns.intern(accountId),
-      columns.intern(text(object.id) ?? ""),
+      columns.internRepeating(0, object.uuid),
+      columns.internRepeating(1, accountId),
+      columns.internRepeating(2, text(object.id) ?? ""),
     );
-    columns.userId[row] = columns.intern(text(p.user_id));
-    columns.participantUuid[row] = columns.intern(text(p.participant_uuid));
-    columns.parentUserId[row] = columns.intern(text(p.parent_user_id));
+    columns.userId[row] = columns.append(text(p.user_id));
+    columns.participantUuid[row] = columns.append(text(p.participant_uuid));
+    columns.parentUserId[row] = columns.append(text(p.parent_user_id));
     const userName = nonEmpty(p.user_name);
     if (userName !== undefined) columns.userName[row] = columns.append(filter.name(userName));
     const email = nonEmpty(p.email);
