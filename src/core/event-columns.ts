@@ -92,9 +92,6 @@ export class EventColumnsBuilder implements EventColumns {
   length = 0;
   readonly strings: string[];
   private readonly ids: Map<string, number>;
-  /** What {@link internRepeating} saw last per slot. */
-  private readonly lastValues: Array<string | undefined> = [undefined, undefined, undefined];
-  private readonly lastIds: number[] = [NO_STRING, NO_STRING, NO_STRING];
   kind = new Uint8Array(0);
   at = new Float64Array(0);
   leaveAt = new Float64Array(0);
@@ -133,7 +130,6 @@ export class EventColumnsBuilder implements EventColumns {
     this.key.length = 0;
     this.strings.length = 0;
     if (this.ids.size > 0) this.ids.clear();
-    this.lastValues.fill(undefined);
   }
 
   /** The id of a new entry holding `value`, without looking for an equal string ({@link NO_STRING} for undefined). */
@@ -165,19 +161,6 @@ export class EventColumnsBuilder implements EventColumns {
       this.strings.push(value);
       this.ids.set(value, id);
     }
-    return id;
-  }
-
-  /**
-   * {@link intern} for values that repeat from row to row (instance, account, meeting: rows of a
-   * batch mostly share them): compares `value` with the value last interned through the same
-   * `slot` before looking it up.
-   */
-  internRepeating(slot: 0 | 1 | 2, value: string): number {
-    if (value === this.lastValues[slot] && this.lastIds[slot]! < this.strings.length) return this.lastIds[slot]!;
-    const id = this.intern(value);
-    this.lastValues[slot] = value;
-    this.lastIds[slot] = id;
     return id;
   }
 

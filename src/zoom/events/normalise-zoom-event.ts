@@ -77,9 +77,9 @@ export function normaliseZoomEventInto(body: unknown, target: ColumnsTarget, opt
       0,
       meaning.product === "webinar" ? 1 : 0,
       contentKey(body),
-      columns.internRepeating(0, object.uuid),
-      columns.internRepeating(1, accountId),
-      columns.internRepeating(2, text(object.id) ?? ""),
+      columns.intern(object.uuid),
+      columns.intern(accountId),
+      columns.intern(text(object.id) ?? ""),
     );
     columns.userId[row] = columns.append(text(p.user_id));
     columns.participantUuid[row] = columns.append(text(p.participant_uuid));
