@@ -55,7 +55,11 @@ describePostgres("pipeline workers on PostgreSQL: slots and partitions", () => {
   it("a worker whose slot connection died (and whose slot another took) takes rows of every instance, not someone else's share", async () => {
     const store = stores[0]!;
     const [a, b] = [await joinWorkerSlots(await open()), await joinWorkerSlots(await open())];
-    const holders = await sql<{ pid: number; slot: number }>`select pid, objid::int as slot from pg_locks where locktype = 'advisory' and classid = ${0x524357} and granted order by objid`.execute(store.db);
+    // This database's slots only: pg_locks spans the server, where other suites' workers run meanwhile.
+    const holders = await sql<{ pid: number; slot: number }>`select pid, objid::int as slot from pg_locks
+      where locktype = 'advisory' and classid = ${0x524357} and objsubid = 2 and granted
+        and database = (select oid from pg_database where datname = current_database())
+      order by objid`.execute(store.db);
     expect(holders.rows).toHaveLength(2);
     await sql`select pg_terminate_backend(${holders.rows[0]!.pid})`.execute(store.db); // the first slot's session, as a failover would
     const c = await joinWorkerSlots(await open()); // takes the freed slot
