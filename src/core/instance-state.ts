@@ -253,9 +253,8 @@ export function createInstanceState(): InstanceState {
       return { instance, sessions, resolutions, attendance: attendance as Attendance[], unresolved };
     },
     lean(links: readonly Link[] | LinkIndex, options?: EngineOptions): LeanInstanceResult {
-      const { instance, built, order, attendance, unresolved } = compute(links, options, false);
+      const { instance, built, order, attendance, unresolved, methods } = compute(links, options, false);
       const t = built.table;
-      const methods = resolveEngineOptions(options).methods;
       const sessions: LeanSession[] = new Array(order.length);
       for (let o = 0; o < order.length; o++) sessions[o] = leanSession(t, order[o]!, methods);
       return { instance, sessions, attendance, unresolved };
@@ -283,7 +282,7 @@ export function createInstanceState(): InstanceState {
     if (endTime !== undefined) instance.endTime = endTime;
     if (spanFrom !== undefined) instance.spanFrom = spanFrom;
     if (spanTo !== undefined) instance.spanTo = spanTo;
-    return { instance, built, order, attendance, unresolved };
+    return { instance, built, order, attendance, unresolved, methods: opts.methods };
   }
 }
 
@@ -291,14 +290,16 @@ export function createInstanceState(): InstanceState {
 function leanSession(t: SessionTable, i: number, methods: readonly ResolutionMethod[]): LeanSession {
   let lastLeave = -Infinity;
   let present = false;
-  for (let j = t.intervalStart[i]!; j < t.intervalStart[i + 1]!; j++) {
+  const first = t.intervalStart[i]!;
+  const end = t.intervalStart[i + 1]!;
+  for (let j = first; j < end; j++) {
     const to = t.to[j]!;
     if (to === Infinity) present = true;
     else if (to > lastLeave) lastLeave = to;
   }
   const s: LeanSession = {
     sessionKey: t.key[i]!,
-    firstJoin: t.from[t.intervalStart[i]!]!,
+    firstJoin: end > first ? t.from[first]! : NaN,
     attendedMs: t.attendedMs[i]!,
     present: t.present[i]!,
     source: t.webhook[i] ? "webhook" : "report",

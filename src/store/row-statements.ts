@@ -10,13 +10,9 @@ import { CompiledQuery, PostgresAdapter, type Kysely } from "kysely";
 // Both databases take at least 32766 bind parameters per statement.
 export const maxParameters = 30_000;
 
-function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
-
 /** `?` (SQLite) or `$n` (PostgreSQL) placeholders for the dialect of `db`. */
 function placeholders(db: Kysely<any>): (index: number) => string {
-  return isPostgres(db) ? (i) => `$${i + 1}` : () => "?";
+  return db.getExecutor().adapter instanceof PostgresAdapter ? (i) => `$${i + 1}` : () => "?";
 }
 
 /** `(p, p, …), (p, p, …)` for `rows` rows of `width` values, numbering from `first`. */
@@ -36,17 +32,12 @@ export interface InsertRowsOptions {
   conflictKey?: readonly string[];
   /** Column → SQL expression for the update (default `excluded.<column>` for every non-key column). */
   update?: Readonly<Record<string, string>>;
-  /**
-   * With `conflictKey` and the default update: a stored row whose columns all equal the new ones is
-   * left alone (not rewritten, not counted); with no column outside the key, `do nothing`.
-   */
-  onlyChanged?: boolean;
 }
 
 /**
  * Inserts `rows` (objects with the same keys in the same order, as one mapper makes them) into
  * `table`, as few statements as the parameter limit allows; upserts with `conflictKey`. Returns how
- * many rows it sent, or with `onlyChanged` how many it inserted or changed.
+ * many rows it sent.
  */
 export async function insertRows(db: Kysely<any>, table: string, rows: readonly object[], options: InsertRowsOptions = {}): Promise<number> {
   if (rows.length === 0) return 0;
@@ -54,18 +45,9 @@ export async function insertRows(db: Kysely<any>, table: string, rows: readonly 
   const mark = placeholders(db);
   let conflict = "";
   if (options.conflictKey) {
-    const others = columns.filter((c) => !options.conflictKey!.includes(c));
-    const set = options.update ?? Object.fromEntries(others.map((c) => [c, `excluded.${c}`]));
-    const key = options.conflictKey.join(", ");
-    if (options.onlyChanged && others.length === 0) conflict = ` on conflict (${key}) do nothing`;
-    else {
-      conflict = ` on conflict (${key}) do update set ${Object.entries(set).map(([c, e]) => `${c} = ${e}`).join(", ")}`;
-      // Null-safe inequality: `is distinct from` in PostgreSQL, `is not` in SQLite.
-      const differs = isPostgres(db) ? "is distinct from" : "is not";
-      if (options.onlyChanged) conflict += ` where ${others.map((c) => `${table}.${c} ${differs} excluded.${c}`).join(" or ")}`;
-    }
+    const set = options.update ?? Object.fromEntries(columns.filter((c) => !options.conflictKey!.includes(c)).map((c) => [c, `excluded.${c}`]));
+    conflict = ` on conflict (${options.conflictKey.join(", ")}) do update set ${Object.entries(set).map(([c, e]) => `${c} = ${e}`).join(", ")}`;
   }
-  let affected = 0;
   const perStatement = Math.max(1, Math.floor(maxParameters / columns.length));
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
@@ -76,10 +58,9 @@ export async function insertRows(db: Kysely<any>, table: string, rows: readonly 
       for (const column of columns) parameters[p++] = record[column];
     }
     const text = `insert into ${table} (${columns.join(", ")}) values ${tuples(mark, chunk.length, columns.length)}${conflict}`;
-    const result = await db.executeQuery(CompiledQuery.raw(text, parameters));
-    affected += Number(result.numAffectedRows ?? 0n);
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
   }
-  return options.onlyChanged ? affected : rows.length;
+  return rows.length;
 }
 
 /**

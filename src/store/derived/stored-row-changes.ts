@@ -10,9 +10,10 @@ type Db = Kysely<Database> | Transaction<Database>;
  * The writes that turn the derived rows stored for an instance into the rows of `result`, when no
  * snapshot of the last write is at hand (a rebuild, `reprocess`, a process that has just started,
  * or another process wrote last): the stored rows are read and compared column by column, so only
- * the rows that differ are written and only the rows that vanished are deleted. Reading an
- * instance's rows costs a fraction of deleting and inserting them all, and a rebuild that changes
- * nothing then writes nothing. Call inside the transaction that holds the instance's lock.
+ * the rows that differ are written and only the rows that vanished are deleted. A rebuild that
+ * changes nothing then writes nothing. On PostgreSQL reading back costs a fraction of rewriting
+ * (bench:reprocess: 4.0 vs 8.6 s for 265k rows); on SQLite about as much (3.5 vs 4.1 s), but it
+ * leaves the file and its WAL alone. Call inside the transaction that holds the instance's lock.
  */
 export async function storedRowChanges(db: Db, accountId: string, result: InstanceResult): Promise<InstanceRowChanges> {
   const rows = instanceRows(accountId, result);

@@ -249,13 +249,12 @@ export async function writeInstanceRowChanges(db: Db, writes: readonly InstanceW
   stats.deleted += (await forTuples(db, goneResolutions, (v) => `delete from session_resolutions where (account_id, instance_uuid, session_key) in (values ${v})`)).affected;
   stats.deleted += (await forTuples(db, goneAttendance, (v) => `delete from attendance where (account_id, instance_uuid, user_id) in (values ${v})`)).affected;
 
-  // Upserts also for replaced instances: their rows were just deleted, so each is an insert. A row
-  // stored as it is wanted is left alone (changes worked out against the stored rows send them all).
-  const onlyChanged = true;
-  stats.upserted += await insertRows(db, "participant_sessions", sessions, { conflictKey: ["account_id", "instance_uuid", "session_key"], onlyChanged });
-  stats.upserted += await insertRows(db, "session_identifiers", identifiers, { conflictKey: ["account_id", "instance_uuid", "session_key", "field", "value"], onlyChanged });
-  stats.upserted += await insertRows(db, "session_resolutions", resolutions, { conflictKey: ["account_id", "instance_uuid", "session_key"], onlyChanged });
-  stats.upserted += await insertRows(db, "attendance", attendance, { conflictKey: ["account_id", "instance_uuid", "user_id"], onlyChanged });
+  // Upserts also for replaced instances: their rows were just deleted, so each is an insert. Only
+  // rows found to differ (from the snapshot, or from the stored rows) get here.
+  stats.upserted += await insertRows(db, "participant_sessions", sessions, { conflictKey: ["account_id", "instance_uuid", "session_key"] });
+  stats.upserted += await insertRows(db, "session_identifiers", identifiers);
+  stats.upserted += await insertRows(db, "session_resolutions", resolutions, { conflictKey: ["account_id", "instance_uuid", "session_key"] });
+  stats.upserted += await insertRows(db, "attendance", attendance, { conflictKey: ["account_id", "instance_uuid", "user_id"] });
   // `attended_ms` (and the share) of rows whose other columns did not change: open sessions and
   // present users, whose time runs to the latest event.
   await forTuples(
