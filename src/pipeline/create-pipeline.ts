@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { computeInstance, createInstanceState, EventColumnsBuilder, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type Link, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
+import { buildLinkIndex, computeInstance, createInstanceState, EventColumnsBuilder, resolveEngineOptions, type EngineOptions, type InstanceResult, type InstanceState, type LinkIndex, type NormalisedEvent, type RegistrationEvent } from "../core/index.js";
 import { instanceRowChanges, storedRowChanges, writeInstanceRowChanges, type InstanceWrite, type WriteStats } from "../store/derived/index.js";
 import { forTuples } from "../store/row-statements.js";
 import { dataErrorReason, isDataError, type Database, type RollcallDatabase } from "../store/index.js";
@@ -274,7 +274,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     trx: Kysely<Database>,
     group: Group,
     row: InstanceMarks | undefined,
-    linksOf: (accountId: string) => Promise<Link[]>,
+    linksOf: (accountId: string) => Promise<LinkIndex>,
     outcomes: Map<number, Outcome>,
     touched: Set<string>,
     fresh = false,
@@ -342,11 +342,12 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     for (const w of writes) cache.set(w.key, { state: w.state, revision: w.write.options.revision, snapshot: w.write.changes.snapshot });
   }
 
-  function linkLoader(trx: Kysely<Database>): (accountId: string) => Promise<Link[]> {
-    const loaded = new Map<string, Promise<Link[]>>();
+  /** Each account's links, loaded and indexed once per batch (not once per instance). */
+  function linkLoader(trx: Kysely<Database>): (accountId: string) => Promise<LinkIndex> {
+    const loaded = new Map<string, Promise<LinkIndex>>();
     return (accountId) => {
       let links = loaded.get(accountId);
-      if (!links) loaded.set(accountId, (links = options.loadLinks(trx, accountId)));
+      if (!links) loaded.set(accountId, (links = options.loadLinks(trx, accountId).then(buildLinkIndex)));
       return links;
     };
   }
