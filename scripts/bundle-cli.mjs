@@ -45,7 +45,7 @@ const result = await build({
   splitting: true,
   format: "esm",
   platform: "node",
-  target: "node20",
+  target: "node22",
   chunkNames: "chunk-[hash]",
   external,
   // Bundled CommonJS calls require() for Node's built-ins; an ES module has no require of its own.

@@ -1,8 +1,10 @@
 import { Command } from "commander";
+import { packageVersion } from "../runtime/package-files.js";
 import { commands } from "./commands/index.js";
 
 const program = new Command("rollcall")
   .description("Which of your own users attended a Zoom meeting, when, and for how long.")
+  .version(packageVersion(), "-V, --version", "print Rollcall's version")
   .showHelpAfterError();
 
 for (const register of commands) register(program);

@@ -2,7 +2,7 @@ import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type * as z from "zod";
 import { hostedJoinRoute } from "../hosted-join-route.js";
-import { packageVersion } from "../package-files.js";
+import { packageVersion } from "../../runtime/package-files.js";
 import { authenticateApiKey } from "./api-auth.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiError, errorBody, handleApiError } from "./api-error.js";

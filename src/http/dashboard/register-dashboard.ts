@@ -11,7 +11,7 @@ import type { RollcallDatabase } from "../../store/index.js";
 import { dashboardPrincipal, isHttps, sessionCookie, sessionLifetimeMs, setSessionCookie, type DashboardPrincipal } from "./dashboard-auth.js";
 import { dashboardDataRoutes } from "./dashboard-data-routes.js";
 import { escapeHtml, signInPage } from "./sign-in-page.js";
-import { packageRoot } from "../package-files.js";
+import { packageRoot } from "../../runtime/package-files.js";
 
 /** Where `npm run build:web` writes the front end: `web/dist` in the package. */
 export const defaultWebRoot = join(packageRoot(), "web", "dist");
