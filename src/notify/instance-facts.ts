@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { InstanceResult, Interval } from "../core/index.js";
 import type { Database } from "../store/index.js";
+import { firstJoinSeen } from "../reports/index.js";
 
 /**
  * The part of an instance's derived state that events are made from, in one shape whether it comes
@@ -30,7 +31,10 @@ export interface SessionFacts {
   /** The app's externalId; null when unresolved. */
   userId: string | null;
   method: string | null;
-  /** Start of the first interval (epoch ms); null when the session has no time in the meeting proper. */
+  /**
+   * Start of the first interval (epoch ms); null when the session has no time in the meeting
+   * proper, or when that interval was opened by a leave whose join has not been seen (never invented).
+   */
   joinTime: number | null;
   /** Start of the latest interval: a rejoin within the session. */
   lastJoinTime: number | null;
@@ -48,7 +52,10 @@ export interface SessionFacts {
 export interface AttendeeFacts {
   userId: string;
   attendedMs: number;
+  /** Start of the first counted interval. */
   firstJoin: number;
+  /** Whether that start is a join Zoom reported (see `StoredAttendance.joinSeen`). */
+  joinSeen: boolean;
   lastLeave: number | null;
   sessions: number;
   resolvedBy: string;
@@ -65,15 +72,19 @@ function intervalTimes(intervals: readonly Interval[], present: boolean): Pick<S
   let lastJoinTime: number | null = null;
   let leaveTime: number | null = null;
   let closedByMeetingEnd = false;
+  let joinSeen = false;
   for (const i of intervals) {
-    if (joinTime === null || i.from < joinTime) joinTime = i.from;
+    if (joinTime === null || i.from < joinTime) {
+      joinTime = i.from;
+      joinSeen = !i.openedWithoutJoin;
+    }
     if (lastJoinTime === null || i.from > lastJoinTime) lastJoinTime = i.from;
     if (i.to !== undefined && (leaveTime === null || i.to >= leaveTime)) {
       leaveTime = i.to;
       closedByMeetingEnd = i.closedByMeetingEnd;
     }
   }
-  return { joinTime, lastJoinTime, leaveTime: present ? null : leaveTime, closedByMeetingEnd: present ? false : closedByMeetingEnd };
+  return { joinTime: joinSeen ? joinTime : null, lastJoinTime, leaveTime: present ? null : leaveTime, closedByMeetingEnd: present ? false : closedByMeetingEnd };
 }
 
 /**
@@ -104,6 +115,7 @@ export function factsFromResult(accountId: string, result: InstanceResult): Inst
       userId: a.userId,
       attendedMs: a.attendedMs,
       firstJoin: a.firstJoin,
+      joinSeen: a.intervals.length > 0 && !a.intervals[0]!.openedWithoutJoin,
       lastLeave: a.lastLeave ?? null,
       sessions: a.sessions,
       resolvedBy: a.resolvedBy,
@@ -168,6 +180,7 @@ export async function factsFromDatabase(db: Kysely<Database>, accountId: string,
       userId: a.user_id,
       attendedMs: Number(a.attended_ms),
       firstJoin: Number(a.first_join),
+      joinSeen: firstJoinSeen(a.intervals_json),
       lastLeave: a.last_leave === null ? null : Number(a.last_leave),
       sessions: Number(a.sessions),
       resolvedBy: a.resolved_by,

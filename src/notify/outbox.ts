@@ -17,7 +17,7 @@ export interface RecordedEvents {
   events: number;
   /** Outbox messages inserted. */
   messages: number;
-  /** Pending `attendance.updated` messages replaced in place by a newer row. */
+  /** Pending `attendance.updated` messages replaced by a newer row (counted in `messages` too). */
   coalesced: number;
 }
 
@@ -27,10 +27,12 @@ export interface RecordedEvents {
  * can neither lose nor invent one.
  *
  * An event with a once-key that was already written is dropped. `attendance.updated` coalesces: a
- * message for the same (endpoint, instance, user) that no attempt has taken yet is given the new
- * body in place (keeping its place in the queue), so a burst sends one message with the latest row
- * and a stale row never follows a newer one. Once an attempt has started, the message keeps its
- * body (a retry must send what its `webhook-id` stands for) and the new row gets a message behind it.
+ * message for the same (endpoint, instance, user) that no attempt has taken yet is replaced by the
+ * new one at the end of the queue (nobody has seen its `webhook-id`), so a burst sends one message
+ * with the latest row, a stale row never follows a newer one, and the row never overtakes the
+ * `attendee.*` events written before it (updating the old message in place did: its place was
+ * ahead of them). Once an attempt has started, the message keeps its body (a retry must send what
+ * its `webhook-id` stands for) and the new row gets a message behind it.
  */
 export async function recordEvents(db: Kysely<Database>, events: readonly NotifyEvent[], now: number, firstDelayMs: number): Promise<RecordedEvents> {
   const recorded: RecordedEvents = { events: 0, messages: 0, coalesced: 0 };
@@ -59,12 +61,11 @@ export async function recordEvents(db: Kysely<Database>, events: readonly Notify
     for (const endpoint of subscribers) {
       if (endpoint.types !== undefined && !endpoint.types.has(event.type)) continue;
       if (event.coalesceKey !== undefined) {
-        // Everything queued before this event is written first: flush, then try the in-place update.
+        // Everything queued before this event is written first: flush, then drop the superseded message.
         await flushLog();
         recorded.messages += await insertRows(db, "webhook_messages", messages.splice(0));
-        const updated = await db
-          .updateTable("webhook_messages")
-          .set({ body, updated_at: now })
+        const superseded = await db
+          .deleteFrom("webhook_messages")
           .where("endpoint_id", "=", endpoint.id)
           .where("instance_uuid", "=", event.instanceUuid)
           .where("type", "=", event.type)
@@ -73,10 +74,7 @@ export async function recordEvents(db: Kysely<Database>, events: readonly Notify
           .where("attempts", "=", 0)
           .where("last_error", "is", null) // a replayed dead letter was seen under its id already
           .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) > 0) {
-          recorded.coalesced++;
-          continue;
-        }
+        if (Number(superseded.numDeletedRows) > 0) recorded.coalesced++;
       }
       messages.push({
         message_id: newMessageId(),

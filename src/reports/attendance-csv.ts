@@ -17,6 +17,7 @@ export const attendanceCsvColumns = [
   "source",
   "confidence",
   "closedByMeetingEnd",
+  "asOf",
   "sessionKey",
   "userName",
   "reason",

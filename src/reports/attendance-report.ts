@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
 import { withReadSnapshot, type Database } from "../store/index.js";
 import { expectedAttendees } from "./expected-attendees.js";
-import { attendanceStatus, DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
+import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
+import { attendeeFigures, firstJoinSeen, wholeSeconds } from "./attendee-figures.js";
 import { isoTime } from "./iso-time.js";
 
 /** The strongest identity method that resolved a user (wherever its evidence came from: see {@link AttendeeSource}). */
@@ -19,10 +20,12 @@ export interface AttendeeRow {
   externalId: string;
   status: AttendanceStatus;
   attendedSeconds: number;
-  /** Null for an expected user who never joined. */
+  /** Null for an expected user who never joined, and while no join has been seen (a leave came first). */
   firstJoin: string | null;
   /** Null while still present, or never joined. */
   lastLeave: string | null;
+  /** `in_meeting` rows: when `attendedSeconds` was counted up to (the latest event time of the instance); else null. */
+  asOf: string | null;
   /** Number of sessions (1 + rejoins + extra devices); 0 for an expected user who never joined. */
   sessions: number;
   /** Null for an expected user who never joined (nothing resolved them). */
@@ -51,7 +54,7 @@ export interface AttendanceReport {
     topic: string | null;
     startTime: string | null;
     endTime: string | null;
-    /** `live` or `ended`. */
+    /** `live`, `ended` or `finalized`. */
     status: string;
   };
   attendees: AttendeeRow[];
@@ -90,15 +93,15 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
     .orderBy("user_id")
     .execute();
   const attendees: AttendeeRow[] = rows.map((row) => {
-    const attendedMs = Number(row.attended_ms);
-    const firstJoin = Number(row.first_join);
-    const lastLeave = num(row.last_leave);
+    const stored = { attendedMs: Number(row.attended_ms), countedFrom: Number(row.first_join), joinSeen: firstJoinSeen(row.intervals_json), lastLeave: num(row.last_leave), present: Number(row.present) === 1 };
+    const { status, attendedSeconds, firstJoin, lastLeave, asOf } = attendeeFigures(stored, statusInstance, policy);
     return {
       externalId: row.user_id,
-      status: attendanceStatus({ attendedMs, firstJoin, lastLeave }, statusInstance, policy),
-      attendedSeconds: seconds(attendedMs),
-      firstJoin: iso(firstJoin),
-      lastLeave: iso(lastLeave),
+      status,
+      attendedSeconds,
+      firstJoin,
+      lastLeave,
+      asOf,
       sessions: Number(row.sessions),
       resolvedBy: row.resolved_by as ResolvedBy,
       source: row.source as AttendeeSource,
@@ -109,7 +112,7 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
   const present = new Set(attendees.map((a) => a.externalId));
   for (const externalId of await expectedAttendees(db, instance.account_id, instance.meeting_id)) {
     if (present.has(externalId)) continue;
-    attendees.push({ externalId, status: "absent", attendedSeconds: 0, firstJoin: null, lastLeave: null, sessions: 0, resolvedBy: null, source: null, confidence: null, closedByMeetingEnd: false });
+    attendees.push(absentAttendee(externalId));
   }
   attendees.sort((a, b) => (a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0));
   const unresolvedRows = await db
@@ -136,7 +139,7 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
     unresolved: unresolvedRows.map((r) => ({
       sessionKey: r.session_key,
       userName: r.display_name,
-      attendedSeconds: seconds(Number(r.attended_ms)),
+      attendedSeconds: wholeSeconds(Number(r.attended_ms)),
       reason: r.unresolved_reason ?? "identifier_unknown",
     })),
   };
@@ -146,8 +149,9 @@ function num(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }
 
-function seconds(ms: number): number {
-  return Math.round(ms / 1000);
+/** The row of a user with no time in the instance: expected and never joined, or no longer attributed any session. */
+export function absentAttendee(externalId: string): AttendeeRow {
+  return { externalId, status: "absent", attendedSeconds: 0, firstJoin: null, lastLeave: null, asOf: null, sessions: 0, resolvedBy: null, source: null, confidence: null, closedByMeetingEnd: false };
 }
 
 /** Epoch ms → ISO-8601 (see {@link isoTime}); null for a time no date can show. */

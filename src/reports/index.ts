@@ -2,9 +2,10 @@
  * Reading attendance: one instance's report (expected attendees, statuses), the per-meeting roll-up,
  * the instance listing and their CSV forms.
  */
-export { attendanceStatus, DEFAULT_STATUS_POLICY, isEndedStatus, statusInstanceOf, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
+export { attendeeFigures, firstJoinSeen, wholeSeconds, type AttendeeFigures, type StoredAttendance } from "./attendee-figures.js";
+export { attendanceStatus, attendanceStatuses, DEFAULT_STATUS_POLICY, isEndedStatus, statusInstanceOf, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
 export { expectedAttendees } from "./expected-attendees.js";
-export { attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type AttendeeSource, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
+export { absentAttendee, attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type AttendeeSource, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";
 export { meetingRollup, type MeetingRollup, type RollupUser } from "./meeting-rollup.js";
 export { attendanceCsv, attendanceCsvColumns, rollupCsv } from "./attendance-csv.js";
 export { listInstances, instanceCursor, type InstanceCursor, type InstanceSummary, type ListInstancesOptions } from "./list-instances.js";

@@ -2,8 +2,9 @@ import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
 import type { Database } from "../store/index.js";
 import type { AttendeeSource, ResolvedBy } from "./attendance-report.js";
+import { attendeeFigures, firstJoinSeen } from "./attendee-figures.js";
 import { isoTime as iso } from "./iso-time.js";
-import { attendanceStatus, DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
+import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 
 /** One instance a user attended, as `GET /api/v1/users/{externalId}/attendance` lists it. */
 export interface UserInstanceAttendance {
@@ -12,6 +13,8 @@ export interface UserInstanceAttendance {
   attendedSeconds: number;
   firstJoin: string | null;
   lastLeave: string | null;
+  /** `in_meeting`: when `attendedSeconds` was counted up to; else null. */
+  asOf: string | null;
   sessions: number;
   resolvedBy: ResolvedBy;
   source: AttendeeSource;
@@ -56,6 +59,8 @@ export async function userAttendance(
       "a.source",
       "a.confidence",
       "a.closed_by_meeting_end",
+      "a.present",
+      "a.intervals_json",
     ])
     .where("a.user_id", "=", externalId);
   if (options.accountId !== undefined) query = query.where("a.account_id", "=", options.accountId);
@@ -65,15 +70,10 @@ export async function userAttendance(
   const rows = await query.orderBy("i.start_time", "desc").orderBy("i.instance_uuid").execute();
   const instances = rows.map((row): UserInstanceAttendance => {
     const statusInstance = statusInstanceOf(row);
-    const attendedMs = Number(row.attended_ms);
-    const firstJoin = Number(row.first_join);
-    const lastLeave = num(row.last_leave);
+    const stored = { attendedMs: Number(row.attended_ms), countedFrom: Number(row.first_join), joinSeen: firstJoinSeen(row.intervals_json), lastLeave: num(row.last_leave), present: Number(row.present) === 1 };
     return {
       instance: { uuid: row.instance_uuid, meetingId: row.meeting_id, topic: row.topic, startTime: iso(statusInstance.startTime), endTime: iso(statusInstance.endTime), status: row.status },
-      status: attendanceStatus({ attendedMs, firstJoin, lastLeave }, statusInstance, policy),
-      attendedSeconds: Math.round(attendedMs / 1000),
-      firstJoin: iso(firstJoin),
-      lastLeave: iso(lastLeave),
+      ...attendeeFigures(stored, statusInstance, policy),
       sessions: Number(row.sessions),
       resolvedBy: row.resolved_by as ResolvedBy,
       source: row.source as AttendeeSource,

@@ -98,6 +98,7 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
       attendedSeconds: 0,
       firstJoin: null,
       lastLeave: null,
+      asOf: null,
       sessions: 0,
       resolvedBy: null,
       source: null,

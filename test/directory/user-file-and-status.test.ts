@@ -99,8 +99,12 @@ describe("status policy", () => {
     expect(at({ firstJoin: m(5), lastLeave: m(55) })).toBe("present");
   });
 
-  it("does not call anyone early while the instance is live", () => {
-    expect(attendanceStatus({ attendedMs: 20 * 60_000, firstJoin: m(0), lastLeave: m(20) }, { startTime: start, spanTo: m(30), ended: false })).toBe("present");
+  it("says only what is true while the instance is live: in the meeting, left, or never joined", () => {
+    const live = { startTime: start, spanTo: m(30), ended: false };
+    expect(attendanceStatus({ attendedMs: 20 * 60_000, firstJoin: m(0), lastLeave: m(20) }, live)).toBe("left");
+    // Just joined: no time yet, but in the meeting, not absent.
+    expect(attendanceStatus({ attendedMs: 0, firstJoin: m(30), lastLeave: null, present: true }, live)).toBe("in_meeting");
+    expect(attendanceStatus({ attendedMs: 0, firstJoin: null }, live)).toBe("absent");
   });
 
   it("is configurable through ROLLCALL_STATUS_POLICY", () => {

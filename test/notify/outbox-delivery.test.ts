@@ -15,7 +15,7 @@ function attendanceEvent(instanceUuid: string, userId: string, attendedSeconds: 
     data: {
       instanceUuid,
       meetingId: "81234567890",
-      attendee: { externalId: userId, status: "present", attendedSeconds, firstJoin: null, lastLeave: null, sessions: 1, resolvedBy: "email", source: "webhook", confidence: 1, closedByMeetingEnd: false },
+      attendee: { externalId: userId, status: "present", attendedSeconds, firstJoin: null, lastLeave: null, asOf: null, sessions: 1, resolvedBy: "email", source: "webhook", confidence: 1, closedByMeetingEnd: false },
     },
   };
 }
@@ -46,15 +46,17 @@ eachDatabase("outbox", (database) => {
     await record(store, [attendanceEvent("I-coalesce", "u1", 20), attendanceEvent("I-coalesce", "u2", 5)]);
     await record(store, [attendanceEvent("I-coalesce", "u1", 30)]);
     const queued = await store.db.selectFrom("webhook_messages").select(["coalesce_key", "body"]).where("instance_uuid", "=", "I-coalesce").orderBy("id").execute();
+    // The newest row of u1 replaced the pending one at the end of the queue (never ahead of what was written before it).
     expect(queued.map((m) => [m.coalesce_key, JSON.parse(m.body).data.attendee.attendedSeconds])).toEqual([
-      ["u1", 30],
       ["u2", 5],
+      ["u1", 30],
     ]);
 
     // Once an attempt has started the message keeps its body (its webhook-id stands for it): a newer row queues behind it.
-    receiver.respond = () => 500;
+    receiver.respond = (d) => (d.body.data["attendee"].externalId === "u1" ? 500 : 204);
     const sender = createWebhookSender(store, { retrySeconds: [0, 0.3], timeoutMs: 2000, allowPrivate: true });
-    await sender.deliverDue();
+    await sender.deliverDue(); // u2, the head of the instance's queue
+    await sender.deliverDue(); // u1's row of 30 s: refused, to be retried under its webhook-id
     await record(store, [attendanceEvent("I-coalesce", "u1", 40)]);
     receiver.respond = () => 204;
     sender.start();

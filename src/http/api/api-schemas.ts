@@ -27,7 +27,9 @@ export const isoDate = z
   .refine((v) => !Number.isNaN(Date.parse(v)), { error: "expected an ISO-8601 date or time, e.g. 2026-11-30 or 2026-11-30T09:00:00Z" })
   .transform((v) => Date.parse(v));
 
-export const attendanceStatusSchema = z.enum(["present", "late", "left_early", "partial", "absent"]);
+export const attendanceStatusSchema = z
+  .enum(["in_meeting", "left", "present", "late", "left_early", "partial", "absent"])
+  .describe("While the instance is live: `in_meeting`, `left` (was in, not connected now) or `absent` (never joined). Once it has ended, the status policy's `present`, `late`, `left_early`, `partial` or `absent`.");
 
 export const instanceSchema = z.object({
   uuid: z.string(),
@@ -48,8 +50,9 @@ export const attendeeSchema = z.object({
   externalId: z.string(),
   status: attendanceStatusSchema,
   attendedSeconds: z.number(),
-  firstJoin: z.string().nullable(),
-  lastLeave: z.string().nullable(),
+  firstJoin: z.string().nullable().describe("ISO-8601 UTC; null for an expected user who never joined, and while no join has been seen (a leave came first)."),
+  lastLeave: z.string().nullable().describe("Null while in the meeting, or never joined."),
+  asOf: z.string().nullable().describe("`in_meeting` rows: the time `attendedSeconds` was counted up to (the latest event time of the instance); else null."),
   sessions: z.number(),
   resolvedBy: resolvedBySchema.nullable().describe("The identity method that recognised the user (null for an expected user who never joined)."),
   source: attendeeSourceSchema.nullable().describe("Where that evidence came from, the strongest that contributed (null for an expected user who never joined)."),

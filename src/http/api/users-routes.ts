@@ -171,6 +171,7 @@ export const usersRoutes: ApiRouteGroup = (api) => {
                 attendedSeconds: z.number(),
                 firstJoin: z.string().nullable(),
                 lastLeave: z.string().nullable(),
+                asOf: z.string().nullable().describe("`in_meeting`: the time `attendedSeconds` was counted up to; else null."),
                 sessions: z.number(),
                 resolvedBy: resolvedBySchema.describe("The identity method that recognised the user."),
                 source: attendeeSourceSchema.describe("Where that evidence came from: manual, webhook or report."),

@@ -10,12 +10,13 @@ export const zoomSecret = "notify-test-zoom-secret";
 
 /**
  * The real service (`rollcall serve`'s workers: pipeline with notify, reconcile off, the webhook
- * sender) on a random port, with loopback endpoints allowed and a short retry schedule.
+ * sender, unless `withoutSender`) on a random port, with loopback endpoints allowed and a short retry schedule.
  */
 export async function startNotifyService(
   databaseUrl: string,
   overrides: ConfigInput = {},
   routes: Array<(app: FastifyInstance, context: WorkerContext) => void | Promise<void>> = [],
+  options: { withoutSender?: boolean } = {},
 ): Promise<{ rollcall: RunningRollcall; config: Config }> {
   const config = loadConfig({
     env: {},
@@ -32,6 +33,8 @@ export async function startNotifyService(
       ...overrides,
     },
   });
-  const rollcall = await startRollcall(config, { workers: serviceWorkers(config), routes, handleSignals: false, print: () => {} });
+  // Without the sender, messages stay in the outbox in the order a receiver would get them.
+  const workers = serviceWorkers(config).filter((w) => !(options.withoutSender && w.name === "webhook-sender"));
+  const rollcall = await startRollcall(config, { workers, routes, handleSignals: false, print: () => {} });
   return { rollcall, config };
 }

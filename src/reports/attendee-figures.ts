@@ -1,0 +1,64 @@
+import type { StatusPolicy } from "../config/index.js";
+import { isoTime } from "./iso-time.js";
+import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus, type StatusInstance } from "./status-policy.js";
+
+/**
+ * One user's attendance in one instance as stored (the `attendance` row) or as the engine just
+ * computed it: what a row's status, seconds and times are made from. Times are epoch ms.
+ */
+export interface StoredAttendance {
+  attendedMs: number;
+  /** Start of the first counted interval. */
+  countedFrom: number;
+  /**
+   * Whether that start is a join Zoom reported. False when a leave came without its join (the
+   * join is late, lost, or came before Rollcall listened): time then counts from the instance's
+   * start, but no join time is known, so none is shown.
+   */
+  joinSeen: boolean;
+  /** Null while connected. */
+  lastLeave: number | null;
+  /** Connected now (an open session). */
+  present: boolean;
+}
+
+/** The fields of an attendee row that follow from {@link StoredAttendance}. */
+export interface AttendeeFigures {
+  status: AttendanceStatus;
+  attendedSeconds: number;
+  /** ISO-8601; null while no join has been seen. */
+  firstJoin: string | null;
+  lastLeave: string | null;
+  /** `in_meeting` rows: the time `attendedSeconds` was counted up to; else null (the count is closed). */
+  asOf: string | null;
+}
+
+/**
+ * Status, seconds and times of one attendee row: one rule for the reports, the API and the
+ * webhooks. While the instance is live a connected user is `in_meeting` with the seconds counted up
+ * to `asOf` (the latest event time Rollcall has seen of the instance: its `spanTo`), never `absent`.
+ */
+export function attendeeFigures(stored: StoredAttendance, instance: StatusInstance, policy: StatusPolicy = DEFAULT_STATUS_POLICY): AttendeeFigures {
+  const status = attendanceStatus({ attendedMs: stored.attendedMs, firstJoin: stored.countedFrom, lastLeave: stored.lastLeave, present: stored.present }, instance, policy);
+  return {
+    status,
+    attendedSeconds: wholeSeconds(stored.attendedMs),
+    firstJoin: stored.joinSeen ? isoTime(stored.countedFrom) : null,
+    lastLeave: isoTime(stored.lastLeave),
+    asOf: status === "in_meeting" ? isoTime(Math.max(instance.spanTo ?? stored.countedFrom, stored.countedFrom)) : null,
+  };
+}
+
+/** Milliseconds → the whole seconds every report, CSV and webhook shows (rounded to the nearest). */
+export function wholeSeconds(ms: number): number {
+  return Math.round(ms / 1000);
+}
+
+/**
+ * Whether the first of a stored interval list (`intervals_json`) began with a join Zoom reported.
+ * An empty list has no join.
+ */
+export function firstJoinSeen(intervalsJson: string): boolean {
+  const intervals = JSON.parse(intervalsJson) as Array<{ openedWithoutJoin?: boolean }>;
+  return intervals.length > 0 && intervals[0]!.openedWithoutJoin !== true;
+}
