@@ -135,6 +135,12 @@ export const configSchema = z.object({
   /** How long a hosted-join token stays valid (`ROLLCALL_JOIN_TOKEN_TTL_SECONDS`, default 15 minutes). */
   joinTokenTtlSeconds: positiveInt.default(900),
   /**
+   * Where the hosted Meeting SDK page (`GET /join/{token}` of an `sdk` join link) sends the user
+   * when they leave the meeting, unless the join-link request names its own `leaveUrl`
+   * (`ROLLCALL_JOIN_LEAVE_URL`; default `about:blank`).
+   */
+  joinLeaveUrl: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).optional(),
+  /**
    * HMAC key signing dashboard session cookies, shared by every process serving the dashboard
    * (`ROLLCALL_DASHBOARD_SECRET`); generated into the data directory when absent.
    */

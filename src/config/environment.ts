@@ -24,6 +24,7 @@ export const environmentVariables = {
   ROLLCALL_API_RATE_LIMIT: "apiRateLimitPerMinute",
   ROLLCALL_JOIN_TOKEN_SECRET: "joinTokenSecret",
   ROLLCALL_JOIN_TOKEN_TTL_SECONDS: "joinTokenTtlSeconds",
+  ROLLCALL_JOIN_LEAVE_URL: "joinLeaveUrl",
   ROLLCALL_DASHBOARD_SECRET: "dashboardSecret",
   ROLLCALL_WEBHOOK_RETRY_SECONDS: "webhookRetrySeconds",
   ROLLCALL_WEBHOOK_ALLOW_PRIVATE: "webhookAllowPrivate",

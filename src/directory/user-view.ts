@@ -73,7 +73,10 @@ export async function usersPage(db: Kysely<Database>, accountId: string, options
     for (const link of links) {
       const view = views.get(Number(link.user_id))!;
       if (link.method === "zoom_user_id") view.zoomUserIds.push(link.value);
-      else if (link.method === "customer_key") view.customerKeys.push(link.value);
+      // One key can be linked twice: as the app gave it and scoped to a meeting an SDK join used it for.
+      else if (link.method === "customer_key") {
+        if (!view.customerKeys.includes(link.value)) view.customerKeys.push(link.value);
+      }
       else if (link.method === "name_token") view.nameTokens.push(link.value);
       else if (link.method === "registrant_id") view.registrants.push({ meetingId: link.scope, registrantId: link.value });
       else if (link.method === "manual") view.manualSessions.push({ instanceUuid: link.scope, sessionKey: link.value });

@@ -83,7 +83,8 @@ export async function hostedJoinRoute(app: FastifyInstance, options: HostedJoinR
       customerKey: hosted.customerKey,
       passWord,
       assets: `${zoomSdkAssetsPath}/lib`,
-      leaveUrl: "about:blank",
+      // Signed into the token from the request or ROLLCALL_JOIN_LEAVE_URL; checked again so only http(s) reaches the SDK.
+      leaveUrl: hosted.leaveUrl !== undefined && /^https?:\/\//.test(hosted.leaveUrl) ? hosted.leaveUrl : "about:blank",
     };
     const vendor = ["react.min.js", "react-dom.min.js", "redux.min.js", "redux-thunk.min.js", "lodash.min.js"].map((f) => `<script src="${zoomSdkAssetsPath}/lib/vendor/${f}"></script>`);
     return page(

@@ -3,7 +3,16 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 /** What a hosted-join token (`GET /join/{token}`) carries; signed, not encrypted. */
 export type HostedJoin =
   | { kind: "registrant"; meetingId: string; externalId: string; expiresAt: number; /** The registrant's personal Zoom join URL. */ joinUrl: string }
-  | { kind: "sdk"; meetingId: string; externalId: string; expiresAt: number; /** The customer key the SDK join passes (Zoom reports it back). */ customerKey: string };
+  | {
+      kind: "sdk";
+      meetingId: string;
+      externalId: string;
+      expiresAt: number;
+      /** The customer key the SDK join passes (Zoom reports it back). */
+      customerKey: string;
+      /** Where the page sends the user after the meeting (an http(s) URL); absent: `about:blank`. */
+      leaveUrl?: string;
+    };
 
 /** Why a token was refused: `malformed` (not a token), `forged` (bad signature), `expired`. */
 export class HostedJoinTokenError extends Error {

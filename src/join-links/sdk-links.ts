@@ -8,6 +8,13 @@ export const CUSTOMER_KEY_LENGTH = 20;
 /** Zoom's documented maximum for `customer_key` (an older spec said 15; keep generated keys ≤ 20). */
 export const MAX_CUSTOMER_KEY_LENGTH = 35;
 
+/**
+ * A customer key Rollcall passes to Zoom: 1 to 35 printable characters without spaces (Zoom's
+ * report spec says up to 35) and without "@": the key travels in Zoom's reports and webhooks, so
+ * it is never an e-mail.
+ */
+export const USABLE_CUSTOMER_KEY = /^[\x21-\x3f\x41-\x7e]{1,35}$/;
+
 /** What the web or mobile app passes to the Meeting SDK's `join()`. */
 export interface SdkJoinBundle {
   signature: string;
@@ -28,7 +35,7 @@ export interface SdkJoinLink {
 
 /** Options of an SDK join. */
 export interface SdkJoinOptions {
-  /** Reuse the user's existing customer key (≤35 alphanumeric) instead of generating one. */
+  /** Reuse the user's existing customer key (≤35 printable characters, no spaces) instead of generating one. */
   customerKey?: string;
   /** Registrant token from a registrant link's join URL, for registration-required meetings. */
   tk?: string;
@@ -46,8 +53,9 @@ export interface SdkJoinOptions {
 export function issueSdkJoin(credentials: MeetingSdkCredentials, meetingNumber: string | number, user: AppUser, options: SdkJoinOptions = {}): SdkJoinLink {
   requireExternalId(user);
   const customerKey = options.customerKey ?? opaqueToken(CUSTOMER_KEY_LENGTH);
-  if (!/^[A-Za-z0-9]{1,35}$/.test(customerKey)) {
-    throw new JoinLinkError("customerKey", `customerKey: expected 1 to ${MAX_CUSTOMER_KEY_LENGTH} letters or digits, got ${customerKey.length} characters`);
+  // Generated keys are letters and digits; a key the app made itself may hold other printable characters.
+  if (!USABLE_CUSTOMER_KEY.test(customerKey)) {
+    throw new JoinLinkError("customerKey", `customerKey: expected 1 to ${MAX_CUSTOMER_KEY_LENGTH} printable characters without spaces or "@" (never an e-mail), got ${customerKey.length} characters`);
   }
   if (user.email && customerKey.toLowerCase() === user.email.toLowerCase()) {
     throw new JoinLinkError("customerKey", "customerKey: must not be the user's e-mail");

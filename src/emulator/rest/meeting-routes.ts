@@ -117,6 +117,14 @@ export function registerMeetingRoutes(app: FastifyInstance, ctx: RouteContext): 
     },
   );
 
+  app.get<{ Params: { meetingId: string; registrantId: string } }>("/v2/meetings/:meetingId/registrants/:registrantId", async (req) => {
+    const meeting = world.getMeeting(meetingNumber(req.params.meetingId));
+    const registrant = world.findRegistrant(meeting.id, req.params.registrantId);
+    // [UNCERTAIN] Zoom's code for an unknown registrant; 3001 is its generic "does not exist".
+    if (!registrant) throw new ZoomWorldError(404, 3001, `Registrant does not exist: ${req.params.registrantId}.`);
+    return registrantBody(registrant);
+  });
+
   app.post<{ Params: { meetingId: string } }>("/v2/meetings/:meetingId/batch_registrants", async (req, reply) => {
     const body = validate(batchSchema, req.body, reply);
     if (!body) return reply;

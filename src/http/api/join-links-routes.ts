@@ -13,7 +13,7 @@ const joinLinkSchema = z.object({
   kind: z.enum(["registrant", "sdk", "name-token"]),
   method: z.string().describe("The stored link: customer_key, registrant_id or name_token."),
   value: z.string(),
-  created: z.boolean().describe("False when the same link was already stored."),
+  created: z.boolean().describe("False when the user's own registrant or customer key was reused (or the same link was already stored)."),
   joinUrl: z.string().nullable().describe("Hosted join URL to send the user to (`registrant`, `sdk`); short-lived."),
   expiresAt: z.string().nullable().describe("When `joinUrl` stops working."),
   zoomJoinUrl: z.string().nullable().describe("`registrant`: the personal Zoom join URL itself."),
@@ -36,17 +36,31 @@ export const joinLinksRoutes: ApiRouteGroup = (api) => {
       path: "/join-links",
       summary: "Issue a join link for one user",
       description:
-        "`registrant`: registers the user with Zoom (their personal join URL); `sdk`: a Meeting SDK join with a random customer key; " +
+        "`registrant`: the user's registrant of the meeting (read back from Zoom), else registers them (their personal join URL); " +
+        "`sdk`: a Meeting SDK join with the user's own customer key, else a random one; repeated calls reuse these, never piling them up; " +
         "`name-token`: a display name carrying a token. The link is stored so Rollcall recognises the user. `joinUrl` is Rollcall's hosted " +
         "join (`GET /join/{token}`): a redirect to Zoom (`registrant`) or a page that joins with the Meeting SDK (`sdk`).",
       tags: ["join links"],
-      body: z.strictObject({ meetingId: meetingIdParam, externalId: externalIdParam, kind: z.enum(["registrant", "sdk", "name-token"], { error: "expected registrant, sdk or name-token" }) }),
+      body: z.strictObject({
+        meetingId: meetingIdParam,
+        externalId: externalIdParam,
+        kind: z.enum(["registrant", "sdk", "name-token"], { error: "expected registrant, sdk or name-token" }),
+        leaveUrl: z
+          .url({ protocol: /^https?$/, error: "expected an http(s) URL" })
+          .max(2000)
+          .optional()
+          .describe("`sdk`: where the hosted page sends the user when they leave the meeting (default `ROLLCALL_JOIN_LEAVE_URL`, else `about:blank`)."),
+      }),
       responses: { 201: { description: "Issued.", schema: joinLinkSchema }, 404: { description: "No such user." }, 503: { description: "Zoom or Meeting SDK credentials are not configured." } },
     },
     async ({ body, request, reply }) => {
       const { zoom, sdk } = api.deps;
       if (body.kind === "registrant" && !zoom.ok) throw new ApiError(503, "not_configured", `kind: registrant links need Zoom's REST API. ${zoom.message}`, [{ path: "body.kind", message: zoom.message }]);
       if (body.kind === "sdk" && !sdk.ok) throw new ApiError(503, "not_configured", `kind: ${sdk.message}`, [{ path: "body.kind", message: sdk.message }]);
+      if (body.leaveUrl !== undefined && body.kind !== "sdk") {
+        const message = "only an sdk link has a hosted page to leave; registrant links go straight to Zoom";
+        throw new ApiError(400, "invalid_request", `leaveUrl: ${message}`, [{ path: "body.leaveUrl", message }]);
+      }
       let issued;
       try {
         [issued] = await issueJoinLinks(db, {
@@ -66,7 +80,8 @@ export const joinLinksRoutes: ApiRouteGroup = (api) => {
       const expiresAt = now + config.joinTokenTtlSeconds * 1000;
       let hosted: HostedJoin | undefined;
       if (item.kind === "registrant" && item.joinUrl) hosted = { kind: "registrant", meetingId: body.meetingId, externalId: item.externalId, expiresAt, joinUrl: item.joinUrl };
-      if (item.kind === "sdk") hosted = { kind: "sdk", meetingId: body.meetingId, externalId: item.externalId, expiresAt, customerKey: item.link.value };
+      const leaveUrl = body.leaveUrl ?? config.joinLeaveUrl;
+      if (item.kind === "sdk") hosted = { kind: "sdk", meetingId: body.meetingId, externalId: item.externalId, expiresAt, customerKey: item.link.value, ...(leaveUrl ? { leaveUrl } : {}) };
       const base = (config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
       reply.code(201);
       return {

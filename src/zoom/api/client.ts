@@ -131,6 +131,11 @@ export class ZoomApiClient {
     return results;
   }
 
+  /** `GET /meetings/{meetingId}/registrants/{registrantId}`: one registrant with its personal `join_url`. */
+  getRegistrant(meetingId: number | string, registrantId: string): Promise<Registrant> {
+    return this.http.send({ method: "GET", path: `/meetings/${meetingPath(meetingId)}/registrants/${encodeURIComponent(registrantId)}` });
+  }
+
   /** `GET /meetings/{meetingId}/registrants`, every page. */
   listRegistrants(meetingId: number | string, status: Registrant["status"] = "approved"): AsyncGenerator<Registrant> {
     return this.paginate<Registrant>(`/meetings/${meetingPath(meetingId)}/registrants`, "registrants", { status });

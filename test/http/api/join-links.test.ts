@@ -30,6 +30,7 @@ async function setUp(databaseUrl: string): Promise<Setup> {
   const emulator = await startEmulator({ world, clientId, clientSecret, port: 0 });
   const server = await startApiTestServer(databaseUrl, {
     joinTokenSecret,
+    joinLeaveUrl: "https://portal.example.com/left",
     zoom: { accountId: world.accountId, clientId, clientSecret, apiBaseUrl: emulator.apiBaseUrl, oauthUrl: emulator.url, sdkKey, sdkSecret: "emulatedSdkSecretEmulatedSdkSecret" },
   });
   const meetingId = String(world.createMeeting("me", { topic: "Interpreted session", type: 2, password: "s3cret", settings: { approval_type: 0 } }).id);
@@ -92,6 +93,45 @@ eachDatabase("API join links", (database) => {
     const badMeeting = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: "12", externalId: "u-ivan", kind: "sdk" } });
     expect(badMeeting.json.error.details[0].path).toBe("body.meetingId");
     expect((await s.server.call("POST", "/api/v1/join-links", { key: s.server.readKey, body: { meetingId: s.meetingId, externalId: "u-ivan", kind: "sdk" } })).status).toBe(403);
+  });
+
+  it("reuses the user's own customer key and registrant: repeated joins never pile them up", async () => {
+    await s.server.call("PUT", "/api/v1/users/u-ines", { body: { name: "Ines Interpreter", customerKeys: ["ck-interp-ines"] } });
+    const first = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ines", kind: "sdk" } });
+    const second = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ines", kind: "sdk" } });
+    for (const issued of [first, second]) expect(issued.json).toMatchObject({ value: "ck-interp-ines", created: false, bundle: { customerKey: "ck-interp-ines" } });
+    expect((await s.server.call("GET", "/api/v1/users/u-ines")).json.customerKeys).toEqual(["ck-interp-ines"]);
+
+    // A user without a key gets one, once.
+    await s.server.call("PUT", "/api/v1/users/u-otto", { body: { name: "Otto Keyless" } });
+    const made = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-otto", kind: "sdk" } });
+    const again = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-otto", kind: "sdk" } });
+    expect(made.json.created).toBe(true);
+    expect(again.json).toMatchObject({ value: made.json.value, created: false });
+    expect((await s.server.call("GET", "/api/v1/users/u-otto")).json.customerKeys).toEqual([made.json.value]);
+
+    // A registrant without an e-mail (a synthetic one each time, before) is read back from Zoom, not registered again.
+    const registered = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-otto", kind: "registrant" } });
+    const reused = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-otto", kind: "registrant" } });
+    expect(registered.json.created).toBe(true);
+    expect(reused.json).toMatchObject({ value: registered.json.value, created: false, zoomJoinUrl: registered.json.zoomJoinUrl });
+    expect(s.world.listRegistrants(s.meetingId).filter((r) => r.first_name === "Otto")).toHaveLength(1);
+    expect((await s.server.call("GET", "/api/v1/users/u-otto")).json.registrants).toEqual([{ meetingId: s.meetingId, registrantId: registered.json.value }]);
+  });
+
+  it("lets the app set where the hosted SDK page sends the user after the meeting", async () => {
+    const bundleOf = async (joinUrl: string) => JSON.parse(/<script id="rollcall-join" type="application\/json">(.*?)<\/script>/s.exec(await (await fetch(joinUrl)).text())![1]!) as { leaveUrl: string };
+    const asked = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ivan", kind: "sdk", leaveUrl: "https://app.example.com/after-the-call?room=7" } });
+    expect(asked.status).toBe(201);
+    expect((await bundleOf(asked.json.joinUrl)).leaveUrl).toBe("https://app.example.com/after-the-call?room=7");
+    const plain = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ivan", kind: "sdk" } });
+    expect((await bundleOf(plain.json.joinUrl)).leaveUrl).toBe("https://portal.example.com/left"); // ROLLCALL_JOIN_LEAVE_URL
+    const script = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ivan", kind: "sdk", leaveUrl: "javascript:alert(1)" } });
+    expect(script.status).toBe(400);
+    expect(script.json.error.details[0].path).toBe("body.leaveUrl");
+    const registrant = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-dana", kind: "registrant", leaveUrl: "https://app.example.com/" } });
+    expect(registrant.status).toBe(400);
+    expect(registrant.json.error.details[0].path).toBe("body.leaveUrl");
   });
 
   it("answers expired, forged and malformed hosted-join tokens with a page and 403", async () => {
