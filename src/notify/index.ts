@@ -17,3 +17,4 @@ export { nextAttemptDelayMs } from "./retry-schedule.js";
 export { createWebhookSender, type WebhookSender, type WebhookSenderOptions } from "./sender.js";
 export { createWebhookSenderWorker } from "./sender-worker.js";
 export { createLiveStreams, type LiveStreams, type LiveStreamsOptions } from "./live-stream.js";
+export { createEventFeed, startPosition, type EventFeed, type EventFeedOptions, type FeedEvent } from "./event-feed.js";

@@ -52,6 +52,9 @@ export async function recordEvents(db: Kysely<Database>, events: readonly Notify
     const row = { account_id: event.accountId, instance_uuid: event.instanceUuid, type: event.type, once_key: event.onceKey ?? null, body, created_at: now };
     if (event.onceKey !== undefined) {
       await flushLog();
+      // Looked up first: on PostgreSQL an insert that meets the conflict still takes an id, and
+      // the gap it leaves makes every live stream wait for it (see `createEventFeed`).
+      if (await db.selectFrom("notify_events").select("id").where("once_key", "=", event.onceKey).executeTakeFirst()) continue;
       const inserted = await db.insertInto("notify_events").values(row).onConflict((oc) => oc.column("once_key").doNothing()).returning("id").executeTakeFirst();
       if (inserted === undefined) continue;
       recorded.events++;

@@ -189,6 +189,7 @@ function apiDeps(config: Config, store: RollcallDatabase): ApiDeps {
   let pipeline: Pipeline | undefined;
   return {
     db: store.db,
+    dialect: store.dialect,
     config,
     // A manual link answers with attendance that already counts it.
     settle: async (instanceUuids) => {

@@ -47,11 +47,70 @@ eachDatabase("live stream (SSE)", (database) => {
     await rollcall?.stop();
   });
 
-  it("refuses a request without the API key, and an unknown instance", async () => {
+  /** An EventSource on `path` with the API key, collecting every message into `received`. */
+  function listen(path: string, received: Received[]): EventSource {
+    const source = new EventSource(`${rollcall.url}${path}`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization: `Bearer ${apiKey}` } }),
+    });
+    for (const type of ["roster", "ready", ...notifyEventTypes]) {
+      source.addEventListener(type, (event) => received.push({ id: event.lastEventId, type, data: JSON.parse(event.data) }));
+    }
+    return source;
+  }
+
+  it("refuses a request without the API key, and a Last-Event-ID that is no event id", async () => {
     expect((await fetch(`${rollcall.url}/api/v1/instances/${encodeURIComponent(uuid)}/live`)).status).toBe(401);
-    const unknown = await fetch(`${rollcall.url}/api/v1/instances/nope/live`, { headers: { authorization: `Bearer ${apiKey}` } });
-    expect(unknown.status).toBe(404);
+    expect((await fetch(`${rollcall.url}/api/v1/live`)).status).toBe(401);
+    const bad = await fetch(`${rollcall.url}/api/v1/live`, { headers: { authorization: `Bearer ${apiKey}`, "last-event-id": "yesterday" } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { details: Array<{ path: string }> } }).error.details[0]!.path).toBe("headers.last-event-id");
   });
+
+  it("keeps the stream of an instance with no events yet open (no 404 for EventSource to give up on), and sends its events when they come", async () => {
+    const early = "LiveEarlyUuid000000001==";
+    const later = zoomMeeting({ accountId: "acct-live", uuid: early, id: "81234567899", topic: "Not yet", hostId: "HOST01", start });
+    const received: Received[] = [];
+    const source = listen(`/api/v1/instances/${encodeURIComponent(early)}/live`, received);
+    try {
+      await eventually(() => source.readyState === EventSource.OPEN, 60_000, "the stream to open");
+      await postSigned(rollcall.url, zoomSecret, later.started());
+      await postSigned(rollcall.url, zoomSecret, later.joined(dana, start + minute));
+      await eventually(() => received.some((r) => r.type === "attendee.joined"), 60_000, "the first join");
+      expect(received.map((r) => r.type)).toEqual(expect.arrayContaining(["instance.started", "attendee.joined", "attendance.updated"]));
+      expect(received.every((r) => r.data.data.instanceUuid === early || r.data.data.instance?.uuid === early)).toBe(true);
+    } finally {
+      source.close();
+    }
+  }, 120_000);
+
+  it("streams every instance's events on /api/v1/live, resumable with Last-Event-ID", async () => {
+    const a = zoomMeeting({ accountId: "acct-live", uuid: "LiveAllUuidA0000000001==", id: "81234567801", topic: "A", hostId: "HOST01", start });
+    const b = zoomMeeting({ accountId: "acct-live", uuid: "LiveAllUuidB0000000001==", id: "81234567802", topic: "B", hostId: "HOST01", start });
+    const received: Received[] = [];
+    const source = listen("/api/v1/live", received);
+    try {
+      await eventually(() => received.some((r) => r.type === "ready"), 60_000, "ready");
+      await postSigned(rollcall.url, zoomSecret, a.started());
+      await postSigned(rollcall.url, zoomSecret, b.started());
+      await eventually(() => received.filter((r) => r.type === "instance.started").length === 2, 60_000, "both instances");
+      for (const socket of liveSockets) socket.destroy();
+      liveSockets.clear();
+      await postSigned(rollcall.url, zoomSecret, a.joined(dana, start + minute));
+      await postSigned(rollcall.url, zoomSecret, b.joined(lee, start + minute));
+      await postSigned(rollcall.url, zoomSecret, a.ended(start + 30 * minute));
+      await eventually(() => received.some((r) => r.type === "instance.ended"), 60_000, "instance.ended after the reconnect");
+    } finally {
+      source.close();
+    }
+    const ready = received.find((r) => r.type === "ready")!;
+    expect(ready.data).toEqual({ lastEventId: ready.id });
+    const stored = await rollcall.store.db.selectFrom("notify_events").select(["id", "type"]).where("id", ">", Number(ready.id)).orderBy("id").execute();
+    const streamed = received.filter((r) => r.type !== "ready");
+    // Exactly the events written after `ready`, of both instances, in order: none missed across the reconnect, none twice.
+    expect(streamed.map((r) => [Number(r.id), r.type])).toEqual(stored.slice(0, streamed.length).map((s) => [Number(s.id), s.type]));
+    expect(new Set(streamed.map((r) => r.data.data.instanceUuid ?? r.data.data.instance.uuid))).toEqual(new Set(["LiveAllUuidA0000000001==", "LiveAllUuidB0000000001=="]));
+    expect(received.filter((r) => r.type === "ready")).toHaveLength(1);
+  }, 180_000);
 
   it("sends the roster, then events as they happen, and misses nothing across a reconnect", async () => {
     const post = (body: unknown) => postSigned(rollcall.url, zoomSecret, body);
@@ -60,12 +119,7 @@ eachDatabase("live stream (SSE)", (database) => {
     await eventually(async () => (await rollcall.store.db.selectFrom("attendance").select("user_id").where("instance_uuid", "=", uuid).execute()).length === 1, 60_000, "Dana's attendance");
 
     const received: Received[] = [];
-    const source = new EventSource(`${rollcall.url}/api/v1/instances/${encodeURIComponent(uuid)}/live`, {
-      fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, authorization: `Bearer ${apiKey}` } }),
-    });
-    for (const type of ["roster", ...notifyEventTypes]) {
-      source.addEventListener(type, (event) => received.push({ id: event.lastEventId, type, data: JSON.parse(event.data) }));
-    }
+    const source = listen(`/api/v1/instances/${encodeURIComponent(uuid)}/live`, received);
     try {
       await eventually(() => received.length >= 1, 60_000, "the roster");
       expect(received[0]!.type).toBe("roster");
@@ -85,7 +139,7 @@ eachDatabase("live stream (SSE)", (database) => {
       source.close();
     }
 
-    const streams = liveRequests.filter((r) => r.headers.authorization !== undefined && !r.url?.includes("/nope/"));
+    const streams = liveRequests.filter((r) => r.headers.authorization !== undefined && r.url?.includes(encodeURIComponent(uuid)));
     expect(streams.length).toBeGreaterThanOrEqual(2);
     const resumedWith = streams[1]!.headers["last-event-id"];
     expect(resumedWith).toMatch(/^\d+$/);

@@ -1,12 +1,14 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../../config/index.js";
-import type { Database } from "../../store/index.js";
+import type { Database, DialectName } from "../../store/index.js";
 import type { ZoomApiClient } from "../../zoom/api/index.js";
 import type { MeetingSdkCredentials } from "../../zoom/sdk/sdk-credentials.js";
 
 /** What the API's route groups work with; built by the composition root (`src/service`). */
 export interface ApiDeps {
   db: Kysely<Database>;
+  /** Which database `db` is (the live streams read PostgreSQL's event ids with care for transactions still in flight). */
+  dialect: DialectName;
   config: Config;
   /**
    * Brings derived attendance up to date now (the pipeline run until idle), so that a manual link

@@ -13,6 +13,8 @@ export interface ApiResponseSpec {
   schema?: z.ZodType;
   /** Other representations of the same answer, e.g. `{ "text/csv": "the CLI's CSV" }`. */
   alternatives?: Record<string, string>;
+  /** A `text/event-stream` answer (Server-Sent Events), described in words. */
+  stream?: string;
 }
 
 /** A route of `/api/v1`: its path, what it takes (zod schemas) and what it answers. */

@@ -59,6 +59,7 @@ function responses(spec: ApiRouteSpec<z.ZodType, z.ZodType, z.ZodType>): Record<
     const content: Record<string, unknown> = {};
     if (response.schema) content["application/json"] = { schema: schemaOf(response.schema, "output") };
     for (const [type, description] of Object.entries(response.alternatives ?? {})) content[type] = { schema: { type: "string", description } };
+    if (response.stream !== undefined) content["text/event-stream"] = { schema: { type: "string", description: response.stream } };
     out[status] = { description: response.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
   }
   const errors: Record<number, string> = { ...commonErrors };
