@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import type { Link } from "../core/link.js";
 import { withWriteTransaction, type Database, type RollcallDatabase } from "../store/index.js";
 import { protectEmail, protectName, type PrivacySettings } from "../zoom/privacy/index.js";
-import { replaceLinksFromSource, type ScopedValue, type StoredLinkMethod } from "./links-repository.js";
+import { asLink, linkListEntries, type ListedLinkMethod } from "./link-lists.js";
+import { replaceLinksFromSource, type ScopedValue } from "./links-repository.js";
 import { reresolveLinks } from "./reresolve.js";
 import type { UserImportRow } from "./user-import-schema.js";
 import { upsertUser } from "./users-repository.js";
@@ -89,21 +90,9 @@ export async function importUsers(target: RollcallDatabase | Kysely<Database>, r
   return result;
 }
 
-/** The link lists a row gives, by method (absent fields are left out, so their links are kept). */
-function wantedLinks(row: UserImportRow, protectedEmail: string | null | undefined): Array<[Exclude<StoredLinkMethod, "manual">, ScopedValue[]]> {
-  const out: Array<[Exclude<StoredLinkMethod, "manual">, ScopedValue[]]> = [];
-  const plain = (values: string[]) => [...new Set(values)].map((value) => ({ value, scope: "" }));
+/** The link lists a row gives, by method: the e-mail as a link, then the identifier lists (absent ones left out, so their links are kept). */
+function wantedLinks(row: UserImportRow, protectedEmail: string | null | undefined): Array<[ListedLinkMethod, ScopedValue[]]> {
   // Under `drop` the e-mail is not kept, so there is no e-mail link either (the method is off).
-  if (protectedEmail !== undefined) out.push(["email", protectedEmail === null ? [] : [{ value: protectedEmail, scope: "" }]]);
-  if (row.zoomUserIds) out.push(["zoom_user_id", plain(row.zoomUserIds)]);
-  if (row.customerKeys) out.push(["customer_key", plain(row.customerKeys)]);
-  if (row.nameTokens) out.push(["name_token", plain(row.nameTokens)]);
-  if (row.registrants) out.push(["registrant_id", row.registrants.map((r) => ({ value: r.registrantId, scope: r.meetingId }))]);
-  return out;
-}
-
-function asLink(method: Exclude<StoredLinkMethod, "manual">, v: ScopedValue, userId: string): Link {
-  const link: Link = { method, value: v.value, userId };
-  if (v.scope !== "") link.meetingId = v.scope;
-  return link;
+  const email: Array<[ListedLinkMethod, ScopedValue[]]> = protectedEmail === undefined ? [] : [["email", protectedEmail === null ? [] : [{ value: protectedEmail, scope: "" }]]];
+  return [...email, ...linkListEntries(row)];
 }

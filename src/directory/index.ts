@@ -21,7 +21,8 @@ export {
 export { loadLinks, toLink } from "./load-links.js";
 export { reresolveLinks } from "./reresolve.js";
 export { learnRegistrants } from "./learn-registrants.js";
-export { userImportRowSchema, validateUserRows, UserImportError, type UserImportRow } from "./user-import-schema.js";
+export { userImportRowSchema, userLinkListsSchema, userPatchSchema, validateUserRows, UserImportError, type UserImportRow, type UserLinkLists, type UserPatch } from "./user-import-schema.js";
+export { patchUser, type PatchUserResult } from "./patch-user.js";
 export { readUserFile, parseUserCsv, parseUserJson, userCsvColumns } from "./read-user-file.js";
 export { importUsers, type ImportUsersOptions, type ImportUsersResult } from "./import-users.js";
 export { linkSessionManually, unlinkSessionManually, DirectoryError } from "./link-session.js";

@@ -10,12 +10,12 @@ const meetingNumber = z
 
 const identifiers = z.array(identifier, { error: "expected an array of strings" });
 
-/** One row of `rollcall users import`: a user and what recognises them in Zoom. */
-export const userImportRowSchema = z.strictObject(
+const email = z.email({ error: "expected an e-mail address" });
+const name = z.string({ error: "expected a string" }).trim().min(1, { error: "expected a non-empty string" });
+
+/** The identifier lists of a user, each optional: what an import row sets and what a PATCH adds or removes. */
+export const userLinkListsSchema = z.strictObject(
   {
-    externalId: identifier,
-    email: z.email({ error: "expected an e-mail address" }).optional(),
-    name: z.string({ error: "expected a string" }).trim().min(1, { error: "expected a non-empty string" }).optional(),
     zoomUserIds: identifiers.optional(),
     customerKeys: identifiers.optional(),
     nameTokens: identifiers.optional(),
@@ -24,6 +24,19 @@ export const userImportRowSchema = z.strictObject(
         error: "expected an array of {meetingId, registrantId}",
       })
       .optional(),
+  },
+  { error: "expected an object {zoomUserIds?, customerKeys?, nameTokens?, registrants?}" },
+);
+
+export type UserLinkLists = z.output<typeof userLinkListsSchema>;
+
+/** One row of `rollcall users import`: a user and what recognises them in Zoom. */
+export const userImportRowSchema = z.strictObject(
+  {
+    externalId: identifier,
+    email: email.optional(),
+    name: name.optional(),
+    ...userLinkListsSchema.shape,
   },
   { error: "expected an object {externalId, email?, name?, zoomUserIds?, customerKeys?, nameTokens?, registrants?}" },
 );
@@ -71,3 +84,24 @@ function messageOf(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") return `unknown field${issue.keys.length === 1 ? "" : "s"} ${issue.keys.join(", ")}`;
   return issue.message;
 }
+
+/**
+ * A merge of changes into one user (`PATCH /api/v1/users/{externalId}`): `email` and `name` set when
+ * given (null clears), kept when absent; `add` and `remove` change identifier lists without
+ * restating them. One value cannot be both added and removed.
+ */
+export const userPatchSchema = z
+  .strictObject(
+    { email: email.nullable().optional(), name: name.nullable().optional(), add: userLinkListsSchema.optional(), remove: userLinkListsSchema.optional() },
+    { error: "expected an object {email?, name?, add?, remove?}" },
+  )
+  .superRefine((patch, ctx) => {
+    for (const [list, values] of Object.entries(patch.remove ?? {}) as Array<[keyof UserLinkLists, unknown[]]>) {
+      const added = new Set((patch.add?.[list] ?? []).map((v) => JSON.stringify(v)));
+      values.forEach((v, i) => {
+        if (added.has(JSON.stringify(v))) ctx.addIssue({ code: "custom", path: ["remove", list, i], message: `also in add.${list}: a value is added or removed, not both` });
+      });
+    }
+  });
+
+export type UserPatch = z.output<typeof userPatchSchema>;

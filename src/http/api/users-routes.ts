@@ -4,7 +4,9 @@ import {
   deleteUser,
   importUsers,
   parseUserCsv,
+  patchUser,
   userImportRowSchema,
+  userPatchSchema,
   userView,
   usersPage,
   UserImportError,
@@ -73,8 +75,9 @@ export const usersRoutes: ApiRouteGroup = (api) => {
       path: "/users/{externalId}",
       summary: "Create or replace a user",
       description:
-        "The fields of a `rollcall users import` row without `externalId`. Replaces: a field left out clears what the last import or PUT set " +
-        "(links learned from registrations, issued join links and manual links stay). Instances the changed links may change are re-resolved.",
+        "The fields of a `rollcall users import` row without `externalId`. Replaces the whole user: a field left out clears what the last import, " +
+        "PUT or PATCH set (links learned from registrations, issued join links and manual links stay). To change one field or add a link " +
+        "without restating the rest, use PATCH. Instances the changed links may change are re-resolved.",
       tags: ["users"],
       params: userPath,
       body: userBody,
@@ -84,6 +87,28 @@ export const usersRoutes: ApiRouteGroup = (api) => {
       const row = { ...body, externalId: params.externalId } as UserImportRow;
       const result = await importUsers(db, [row], { accountId: DEFAULT_ACCOUNT, privacy: privacy(), replace: true });
       reply.code(result.created > 0 ? 201 : 200);
+      return userView(db, DEFAULT_ACCOUNT, params.externalId);
+    },
+  );
+
+  api.route(
+    {
+      method: "PATCH",
+      path: "/users/{externalId}",
+      summary: "Change a user (merge)",
+      description:
+        "Merges into the user what the body gives, where PUT replaces: `email` and `name` set when given (null clears), kept when absent; " +
+        "`add` and `remove` add or remove identifiers (`zoomUserIds`, `customerKeys`, `nameTokens`, `registrants`) without restating the others. " +
+        "Added links count as the app's own (a later PUT or import that restates the list governs them); removed ones go whoever made them. " +
+        "Instances the changed links may change are re-resolved.",
+      tags: ["users"],
+      params: userPath,
+      body: userPatchSchema,
+      responses: { 200: { description: "The user as it now stands.", schema: userSchema }, 404: { description: "No such user (create it with PUT)." } },
+    },
+    async ({ params, body }) => {
+      const result = await patchUser(db, DEFAULT_ACCOUNT, params.externalId, body, { privacy: privacy() });
+      if (!result) throw notFound("externalId", `no user "${params.externalId}"; create it with PUT`);
       return userView(db, DEFAULT_ACCOUNT, params.externalId);
     },
   );

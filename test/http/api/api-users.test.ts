@@ -39,6 +39,31 @@ eachDatabase("API users", (database) => {
     expect((await server.call("DELETE", "/api/v1/users/u-17")).status).toBe(404);
   });
 
+  it("merges a PATCH: a profile update keeps the links, links are added and removed without restating the others", async () => {
+    await server.call("PUT", "/api/v1/users/u-patch", { body: { email: "pat@example.test", name: "Pat", customerKeys: ["ck-a"], registrants: [{ meetingId: "81234567890", registrantId: "reg-pat" }] } });
+    // The profile update that a PUT turned into a loss of the registrant link.
+    const profile = await server.call("PATCH", "/api/v1/users/u-patch", { body: { email: "pat.new@example.test", name: "Pat New" } });
+    expect(profile.status).toBe(200);
+    expect(profile.json).toMatchObject({ email: "pat.new@example.test", name: "Pat New", customerKeys: ["ck-a"], registrants: [{ meetingId: "81234567890", registrantId: "reg-pat" }] });
+
+    const links = await server.call("PATCH", "/api/v1/users/u-patch", {
+      body: { add: { customerKeys: ["ck-b"], zoomUserIds: ["zu-1"] }, remove: { registrants: [{ meetingId: "81234567890", registrantId: "reg-pat" }] } },
+    });
+    expect(links.json).toMatchObject({ email: "pat.new@example.test", name: "Pat New", customerKeys: ["ck-a", "ck-b"], zoomUserIds: ["zu-1"], registrants: [] });
+    const cleared = await server.call("PATCH", "/api/v1/users/u-patch", { body: { name: null, remove: { customerKeys: ["ck-a", "never-had"] } } });
+    expect(cleared.json).toMatchObject({ email: "pat.new@example.test", name: null, customerKeys: ["ck-b"], zoomUserIds: ["zu-1"] });
+
+    const missing = await server.call("PATCH", "/api/v1/users/u-nobody", { body: { name: "X" } });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.details[0].path).toBe("params.externalId");
+    const both = await server.call("PATCH", "/api/v1/users/u-patch", { body: { add: { customerKeys: ["ck-c"] }, remove: { customerKeys: ["ck-c"] } } });
+    expect(both.status).toBe(400);
+    expect(both.json.error.details[0].path).toBe("body.remove.customerKeys.0");
+    const unknown = await server.call("PATCH", "/api/v1/users/u-patch", { body: { add: { phoneNumbers: ["1"] } } });
+    expect(unknown.status).toBe(400);
+    expect((await server.call("PATCH", "/api/v1/users/u-patch", { key: server.readKey, body: { name: "X" } })).status).toBe(403);
+  });
+
   it("takes externalIds with characters that need encoding in a path", async () => {
     const id = "team/a b+c@x";
     expect((await server.call("PUT", `/api/v1/users/${encodeURIComponent(id)}`, { body: { name: "Odd Id" } })).status).toBe(201);
