@@ -1,4 +1,5 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely } from "kysely";
+import { DEFAULT_ACCOUNT } from "../directory/accounts.js";
 import type { Database } from "../store/index.js";
 import { isoTime } from "./iso-time.js";
 
@@ -13,8 +14,10 @@ export interface InstanceSummary {
   status: string;
   /** Participant sessions seen (resolved or not). */
   sessions: number;
-  /** Users with attendance in the instance. */
+  /** Users who were in the meeting (attendance rows). */
   attendees: number;
+  /** Expected users (registrants, holders of a join link for the meeting) who never joined: the `absent` rows a report adds. */
+  expectedAbsent: number;
   /** Sessions no user was found for. */
   unresolved: number;
 }
@@ -27,6 +30,8 @@ export interface ListInstancesOptions {
   to?: number;
   /** Only instances in this status (`live`, `ended`, `finalized`). */
   status?: string;
+  /** Only instances whose topic contains this (any case), or whose meeting number contains its digits. */
+  search?: string;
   limit?: number;
   /** Only instances after this one in the listing order (a cursor from {@link instanceCursor}). */
   after?: InstanceCursor;
@@ -67,6 +72,17 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
         .select((c) => c.fn.countAll<number>().as("n"))
         .as("attendees"),
       eb
+        .selectFrom("directory_links as l")
+        .innerJoin("directory_users as u", "u.id", "l.user_id")
+        .whereRef("l.scope", "=", "i.meeting_id")
+        .where("l.method", "in", ["registrant_id", "customer_key"])
+        .where((w) => w.or([w("l.account_id", "=", w.ref("i.account_id")), w("l.account_id", "=", DEFAULT_ACCOUNT)]))
+        .where((w) =>
+          w.not(w.exists(w.selectFrom("attendance as a").select("a.user_id").whereRef("a.account_id", "=", "i.account_id").whereRef("a.instance_uuid", "=", "i.instance_uuid").whereRef("a.user_id", "=", "u.external_id"))),
+        )
+        .select((c) => c.fn.count<number>("u.external_id").distinct().as("n"))
+        .as("expectedAbsent"),
+      eb
         .selectFrom("session_resolutions as r")
         .whereRef("r.account_id", "=", "i.account_id")
         .whereRef("r.instance_uuid", "=", "i.instance_uuid")
@@ -81,6 +97,7 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
   if (options.from !== undefined) query = query.where((eb) => eb(eb.fn.coalesce("i.start_time", "i.span_from"), ">=", options.from!));
   if (options.to !== undefined) query = query.where((eb) => eb(eb.fn.coalesce("i.start_time", "i.span_from"), "<", options.to!));
   if (options.status !== undefined) query = query.where("i.status", "=", options.status);
+  if (options.search !== undefined && options.search.trim() !== "") query = query.where((eb) => searchCondition(eb, options.search!));
   const after = options.after;
   if (after !== undefined) {
     // Newest first, then by uuid: "after" is an older start, or the same start and a later uuid.
@@ -101,6 +118,7 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
     status: r.status,
     sessions: Number(r.sessions ?? 0),
     attendees: Number(r.attendees ?? 0),
+    expectedAbsent: Number(r.expectedAbsent ?? 0),
     unresolved: Number(r.unresolved ?? 0),
   }));
 }
@@ -108,4 +126,12 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
 /** The cursor that continues a listing after this instance. */
 export function instanceCursor(instance: InstanceSummary): InstanceCursor {
   return { sortTime: instance.startTime === null ? 0 : Date.parse(instance.startTime), uuid: instance.uuid };
+}
+
+/** Topic contains the text (any case), or the meeting number contains its digits ("812 3456" finds 81234567890). */
+function searchCondition(eb: ExpressionBuilder<Database & { i: Database["instances"] }, "i">, search: string) {
+  const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const digits = search.replace(/\D/g, "");
+  const topic = eb(sql`lower(i.topic)`, "like", sql`${like(search.trim().toLowerCase())} escape '\\'`);
+  return digits === "" ? topic : eb.or([topic, eb("i.meeting_id", "like", `%${digits}%`)]);
 }

@@ -6,6 +6,8 @@ import { nameSimilarity } from "./name-similarity.js";
 /** A user who might be the person behind an unresolved session, and why. Shown, never applied. */
 export interface LinkSuggestion {
   externalId: string;
+  /** The user's name as the privacy mode kept it, so a person can tell suggestions apart. */
+  name: string | null;
   /** 0..1: how alike the session's e-mail or name is to the user's. */
   score: number;
   /** `email` or `name`: what was alike. */
@@ -87,11 +89,11 @@ function suggest(identifiers: SeenIdentifier[], names: string[], displayName: st
       if (user.email === null) continue;
       // Same mailbox at another domain, or a typo: compare whole addresses and local parts.
       const score = Math.max(nameSimilarity(email, user.email), 0.95 * nameSimilarity(localPart(email), localPart(user.email)));
-      offer({ externalId: user.external_id, score: round(score), matchedOn: "email" });
+      offer({ externalId: user.external_id, name: user.name, score: round(score), matchedOn: "email" });
     }
     for (const name of shownNames) {
-      if (user.name !== null) offer({ externalId: user.external_id, score: round(nameSimilarity(name, user.name)), matchedOn: "name" });
-      if (user.email !== null) offer({ externalId: user.external_id, score: round(0.9 * nameSimilarity(name, localPart(user.email))), matchedOn: "email" });
+      if (user.name !== null) offer({ externalId: user.external_id, name: user.name, score: round(nameSimilarity(name, user.name)), matchedOn: "name" });
+      if (user.email !== null) offer({ externalId: user.external_id, name: user.name, score: round(0.9 * nameSimilarity(name, localPart(user.email))), matchedOn: "email" });
     }
   }
   return [...best.values()].sort((a, b) => b.score - a.score || (a.externalId < b.externalId ? -1 : 1)).slice(0, MAX_SUGGESTIONS);

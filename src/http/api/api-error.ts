@@ -16,7 +16,8 @@ export const apiErrorSchema = z
       details: z.array(z.object({ path: z.string(), message: z.string() })).describe("One entry per problem, each with the field's path."),
     }),
   })
-  .describe("The one error shape of every /api route.");
+  .describe("The one error shape of every /api route.")
+  .meta({ id: "Error" });
 
 /**
  * An answer other than success, in the API's error shape. Thrown by handlers (and the auth hook);

@@ -1,33 +1,11 @@
 import { Readable } from "node:stream";
 import * as z from "zod";
 import { DirectoryError, linkSessionManually, unlinkSessionManually } from "../../directory/index.js";
-import { attendanceCsv, attendanceReport, instanceCursor, listInstances, unresolvedReview, type InstanceCursor } from "../../reports/index.js";
+import type { FastifyReply } from "fastify";
+import { attendanceCsv, attendanceReport, instanceCursor, listInstances, unresolvedReview, type AttendanceReport, type InstanceCursor } from "../../reports/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
-import { attendanceReportSchema, instanceUuidParam, isoDate, meetingIdParam, pageQuery } from "./api-schemas.js";
-
-const instanceSummarySchema = z.object({
-  uuid: z.string(),
-  meetingId: z.string(),
-  topic: z.string().nullable(),
-  startTime: z.string().nullable(),
-  endTime: z.string().nullable(),
-  status: z.string(),
-  sessions: z.number(),
-  attendees: z.number().describe("Users with attendance."),
-  unresolved: z.number().describe("Sessions nobody was found for."),
-});
-
-const reviewSchema = z.object({
-  sessionKey: z.string(),
-  userName: z.string().nullable(),
-  attendedSeconds: z.number(),
-  identifiers: z.array(z.object({ field: z.string(), value: z.string(), source: z.string() })),
-  reason: z.string().describe("no_identifier, identifier_unknown, names_hidden, or conflict."),
-  resolvedTo: z.object({ externalId: z.string(), method: z.string() }).nullable().describe("For a conflict: the side attendance counts."),
-  conflicts: z.array(z.object({ externalId: z.string(), method: z.string(), evidence: z.array(z.object({ field: z.string(), value: z.string() })) })).describe("For a conflict: the other side(s)."),
-  suggestions: z.array(z.object({ externalId: z.string(), score: z.number(), matchedOn: z.enum(["email", "name"]) })).describe("Users who may be this person. Shown, never applied."),
-});
+import { attendanceReportSchema, instancePageSchema, instanceUuidParam, isoDate, meetingIdParam, pageQuery, reviewSessionSchema } from "./api-schemas.js";
 
 const instancePath = z.object({ uuid: instanceUuidParam });
 const sessionPath = z.object({ uuid: instanceUuidParam, sessionKey: z.string().min(1, { error: "expected a session key" }).max(256).describe("`sessionKey` from the unresolved list.") });
@@ -38,6 +16,11 @@ const sessionPath = z.object({ uuid: instanceUuidParam, sessionKey: z.string().m
  */
 export const instancesRoutes: ApiRouteGroup = (api) => {
   const { db, config } = api.deps;
+  const instanceReport = async (uuid: string): Promise<AttendanceReport> => {
+    const report = await attendanceReport(db, uuid, { policy: config.statusPolicy });
+    if (!report) throw notFound("uuid", `no instance "${uuid}" has been seen`);
+    return report;
+  };
 
   api.route(
     {
@@ -51,8 +34,9 @@ export const instancesRoutes: ApiRouteGroup = (api) => {
         from: isoDate.optional().describe("Started at or after (ISO-8601)."),
         to: isoDate.optional().describe("Started before (ISO-8601)."),
         status: z.enum(["live", "ended", "finalized"]).optional(),
+        q: z.string().max(200).optional().describe("Only instances whose topic contains this (any case), or whose meeting number contains its digits."),
       }),
-      responses: { 200: { description: "A page of instances.", schema: z.object({ data: z.array(instanceSummarySchema), nextCursor: z.string().nullable() }) } },
+      responses: { 200: { description: "A page of instances.", schema: instancePageSchema } },
     },
     async ({ query }) => {
       const rows = await listInstances(db, {
@@ -61,6 +45,7 @@ export const instancesRoutes: ApiRouteGroup = (api) => {
         ...(query.from !== undefined ? { from: query.from } : {}),
         ...(query.to !== undefined ? { to: query.to } : {}),
         ...(query.status !== undefined ? { status: query.status } : {}),
+        ...(query.q !== undefined ? { search: query.q } : {}),
         ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor) } : {}),
       });
       const page = rows.slice(0, query.limit);
@@ -77,28 +62,31 @@ export const instancesRoutes: ApiRouteGroup = (api) => {
       path: "/instances/{uuid}/attendance",
       summary: "One instance's attendance",
       description:
-        "Exactly `rollcall attendance --instance UUID --format json`. With `Accept: text/csv` or `?format=csv`, the CLI's CSV " +
-        "(cells that a spreadsheet would run as a formula are neutralised).",
+        "Exactly `rollcall attendance --instance UUID --format json`. The same report as CSV: `GET /instances/{uuid}/attendance.csv` " +
+        "(this path also answers CSV to `Accept: text/csv` or `?format=csv`, for older clients).",
       tags: ["instances", "attendance"],
       params: instancePath,
-      query: z.object({ format: z.enum(["json", "csv"]).optional() }),
-      responses: {
-        200: { description: "The attendance report.", schema: attendanceReportSchema, alternatives: { "text/csv": "The same report as CSV." } },
-        404: { description: "No such instance." },
-      },
+      responses: { 200: { description: "The attendance report.", schema: attendanceReportSchema }, 404: { description: "No such instance." } },
     },
-    async ({ params, query, request, reply }) => {
-      const report = await attendanceReport(db, params.uuid, { policy: config.statusPolicy });
-      if (!report) throw notFound("uuid", `no instance "${params.uuid}" has been seen`);
-      if (query.format === "csv" || (query.format === undefined && prefersCsv(request.headers.accept))) {
-        const csv = attendanceCsv(report);
-        return reply
-          .type("text/csv; charset=utf-8")
-          .header("content-disposition", `attachment; filename="attendance-${report.instance.meetingId}.csv"`)
-          .send(Readable.from([csv]));
-      }
+    async ({ params, request, reply }) => {
+      const report = await instanceReport(params.uuid);
+      const format = (request.query as { format?: unknown } | undefined)?.format;
+      if (format === "csv" || (format === undefined && prefersCsv(request.headers.accept))) return sendCsv(reply, report);
       return report;
     },
+  );
+
+  api.route(
+    {
+      method: "GET",
+      path: "/instances/{uuid}/attendance.csv",
+      summary: "One instance's attendance as CSV",
+      description: "Exactly `rollcall attendance --instance UUID --format csv`: one row per attendee, then one per unresolved session (cells a spreadsheet would run as a formula are neutralised).",
+      tags: ["instances", "attendance"],
+      params: instancePath,
+      responses: { 200: { description: "The attendance report as CSV.", alternatives: { "text/csv": "The report as CSV, with a header row." } }, 404: { description: "No such instance." } },
+    },
+    async ({ params, reply }) => sendCsv(reply, await instanceReport(params.uuid)),
   );
 
   api.route(
@@ -111,7 +99,7 @@ export const instancesRoutes: ApiRouteGroup = (api) => {
         "resolved session whose evidence also pointed at someone else (both sides). Link one with POST …/sessions/{sessionKey}/link.",
       tags: ["instances", "review"],
       params: instancePath,
-      responses: { 200: { description: "Sessions to review.", schema: z.object({ data: z.array(reviewSchema) }) }, 404: { description: "No such instance." } },
+      responses: { 200: { description: "Sessions to review.", schema: z.object({ data: z.array(reviewSessionSchema) }) }, 404: { description: "No such instance." } },
     },
     async ({ params }) => {
       const data = await unresolvedReview(db, params.uuid);
@@ -160,6 +148,14 @@ export const instancesRoutes: ApiRouteGroup = (api) => {
     },
   );
 };
+
+/** The CSV download of a report. */
+function sendCsv(reply: FastifyReply, report: AttendanceReport): FastifyReply {
+  return reply
+    .type("text/csv; charset=utf-8")
+    .header("content-disposition", `attachment; filename="attendance-${report.instance.meetingId}-${(report.instance.startTime ?? "").slice(0, 10) || "undated"}.csv"`)
+    .send(Readable.from([attendanceCsv(report)]));
+}
 
 /** The directory's "unknown instance / session / user" as a 404 naming the parameter. */
 async function directory<T>(work: () => Promise<T>): Promise<T> {

@@ -6,23 +6,7 @@ import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 import { hostedJoinPath } from "../hosted-join-route.js";
 import { ApiError } from "./api-error.js";
 import type { ApiRouteGroup } from "./api-route.js";
-import { externalIdParam, meetingIdParam } from "./api-schemas.js";
-
-const joinLinkSchema = z.object({
-  externalId: z.string(),
-  kind: z.enum(["registrant", "sdk", "name-token"]),
-  method: z.string().describe("The stored link: customer_key, registrant_id or name_token."),
-  value: z.string(),
-  created: z.boolean().describe("False when the user's own registrant or customer key was reused (or the same link was already stored)."),
-  joinUrl: z.string().nullable().describe("Hosted join URL to send the user to (`registrant`, `sdk`); short-lived."),
-  expiresAt: z.string().nullable().describe("When `joinUrl` stops working."),
-  zoomJoinUrl: z.string().nullable().describe("`registrant`: the personal Zoom join URL itself."),
-  bundle: z
-    .object({ signature: z.string(), sdkKey: z.string(), meetingNumber: z.string(), userName: z.string(), customerKey: z.string() })
-    .nullable()
-    .describe("`sdk`: what to pass to the Meeting SDK's join() for apps that embed it themselves."),
-  displayName: z.string().nullable().describe("`name-token`: the display name to join with."),
-});
+import { externalIdParam, joinLinkSchema, meetingIdParam } from "./api-schemas.js";
 
 /**
  * `POST /api/v1/join-links`: what `rollcall links issue` does, for one user at the moment they

@@ -96,7 +96,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: 
   // schemas is work a start need not wait for.
   let document: Record<string, unknown> | undefined;
   const openApi = (): Record<string, unknown> => (document ??= openApiDocument(specs, { version: packageVersion(), ...(deps.config.publicUrl ? { serverUrl: deps.config.publicUrl } : {}) }));
-  app.get(openApiPath, async () => openApi());
+  // Without ROLLCALL_PUBLIC_URL, `servers` names the origin the document was read from (a generated client's base URL).
+  app.get(openApiPath, async (request) => (deps.config.publicUrl ? openApi() : { ...openApi(), servers: [{ url: `${request.protocol}://${request.host}`, description: "This Rollcall." }] }));
   docsRoutes(app, openApi);
 
   await app.register(hostedJoinRoute, {

@@ -17,28 +17,7 @@ import { userAttendance } from "../../reports/index.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
-import { attendanceStatusSchema, attendeeSourceSchema, externalIdParam, instanceSchema, isoDate, meetingIdParam, pageQuery, resolvedBySchema } from "./api-schemas.js";
-
-const userSchema = z.object({
-  externalId: z.string(),
-  email: z.string().nullable().describe("As the privacy mode kept it (a hash under `hash`, null under `drop`)."),
-  name: z.string().nullable(),
-  zoomUserIds: z.array(z.string()),
-  customerKeys: z.array(z.string()),
-  nameTokens: z.array(z.string()),
-  registrants: z.array(z.object({ meetingId: z.string(), registrantId: z.string() })),
-  manualSessions: z.array(z.object({ instanceUuid: z.string(), sessionKey: z.string() })).describe("Sessions linked to this user by hand."),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-const importSummarySchema = z.object({
-  created: z.number(),
-  updated: z.number(),
-  linksAdded: z.number(),
-  linksRemoved: z.number(),
-  reresolvedInstances: z.array(z.string()).describe("Instances marked for re-resolution because the changed links may change them."),
-});
+import { externalIdParam, importSummarySchema, isoDate, meetingIdParam, pageQuery, userAttendanceSchema, userPageSchema, userSchema } from "./api-schemas.js";
 
 /** The fields of a `rollcall users import` row, without `externalId` (it is in the path). */
 const userBody = userImportRowSchema.omit({ externalId: true });
@@ -61,7 +40,7 @@ export const usersRoutes: ApiRouteGroup = (api) => {
       description: "Users by `externalId`, a page at a time; follow `nextCursor` until it is null.",
       tags: ["users"],
       query: pageQuery,
-      responses: { 200: { description: "A page of users.", schema: z.object({ data: z.array(userSchema), nextCursor: z.string().nullable() }) } },
+      responses: { 200: { description: "A page of users.", schema: userPageSchema } },
     },
     async ({ query }) => {
       const page = await usersPage(db, DEFAULT_ACCOUNT, { limit: query.limit, ...(query.cursor !== undefined ? { after: decodeCursor(query.cursor) } : {}) });
@@ -184,28 +163,7 @@ export const usersRoutes: ApiRouteGroup = (api) => {
       params: userPath,
       query: z.object({ meetingId: meetingIdParam.optional(), from: isoDate.optional().describe("Instances that started at or after."), to: isoDate.optional().describe("Instances that started before.") }),
       responses: {
-        200: {
-          description: "The user's attendance.",
-          schema: z.object({
-            externalId: z.string(),
-            totalSeconds: z.number(),
-            instances: z.array(
-              z.object({
-                instance: instanceSchema,
-                status: attendanceStatusSchema,
-                attendedSeconds: z.number(),
-                firstJoin: z.string().nullable(),
-                lastLeave: z.string().nullable(),
-                asOf: z.string().nullable().describe("`in_meeting`: the time `attendedSeconds` was counted up to; else null."),
-                sessions: z.number(),
-                resolvedBy: resolvedBySchema.describe("The identity method that recognised the user."),
-                source: attendeeSourceSchema.describe("Where that evidence came from: manual, webhook or report."),
-                confidence: z.number(),
-                closedByMeetingEnd: z.boolean(),
-              }),
-            ),
-          }),
-        },
+        200: { description: "The user's attendance.", schema: userAttendanceSchema },
         404: { description: "No such user, and no attendance under that id." },
       },
     },

@@ -10,7 +10,7 @@ const endpointSchema = z.object({
   description: z.string().nullable(),
   createdAt: z.string(),
   previousSecretExpiresAt: z.string().nullable().describe("Until when the previous secret still signs too (after a rotation)."),
-});
+}).meta({ id: "WebhookEndpoint" });
 const deadLetterSchema = z.object({
   messageId: z.string().describe("The `webhook-id` it was, and will again be, sent with."),
   endpointId: z.string(),
@@ -21,7 +21,7 @@ const deadLetterSchema = z.object({
   lastError: z.string().nullable(),
   createdAt: z.string(),
   failedAt: z.string(),
-});
+}).meta({ id: "DeadLetter" });
 const idPath = z.object({ id: z.string().min(1).max(64).describe("Endpoint id (`ep_…`).") });
 const secretSchema = z.string().describe("The signing secret (`whsec_…`, Standard Webhooks). Shown this once.");
 

@@ -36,17 +36,32 @@ eachDatabase("API documentation", (database) => {
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
     );
     expect(documented.sort()).toEqual(routes.filter((r) => r.url !== "/api/*" && r.url !== "/api").map((r) => `${r.method} ${r.url}`).sort());
-    for (const ops of Object.values(doc.paths as Record<string, Record<string, any>>)) {
-      for (const op of Object.values(ops)) {
-        expect(op.responses["401"].content["application/json"].schema.properties.error.properties.code.type).toBe("string");
+    expect(doc.components.schemas.Error.properties.error.properties.code.type).toBe("string");
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        // Every error answer, documented by the route or common to all, has the error schema.
+        for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+          if (Number(status) >= 400) expect(response.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+        }
+        expect(op.responses["401"]).toBeDefined();
         for (const p of op.parameters.filter((x: { in: string }) => x.in === "path")) expect(p.required).toBe(true);
+        // One representation per success: a generated client gets one type.
+        for (const [status, response] of Object.entries(op.responses as Record<string, any>)) {
+          if (Number(status) < 300 && response.content) expect(Object.keys(response.content), `${method} ${path} ${status}`).toHaveLength(1);
+        }
       }
     }
+    expect(doc.servers.length).toBeGreaterThan(0);
+    expect(doc.servers[0].url).toBe(server.url);
+    for (const name of ["AttendeeRow", "AttendanceReport", "Instance", "InstanceSummary", "User", "Error", "ReviewSession", "JoinLink", "WebhookEndpoint"]) expect(doc.components.schemas[name], name).toBeDefined();
     const put = doc.paths["/api/v1/users/{externalId}"].put;
     expect(put.requestBody.content["application/json"].schema.properties.email).toMatchObject({ type: "string", format: "email" });
+    expect(put.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/User" });
     expect(put.responses["201"]).toBeDefined();
-    expect(doc.paths["/api/v1/instances/{uuid}/attendance"].get.responses["200"].content["text/csv"]).toBeDefined();
-    expect(doc.paths["/api/v1/instances"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "from", "limit", "meetingId", "status", "to"]);
+    expect(doc.paths["/api/v1/instances/{uuid}/attendance"].get.responses["200"].content).toEqual({ "application/json": { schema: { $ref: "#/components/schemas/AttendanceReport" } } });
+    expect(Object.keys(doc.paths["/api/v1/instances/{uuid}/attendance.csv"].get.responses["200"].content)).toEqual(["text/csv"]);
+    for (const live of ["/api/v1/live", "/api/v1/instances/{uuid}/live"]) expect(Object.keys(doc.paths[live].get.responses["200"].content)).toEqual(["text/event-stream"]);
+    expect(doc.paths["/api/v1/instances"].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["cursor", "from", "limit", "meetingId", "q", "status", "to"]);
   });
 });
 
