@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import Ajv2020Module from "ajv/dist/2020.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import openapiTS, { astToString } from "openapi-typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,8 +17,8 @@ import { meetingEvents, minute, participant } from "../../directory/support/meet
 import { pathUuid, startApiTestServer, type ApiTestServer } from "./support/api-test-server.js";
 
 const run = promisify(execFile);
-const Ajv2020 = (Ajv2020Module as unknown as { default?: typeof Ajv2020Module }).default ?? Ajv2020Module;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: InstanceType<typeof Ajv2020>) => void;
+// A CommonJS module: under NodeNext its default export is the module object, the plugin one level down.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => void;
 
 const t0 = Date.UTC(2026, 5, 1, 9, 0, 0);
 const M = "86655443399";
