@@ -62,3 +62,17 @@ export function firstJoinSeen(intervalsJson: string): boolean {
   const intervals = JSON.parse(intervalsJson) as Array<{ openedWithoutJoin?: boolean }>;
   return intervals.length > 0 && intervals[0]!.openedWithoutJoin !== true;
 }
+
+/**
+ * A session's first join and last leave from its stored intervals (epoch ms): the join null when
+ * the first interval was opened by a leave (never invented), the leave null while still connected.
+ */
+export function knownJoinAndLeave(intervals: ReadonlyArray<{ from: number; to?: number | null; openedWithoutJoin?: boolean }>, present: boolean): { firstJoin: number | null; lastLeave: number | null } {
+  let first: { from: number; openedWithoutJoin?: boolean } | undefined;
+  let lastLeave: number | null = null;
+  for (const i of intervals) {
+    if (first === undefined || i.from < first.from) first = i;
+    if (i.to !== undefined && i.to !== null && (lastLeave === null || i.to > lastLeave)) lastLeave = i.to;
+  }
+  return { firstJoin: first !== undefined && first.openedWithoutJoin !== true ? first.from : null, lastLeave: present ? null : lastLeave };
+}

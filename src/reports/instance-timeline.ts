@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
+import { knownJoinAndLeave, wholeSeconds } from "./attendee-figures.js";
 import { roomSegments, type RoomSegment } from "./room-segments.js";
 
 /** One stretch of a session's time in the meeting proper (epoch ms; `to` null while still open). */
@@ -20,6 +21,9 @@ export interface TimelineSession {
   /** Waiting-room and breakout stretches (from the inbox), drawn apart from the meeting proper. */
   rooms: RoomSegment[];
   attendedSeconds: number;
+  /** Epoch ms of the first join (null while no join was seen) and the last leave (null while connected). */
+  firstJoin: number | null;
+  lastLeave: number | null;
   present: boolean;
   /** `webhook` if any webhook event made the session, else `report`. */
   source: string;
@@ -96,25 +100,26 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
     startTime: num(instance.start_time),
     endTime: num(instance.end_time),
     shares: Object.fromEntries(shareRows.map((r) => [r.user_id, Number(r.share_of_instance)])),
-    sessions: rows.map((r) => ({
-      sessionKey: r.session_key,
-      displayName: r.display_name,
-      identifiers: (JSON.parse(r.identifiers_json) as Array<{ field: string; value: string; source: string }>).map(({ field, value, source }) => ({ field, value, source })),
-      intervals: (JSON.parse(r.intervals_json) as Array<{ from: number; to?: number; closedByMeetingEnd: boolean }>).map((i) => ({
-        from: i.from,
-        to: i.to ?? null,
-        closedByMeetingEnd: i.closedByMeetingEnd,
-      })),
-      rooms: rooms.get(r.session_key) ?? [],
-      attendedSeconds: Math.round(Number(r.attended_ms) / 1000),
-      present: Number(r.present) === 1,
-      source: r.source,
-      userId: r.user_id ?? null,
-      method: r.method ?? null,
-      confidence: r.confidence === null ? 0 : Number(r.confidence),
-      unresolvedReason: r.user_id ? null : (r.unresolved_reason ?? "identifier_unknown"),
-      conflicts: (JSON.parse(r.conflicts_json ?? "[]") as Array<{ userId: string; method: string }>).map(({ userId, method }) => ({ userId, method })),
-    })),
+    sessions: rows.map((r) => {
+      const intervals = JSON.parse(r.intervals_json) as Array<{ from: number; to?: number; closedByMeetingEnd: boolean; openedWithoutJoin?: boolean }>;
+      const present = Number(r.present) === 1;
+      return {
+        sessionKey: r.session_key,
+        displayName: r.display_name,
+        identifiers: (JSON.parse(r.identifiers_json) as Array<{ field: string; value: string; source: string }>).map(({ field, value, source }) => ({ field, value, source })),
+        intervals: intervals.map((i) => ({ from: i.from, to: i.to ?? null, closedByMeetingEnd: i.closedByMeetingEnd })),
+        rooms: rooms.get(r.session_key) ?? [],
+        attendedSeconds: wholeSeconds(Number(r.attended_ms)),
+        ...knownJoinAndLeave(intervals, present),
+        present,
+        source: r.source,
+        userId: r.user_id ?? null,
+        method: r.method ?? null,
+        confidence: r.confidence === null ? 0 : Number(r.confidence),
+        unresolvedReason: r.user_id ? null : (r.unresolved_reason ?? "identifier_unknown"),
+        conflicts: (JSON.parse(r.conflicts_json ?? "[]") as Array<{ userId: string; method: string }>).map(({ userId, method }) => ({ userId, method })),
+      };
+    }),
   };
 }
 

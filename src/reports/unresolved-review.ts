@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Conflict, SeenIdentifier } from "../core/index.js";
+import type { Conflict, Interval, SeenIdentifier } from "../core/index.js";
+import { knownJoinAndLeave, wholeSeconds } from "./attendee-figures.js";
+import { isoTime } from "./iso-time.js";
 import type { Database } from "../store/index.js";
 import { nameSimilarity } from "./name-similarity.js";
 
@@ -20,6 +22,9 @@ export interface ReviewSession {
   /** As the privacy mode kept it (null under `drop` or when Zoom blanked it). */
   userName: string | null;
   attendedSeconds: number;
+  /** ISO-8601: when the session joined (null while no join was seen) and left (null while connected): what tells sessions apart when names are hidden. */
+  firstJoin: string | null;
+  lastLeave: string | null;
   /** Every identifier seen on the session's events (field, value, source). */
   identifiers: Array<{ field: string; value: string; source: string }>;
   /** `no_identifier`, `identifier_unknown`, `names_hidden`, or `conflict` for a resolved session with a conflict. */
@@ -50,7 +55,7 @@ export async function unresolvedReview(db: Kysely<Database>, instanceUuid: strin
     .innerJoin("participant_sessions as s", (j) =>
       j.onRef("s.account_id", "=", "r.account_id").onRef("s.instance_uuid", "=", "r.instance_uuid").onRef("s.session_key", "=", "r.session_key"),
     )
-    .select(["r.session_key", "r.user_id", "r.method", "r.unresolved_reason", "r.conflicts_json", "s.display_name", "s.attended_ms", "s.identifiers_json", "s.names_json"])
+    .select(["r.session_key", "r.user_id", "r.method", "r.unresolved_reason", "r.conflicts_json", "s.display_name", "s.attended_ms", "s.identifiers_json", "s.names_json", "s.intervals_json", "s.present"])
     .where("r.account_id", "=", instance.account_id)
     .where("r.instance_uuid", "=", instanceUuid)
     .where((eb) => eb.or([eb("r.user_id", "is", null), eb("r.conflicts_json", "not in", ["", "[]"])]))
@@ -63,10 +68,13 @@ export async function unresolvedReview(db: Kysely<Database>, instanceUuid: strin
     const conflicts = JSON.parse(row.conflicts_json || "[]") as Conflict[];
     const names = JSON.parse(row.names_json || "[]") as string[];
     const unresolved = row.user_id === null;
+    const { firstJoin, lastLeave } = knownJoinAndLeave(JSON.parse(row.intervals_json) as Interval[], Number(row.present) === 1);
     return {
       sessionKey: row.session_key,
       userName: row.display_name,
-      attendedSeconds: Math.round(Number(row.attended_ms) / 1000),
+      attendedSeconds: wholeSeconds(Number(row.attended_ms)),
+      firstJoin: isoTime(firstJoin),
+      lastLeave: isoTime(lastLeave),
       identifiers: identifiers.map((i) => ({ field: i.field, value: i.value, source: i.source })),
       reason: unresolved ? (row.unresolved_reason ?? "identifier_unknown") : "conflict",
       resolvedTo: unresolved ? null : { externalId: row.user_id!, method: row.method ?? "unknown" },

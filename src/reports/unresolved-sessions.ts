@@ -17,17 +17,19 @@ export interface UnresolvedSession {
 }
 
 /**
- * Every session nobody was found for, across instances, newest instance first — the review queue.
+ * Every session nobody was found for, across instances (or of one), newest instance first — the review queue.
  */
-export async function unresolvedSessions(db: Kysely<Database>, options: { limit?: number } = {}): Promise<UnresolvedSession[]> {
-  const rows = await db
+export async function unresolvedSessions(db: Kysely<Database>, options: { limit?: number; instanceUuid?: string } = {}): Promise<UnresolvedSession[]> {
+  let query = db
     .selectFrom("session_resolutions as r")
     .innerJoin("participant_sessions as s", (j) =>
       j.onRef("s.account_id", "=", "r.account_id").onRef("s.instance_uuid", "=", "r.instance_uuid").onRef("s.session_key", "=", "r.session_key"),
     )
     .innerJoin("instances as i", (j) => j.onRef("i.account_id", "=", "r.account_id").onRef("i.instance_uuid", "=", "r.instance_uuid"))
     .select(["r.account_id", "r.instance_uuid", "i.meeting_id", "i.topic", "i.start_time", "i.span_from", "r.session_key", "s.display_name", "s.attended_ms", "r.unresolved_reason", "s.identifiers_json"])
-    .where("r.user_id", "is", null)
+    .where("r.user_id", "is", null);
+  if (options.instanceUuid !== undefined) query = query.where("r.instance_uuid", "=", options.instanceUuid);
+  const rows = await query
     .orderBy((eb) => eb.fn.coalesce("i.start_time", "i.span_from"), "desc")
     .orderBy("r.instance_uuid")
     .orderBy("r.session_key")

@@ -133,15 +133,16 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   let address: string;
   try {
+    const dashboardSecret = config.dashboardSecret ?? ensureGeneratedSecret(config.dataDir, dashboardSecretFile, 32).value;
     await app.register(dashboard, {
       store,
-      secret: config.dashboardSecret ?? ensureGeneratedSecret(config.dataDir, dashboardSecretFile, 32).value,
+      secret: dashboardSecret,
       policy: config.statusPolicy,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     });
     for (const route of options.routes ?? []) await route(app, context);
-    await registerApi(app, apiDeps(config, store), { groups: options.apiRoutes ?? [] });
+    await registerApi(app, { ...apiDeps(config, store), dashboardSecret }, { groups: options.apiRoutes ?? [] });
     for (const worker of options.workers ?? []) {
       await worker.start(context);
       workers.push(worker);

@@ -22,5 +22,7 @@ export interface ApiDeps {
   sdk: { ok: true; credentials: MeetingSdkCredentials } | { ok: false; message: string };
   /** HMAC key of hosted-join tokens (`ROLLCALL_JOIN_TOKEN_SECRET` or the generated one). */
   joinTokenSecret: string;
+  /** HMAC key of dashboard session cookies: with it, `/api` also answers the dashboard's signed-in requests. */
+  dashboardSecret?: string;
   now?: () => number;
 }

@@ -96,6 +96,8 @@ export const reviewSessionSchema = z
     sessionKey: z.string(),
     userName: z.string().nullable(),
     attendedSeconds: z.number(),
+    firstJoin: z.string().nullable().describe("When the session joined (null while no join was seen): with `lastLeave`, what tells sessions apart when names are hidden."),
+    lastLeave: z.string().nullable().describe("When it left; null while connected."),
     identifiers: z.array(identifierSchema),
     reason: z.string().describe("no_identifier, identifier_unknown, names_hidden, or conflict."),
     resolvedTo: z.object({ externalId: z.string(), method: z.string() }).nullable().describe("For a conflict: the side attendance counts."),
@@ -105,6 +107,45 @@ export const reviewSessionSchema = z
       .describe("Users who may be this person. Shown, never applied."),
   })
   .meta({ id: "ReviewSession" });
+
+export const reviewQueueItemSchema = reviewSessionSchema
+  .extend({ instanceUuid: z.string(), meetingId: z.string(), topic: z.string().nullable(), instanceStart: z.string().nullable().describe("When the instance started (or first activity).") })
+  .meta({ id: "ReviewQueueItem" });
+
+export const reviewQueueSchema = z.object({ data: z.array(reviewQueueItemSchema) }).meta({ id: "ReviewQueue" });
+
+const stretch = { from: z.string(), to: z.string().nullable().describe("Null while it lasts.") };
+
+export const timelineSessionSchema = z
+  .object({
+    sessionKey: z.string(),
+    displayName: z.string().nullable().describe("As the privacy mode kept it."),
+    identifiers: z.array(identifierSchema),
+    intervals: z.array(z.object({ ...stretch, closedByMeetingEnd: z.boolean() })).describe("Time in the meeting proper (breakout rooms included)."),
+    rooms: z.array(z.object({ kind: z.enum(["waiting_room", "breakout"]), ...stretch })).describe("Waiting-room (not counted) and breakout (counted) stretches."),
+    attendedSeconds: z.number(),
+    firstJoin: z.string().nullable().describe("Null while no join was seen."),
+    lastLeave: z.string().nullable().describe("Null while connected."),
+    present: z.boolean(),
+    source: z.string().describe("`webhook` if any webhook event made the session, else `report`."),
+    externalId: z.string().nullable().describe("The user it was resolved to; null when unresolved."),
+    userName: z.string().nullable().describe("That user's name, as the privacy mode kept it."),
+    method: z.string().nullable(),
+    confidence: z.number(),
+    unresolvedReason: z.string().nullable(),
+    conflicts: z.array(z.object({ externalId: z.string(), method: z.string() })),
+  })
+  .meta({ id: "TimelineSession" });
+
+export const instanceTimelineSchema = z
+  .object({
+    instance: instanceSchema,
+    spanFrom: z.string().nullable().describe("The span attendance shares are measured against."),
+    spanTo: z.string().nullable(),
+    sessions: z.array(timelineSessionSchema).describe("Every participant session, by first join."),
+    shares: z.record(z.string(), z.number()).describe("externalId → share of the instance attended, 0..1."),
+  })
+  .meta({ id: "InstanceTimeline" });
 
 export const userSchema = z
   .object({
@@ -198,6 +239,10 @@ export type InstancePageBody = z.output<typeof instancePageSchema>;
 export type IdentifierBody = z.output<typeof identifierSchema>;
 export type ReviewSessionBody = z.output<typeof reviewSessionSchema>;
 export type UserBody = z.output<typeof userSchema>;
+export type ReviewQueueItemBody = z.output<typeof reviewQueueItemSchema>;
+export type TimelineSessionBody = z.output<typeof timelineSessionSchema>;
+export type InstanceTimelineBody = z.output<typeof instanceTimelineSchema>;
+export type JoinLinkBody = z.output<typeof joinLinkSchema>;
 export type UserPageBody = z.output<typeof userPageSchema>;
 export type UserAttendanceBody = z.output<typeof userAttendanceSchema>;
 export type MeetingRollupBody = z.output<typeof meetingRollupSchema>;

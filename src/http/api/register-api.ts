@@ -1,9 +1,12 @@
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type * as z from "zod";
 import { hostedJoinRoute } from "../hosted-join-route.js";
+import { csrfOptions, dashboardPrincipal } from "../dashboard/dashboard-auth.js";
 import { packageVersion } from "../../runtime/package-files.js";
-import { authenticateApiKey } from "./api-auth.js";
+import { authenticateApiKey, type SessionAuthentication } from "./api-auth.js";
 import type { ApiDeps } from "./api-deps.js";
 import { ApiError, errorBody, handleApiError } from "./api-error.js";
 import { docsPath, docsRoutes } from "./docs-routes.js";
@@ -14,6 +17,7 @@ import { meetingsRoutes } from "./meetings-routes.js";
 import { openApiDocument } from "./openapi-document.js";
 import { usersRoutes } from "./users-routes.js";
 import { liveRoutes } from "./live-routes.js";
+import { reviewRoutes } from "./review-routes.js";
 import { webhookEndpointsRoutes } from "./webhook-endpoints-routes.js";
 
 /** Per app: the routes registered inside the authenticated `/api` scope. */
@@ -44,7 +48,7 @@ export function guardApiScope(app: FastifyInstance): Set<string> {
 }
 
 /** Rollcall's own route groups, one file each. Other modules add theirs through `registerApi`'s `groups`. */
-export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, meetingsRoutes, joinLinksRoutes, webhookEndpointsRoutes, liveRoutes];
+export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, reviewRoutes, meetingsRoutes, joinLinksRoutes, webhookEndpointsRoutes, liveRoutes];
 
 /** Paths of the public documentation. */
 export const openApiPath = "/openapi.json";
@@ -74,7 +78,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: 
         inScope.add(`${String(route.method)} ${route.url}`);
       });
       scope.setErrorHandler(handleApiError);
-      scope.addHook("onRequest", authenticateApiKey(deps.db));
+      scope.addHook("onRequest", authenticateApiKey(deps.db, deps.dashboardSecret !== undefined ? await dashboardSessions(scope, deps.db, deps.dashboardSecret) : undefined));
       await scope.register(rateLimit, {
         global: true,
         // After authentication (onRequest), so the limit is per key rather than per address.
@@ -109,4 +113,25 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps, options: 
     ...(deps.now ? { now: deps.now } : {}),
   });
   return { specs };
+}
+
+/**
+ * The dashboard's sessions inside the `/api` scope: cookies parsed and CSRF tokens checked there
+ * with the dashboard's own options, so the front end reads and writes through the same routes as
+ * any client (a session cookie never works on a route a bearer key could not use).
+ */
+async function dashboardSessions(scope: FastifyInstance, db: ApiDeps["db"], secret: string): Promise<SessionAuthentication> {
+  await scope.register(fastifyCookie);
+  await scope.register(fastifyCsrf, csrfOptions);
+  return {
+    async principal(request) {
+      const principal = await dashboardPrincipal(db, secret, request);
+      return principal ? { id: principal.keyId, name: principal.name, scope: principal.scope } : undefined;
+    },
+    csrfValid(request, reply) {
+      return new Promise((resolve) => {
+        scope.csrfProtection(request, reply, (error?: Error) => resolve(error === undefined));
+      });
+    },
+  };
 }

@@ -7,6 +7,9 @@ import { readSession, signSession, type DashboardSession } from "./session-token
 /** Name of the cookie holding the signed session. */
 export const sessionCookie = "rollcall_session";
 
+/** Options of `@fastify/csrf-protection` wherever a dashboard session's CSRF token is made or checked (the dashboard and `/api`). */
+export const csrfOptions = { cookieKey: "rollcall_csrf", cookieOpts: { path: "/", sameSite: "strict" as const, httpOnly: true } };
+
 /** How long a dashboard session lasts before signing in again. */
 export const sessionLifetimeMs = 12 * 60 * 60 * 1000;
 

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { verifyApiKey } from "../../api-keys/index.js";
 import type { StatusPolicy } from "../../config/index.js";
 import type { RollcallDatabase } from "../../store/index.js";
-import { dashboardPrincipal, isHttps, sessionCookie, sessionLifetimeMs, setSessionCookie, type DashboardPrincipal } from "./dashboard-auth.js";
+import { csrfOptions, dashboardPrincipal, isHttps, sessionCookie, sessionLifetimeMs, setSessionCookie, type DashboardPrincipal } from "./dashboard-auth.js";
 import { dashboardDataRoutes } from "./dashboard-data-routes.js";
 import { escapeHtml, signInPage } from "./sign-in-page.js";
 import { packageRoot } from "../../runtime/package-files.js";
@@ -43,7 +43,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
   const webRoot = options.webRoot ?? defaultWebRoot;
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
-  await app.register(fastifyCsrf, { cookieKey: "rollcall_csrf", cookieOpts: { path: "/", sameSite: "strict", httpOnly: true } });
+  await app.register(fastifyCsrf, csrfOptions);
 
   const secure = (request: FastifyRequest): boolean => isHttps(request, options.publicUrl);
   const signIn = (request: FastifyRequest, reply: FastifyReply, error?: string): FastifyReply =>

@@ -160,6 +160,11 @@ describe("the OpenAPI document with a generated client", () => {
     await check("DELETE", "/api/v1/instances/{uuid}/sessions/{sessionKey}/link", `/api/v1/instances/${uuid}/sessions/${sessionKey}/link`);
     const review = await check("GET", "/api/v1/instances/{uuid}/unresolved", `/api/v1/instances/${uuid}/unresolved`);
     expect(review.json.data.map((s: { sessionKey: string }) => s.sessionKey)).toEqual([guest["participant_uuid"]]);
+    expect(review.json.data[0]).toMatchObject({ firstJoin: "2026-06-01T09:01:00Z", lastLeave: "2026-06-01T09:40:00Z" });
+    await check("GET", "/api/v1/unresolved", `/api/v1/unresolved?instanceUuid=${encodeURIComponent(instance.uuid)}`);
+    await check("GET", "/api/v1/unresolved", "/api/v1/unresolved?limit=x");
+    await check("GET", "/api/v1/instances/{uuid}/timeline", `/api/v1/instances/${uuid}/timeline`);
+    await check("GET", "/api/v1/instances/{uuid}/timeline", "/api/v1/instances/nope/timeline");
     await check("POST", "/api/v1/instances/{uuid}/sessions/{sessionKey}/link", `/api/v1/instances/${uuid}/sessions/${sessionKey}/link`, { body: { externalId: "dana" } });
     await check("DELETE", "/api/v1/instances/{uuid}/sessions/{sessionKey}/link", `/api/v1/instances/${uuid}/sessions/${sessionKey}/link`);
     await check("DELETE", "/api/v1/instances/{uuid}/sessions/{sessionKey}/link", `/api/v1/instances/${uuid}/sessions/${sessionKey}/link`);
