@@ -156,9 +156,10 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   const port = (app.server.address() as { port: number }).port;
   const url = localUrl(config.host, port);
-  if (generated?.created) print(announcement(generated.value, generated.path, endpointUrl(config, port)));
+  const endpoint = webhookEndpoints(config, url, port);
+  if (generated?.created) print(announcement(generated.value, generated.path, endpoint));
   // Last: tools (and tests) wait for this line to know the service is up.
-  print(`Rollcall listening on ${url} (${servesWebhooks ? `Zoom webhook endpoint: ${url}${webhookPath}` : "role worker: no webhook route"})`);
+  print(`Rollcall listening on ${url} (${servesWebhooks ? `Zoom webhook endpoint: ${endpoint}` : "role worker: no webhook route"})`);
   logger.info({ address, role: config.role }, "rollcall started");
 
   let resolveStopped!: () => void;
@@ -229,11 +230,16 @@ function localUrl(host: string, port: number): string {
   return `http://${shown}:${port}`;
 }
 
-/** The URL to paste into Zoom: `ROLLCALL_PUBLIC_URL` + path, else this machine's name and port. */
-function endpointUrl(config: Config, port: number): string {
-  if (config.publicUrl) return `${config.publicUrl.replace(/\/+$/, "")}${webhookPath}`;
+/**
+ * The webhook URL, said once: the one to paste into Zoom (`ROLLCALL_PUBLIC_URL` + path, else this
+ * machine's name and port), with the local one as "also" when it differs (what the emulator and
+ * `simulate` on this machine post to).
+ */
+function webhookEndpoints(config: Config, localBase: string, port: number): string {
   const host = config.host === "0.0.0.0" || config.host === "::" ? hostname() : config.host;
-  return `http://${host}:${port}${webhookPath}`;
+  const zoom = config.publicUrl ? `${config.publicUrl.replace(/\/+$/, "")}${webhookPath}` : `http://${host.includes(":") ? `[${host}]` : host}:${port}${webhookPath}`;
+  const local = `${localBase}${webhookPath}`;
+  return zoom === local ? zoom : `${zoom} (also ${local})`;
 }
 
 function announcement(secret: string, path: string, endpoint: string): string {

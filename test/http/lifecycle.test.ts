@@ -34,7 +34,12 @@ eachDatabase("rollcall serve lifecycle", (database) => {
     const secret = readFileSync(join(dataDir, "zoom-webhook-secret"), "utf8").trim();
     expect(secret.length).toBeGreaterThanOrEqual(24);
     expect(first.output()).toContain(`Secret Token:  ${secret}`);
-    expect(first.output()).toContain("Endpoint URL:  https://rollcall.example.com/webhooks/zoom");
+    expect(first.output()).toContain("Endpoint URL:  https://rollcall.example.com/webhooks/zoom (also http://127.0.0.1:");
+    // One webhook URL per line, the local one only as "also".
+    const mentions = first.output().split("\n").filter((l) => !l.startsWith("{") && l.includes("/webhooks/zoom"));
+    expect(mentions).toHaveLength(2);
+    for (const line of mentions) expect(line.replace(/ \(also http:\/\/127\.0\.0\.1:\d+\/webhooks\/zoom\)/, "").match(/\/webhooks\/zoom/g)).toHaveLength(1);
+    expect(mentions.at(-1)).toMatch(/Zoom webhook endpoint: https:\/\/rollcall\.example\.com\/webhooks\/zoom \(also http:\/\/127\.0\.0\.1:\d+\/webhooks\/zoom\)\)$/);
     // The value is printed, never logged: no pino (JSON) line carries it.
     for (const line of first.output().split("\n").filter((l) => l.startsWith("{"))) expect(line).not.toContain(secret);
     // And it is the secret deliveries are verified with.
