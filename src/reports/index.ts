@@ -15,7 +15,6 @@ export { nameSimilarity } from "./name-similarity.js";
 export { spreadsheetSafeCell, spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
 export { isoTime } from "./iso-time.js";
 export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type TimelineSession } from "./instance-timeline.js";
-export { instanceCounts, type InstanceCounts } from "./instance-counts.js";
 export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
 export { roomSegments, type RoomSegment } from "./room-segments.js";
 export { reviewQueue, type ReviewQueueItem } from "./review-queue.js";

@@ -137,7 +137,6 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     await app.register(dashboard, {
       store,
       secret: dashboardSecret,
-      policy: config.statusPolicy,
       ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     });

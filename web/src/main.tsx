@@ -1,6 +1,6 @@
 import { render } from "preact";
 import { useEffect } from "preact/hooks";
-import { getJson, rememberCsrfToken, type Session } from "./api.js";
+import { getSession, rememberCsrfToken } from "./api.js";
 import { InstancePage } from "./pages/instance-page.js";
 import { MeetingsPage } from "./pages/meetings-page.js";
 import { UnresolvedPage } from "./pages/unresolved-page.js";
@@ -9,7 +9,7 @@ import { useData, useHashRoute } from "./use-data.js";
 import "./styles.css";
 
 function App() {
-  const session = useData(() => getJson<Session>("session"), "session");
+  const session = useData(getSession, "session");
   const route = useHashRoute();
   if (session.data) rememberCsrfToken(session.data.csrfToken);
 
@@ -58,7 +58,7 @@ function App() {
           (page === "instance" && arg ? (
             <InstancePage uuid={arg} session={session.data} />
           ) : page === "unresolved" ? (
-            <UnresolvedPage session={session.data} />
+            <UnresolvedPage session={session.data} {...(arg !== undefined ? { instanceUuid: arg } : {})} />
           ) : page === "user" && arg ? (
             <UserPage externalId={arg} />
           ) : (

@@ -30,7 +30,7 @@ export interface SessionAuthentication {
   /** The key behind the request's session cookie (re-read, so a revoked key fails at once), or undefined. */
   principal(request: FastifyRequest): Promise<VerifiedApiKey | undefined>;
   /** Whether the request carries the session's CSRF token (`x-csrf-token`). */
-  csrfValid(request: FastifyRequest, reply: FastifyReply): Promise<boolean>;
+  csrfValid(request: FastifyRequest): Promise<boolean>;
 }
 
 /**
@@ -55,7 +55,7 @@ async function requestKey(db: Kysely<Database>, session: SessionAuthentication |
   if (header === undefined && session !== undefined) {
     const key = await session.principal(request);
     if (key) {
-      if (defaultScope(request.method) === "write" && !(await session.csrfValid(request, reply))) {
+      if (defaultScope(request.method) === "write" && !(await session.csrfValid(request))) {
         throw new ApiError(403, "forbidden", "x-csrf-token: a write from a dashboard session needs its CSRF token");
       }
       return key;

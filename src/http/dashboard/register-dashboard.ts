@@ -6,10 +6,9 @@ import fastifyFormbody from "@fastify/formbody";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { verifyApiKey } from "../../api-keys/index.js";
-import type { StatusPolicy } from "../../config/index.js";
 import type { RollcallDatabase } from "../../store/index.js";
 import { csrfOptions, dashboardPrincipal, isHttps, sessionCookie, sessionLifetimeMs, setSessionCookie, type DashboardPrincipal } from "./dashboard-auth.js";
-import { dashboardDataRoutes } from "./dashboard-data-routes.js";
+import { dashboardSessionRoute } from "./dashboard-session-route.js";
 import { escapeHtml, signInPage } from "./sign-in-page.js";
 import { packageRoot } from "../../runtime/package-files.js";
 
@@ -20,7 +19,6 @@ export interface DashboardOptions {
   store: RollcallDatabase;
   /** HMAC key for session cookies (`ROLLCALL_DASHBOARD_SECRET` or the generated one). */
   secret: string;
-  policy: StatusPolicy;
   /** `ROLLCALL_PUBLIC_URL`: https there makes cookies `Secure`, and the empty state shows its webhook URL. */
   publicUrl?: string;
   /** The built front end (default {@link defaultWebRoot}). */
@@ -36,8 +34,9 @@ const signInCsp = appCsp.replace("style-src 'self'", "style-src 'unsafe-inline'"
 /**
  * The web dashboard at `/`: a sign-in form (an API key → a signed, http-only, `SameSite=Strict`
  * session cookie; CSRF tokens on every form and write), the built front end from `web/dist`, and
- * the JSON it reads under `/dashboard/api/`. Cookies, form parsing and CSRF are registered inside
- * this plugin only, so the webhook route and the bearer-key API are untouched by them.
+ * its session answer (`/dashboard/api/session`); the pages read and write `/api/v1` with the session
+ * cookie (see `registerApi`). Cookies, form parsing and CSRF are registered inside this plugin (and
+ * the `/api` scope) only, so the webhook route is untouched by them.
  */
 export async function dashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const webRoot = options.webRoot ?? defaultWebRoot;
@@ -92,9 +91,7 @@ export async function dashboard(app: FastifyInstance, options: DashboardOptions)
       principals.set(request, principal);
       reply.header("cache-control", "no-store");
     });
-    await dashboardDataRoutes(data, {
-      store: options.store,
-      policy: options.policy,
+    await dashboardSessionRoute(data, {
       principal: (request) => principals.get(request)!,
       webhookUrl: (request) => `${options.publicUrl?.replace(/\/+$/, "") ?? `${request.protocol}://${request.host}`}/webhooks/zoom`,
     });

@@ -67,6 +67,36 @@ async function seriousViolations(page: Page): Promise<string[]> {
   return results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
+/**
+ * What is wrong with the drawn timeline: a label cut at the edge of the picture, a marker label
+ * overlapping a time label, time labels touching, a label drawn smaller than 11 px, rows hidden
+ * below the box.
+ */
+async function timelineProblems(page: Page): Promise<string[]> {
+  // A string: evaluated in the page, where the DOM types this file does not compile against exist.
+  return page.evaluate(`(() => {
+    const problems = [];
+    const svg = document.querySelector("svg.timeline");
+    const box = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll("text")) {
+      const r = t.getBoundingClientRect();
+      if (r.left < box.left - 0.5 || r.right > box.right + 0.5) problems.push("cut: " + t.textContent);
+      if (r.height < 11) problems.push("small: " + t.textContent + " " + r.height.toFixed(1) + " px");
+    }
+    const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+    for (const m of svg.querySelectorAll(".marker text")) {
+      for (const t of svg.querySelectorAll(".tick text")) if (overlap(m.getBoundingClientRect(), t.getBoundingClientRect())) problems.push("overlap: " + m.textContent + " and " + t.textContent);
+    }
+    const ticks = [...svg.querySelectorAll(".tick text")].map((t) => t.getBoundingClientRect());
+    for (let i = 1; i < ticks.length; i++) if (ticks[i - 1].right + 4 > ticks[i].left) problems.push("time labels touch at " + i);
+    const scroller = svg.parentElement;
+    const rows = [...svg.querySelectorAll("[data-testid=timeline-row]")];
+    const lastRow = rows.length > 0 ? rows[rows.length - 1].getBoundingClientRect() : undefined;
+    if (lastRow && !scroller.classList.contains("timeline-scrolls") && lastRow.bottom > scroller.getBoundingClientRect().bottom + 0.5) problems.push("rows hidden below the box");
+    return problems;
+  })()`);
+}
+
 async function signIn(page: Page, url: string, key: string): Promise<void> {
   await page.goto(`${url}/`);
   await page.getByLabel("API key").fill(key);
@@ -121,9 +151,13 @@ eachDatabase("dashboard in chromium", (database) => {
     await expect(rows.nth(0).locator("td").nth(0).textContent()).resolves.toBe("Staff meeting (live)");
     await expect(rows.nth(0).locator(".badge").textContent()).resolves.toBe("live");
     await expect(rows.nth(1).locator("td").nth(0).textContent()).resolves.toBe("Biology 101 – Week 3");
-    // Attendees 4 (Esi's e-mail is not the one she joined with) and her 2 sessions (two devices) unresolved.
+    // Attended 4 (Esi's e-mail is not the one she joined with) and her 2 sessions (two devices) unresolved.
     await expect(rows.nth(1).locator("td").nth(4).textContent()).resolves.toBe("4");
     await expect(rows.nth(1).locator("td").nth(5).textContent()).resolves.toBe("2");
+    // Times say their zone.
+    await expect(rows.nth(1).locator("td").nth(2).textContent()).resolves.toMatch(/\b(UTC|GMT)\b/);
+    // The unresolved count leads to that meeting's sessions, not the global list.
+    await expect(rows.nth(1).locator("td").nth(5).locator("a").getAttribute("href")).resolves.toBe(`#/unresolved/${encodeURIComponent(service.classUuid)}`);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("meetings"), fullPage: true });
 
@@ -148,7 +182,14 @@ eachDatabase("dashboard in chromium", (database) => {
     expect(service.classTruth.filter((t) => t.seconds > 0).map((t) => t.user).sort()).toEqual(["student-ana", "student-ben", "student-chloe", "student-esi", "teacher-001"]);
     await poll(() => page.getByTestId("timeline-row").count()).toBe(6);
     await poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(4);
+    // The heading counts what the meetings list counts.
+    await expect(page.getByTestId("attendance-count").textContent()).resolves.toBe("(4 attended)");
     await poll(() => page.getByTestId("unresolved-session").locator("h3").allTextContents()).toEqual(["Esi Mensah", "Esi Mensah"]);
+    // Two sessions with one name: their join and leave times tell them apart.
+    const times = await page.getByTestId("unresolved-session").locator(".hint").first().textContent();
+    expect(times).toMatch(/joined \d\d:\d\d (AM|PM) (UTC|GMT)/);
+    expect(times).toMatch(/left \d\d:\d\d (AM|PM) (UTC|GMT)/);
+    expect(await timelineProblems(page)).toEqual([]);
     // The scenario's breakout round (Ana, Ben, Chloe, Esi) and Chloe's minute in the waiting room, drawn apart.
     const chloe = page.getByTestId("timeline-row").filter({ hasText: "student-chloe" });
     await expect(chloe.locator("rect.room-waiting").count()).resolves.toBe(1);
@@ -169,6 +210,15 @@ eachDatabase("dashboard in chromium", (database) => {
     await cards.first().getByRole("button", { name: "Link" }).click();
     await poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(5);
     await poll(() => cards.count()).toBe(1);
+    // The card goes; the page says what happened, and offers to undo it.
+    await expect(page.getByTestId("link-notice").textContent()).resolves.toContain("Linked “Esi Mensah” to student-esi");
+    await page.getByTestId("link-notice").getByRole("button", { name: "Undo" }).click();
+    await poll(() => cards.count()).toBe(2);
+    await poll(() => page.getByTestId("link-notice").textContent()).toContain("was undone");
+    await cards.first().getByRole("button", { name: /Esi Mensah \(student-esi\)/ }).click();
+    await cards.first().getByRole("button", { name: "Link" }).click();
+    await poll(() => cards.count()).toBe(1);
+    await poll(() => page.getByTestId("link-notice").textContent()).toContain("Linked “Esi Mensah” to student-esi");
     await cards.first().getByRole("button", { name: /Esi Mensah \(student-esi\)/ }).click();
     await cards.first().getByRole("button", { name: "Link" }).click();
     await poll(() => page.getByTestId("unresolved-count").textContent()).toBe("(0)");
@@ -196,6 +246,12 @@ eachDatabase("dashboard in chromium", (database) => {
     const items = page.getByTestId("queue-item");
     await poll(() => items.count()).toBe(1);
     await expect(items.first().textContent()).resolves.toContain("Staff meeting (live)");
+    await expect(items.first().textContent()).resolves.toMatch(/joined \d\d:\d\d .* still here/);
+    // One meeting's sessions (the class has none left after the links above).
+    await page.goto(`${service.url}/#/unresolved/${encodeURIComponent(service.classUuid)}`);
+    await page.getByRole("heading", { name: "Nothing to review" }).waitFor();
+    await page.goto(`${service.url}/#/unresolved`);
+    await poll(() => items.count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("unresolved"), fullPage: true });
 
@@ -209,11 +265,20 @@ eachDatabase("dashboard in chromium", (database) => {
     await page.close();
   });
 
-  it("grows a live meeting's timeline as people join, without moving the page", async () => {
+  it("grows a live meeting's timeline from its live stream as people join, moving what is below by the new row only", async () => {
     const page = await openPage(context, problems);
     await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.liveUuid)}`);
     await poll(() => page.getByTestId("timeline-row").count()).toBe(3);
     await expect(page.locator(".badge").first().textContent()).resolves.toBe("live");
+    // Live attendance says so: in the meeting, never absent.
+    await poll(() => page.locator("[data-testid=attendance-table] tbody tr td:nth-child(2)").allTextContents()).toEqual(["in meeting", "in meeting"]);
+    // Updates come from the live stream, not from polling: idle, the page asks for nothing.
+    const asked: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v1/") && !request.url().endsWith("/live")) asked.push(request.url());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(asked).toEqual([]);
     const before = await page.locator("#attendance-title").boundingBox();
     const barWidth = async (): Promise<number> => Number(await page.getByTestId("timeline-row").nth(0).locator("rect").first().getAttribute("width"));
     const widthBefore = await barWidth();
@@ -222,11 +287,34 @@ eachDatabase("dashboard in chromium", (database) => {
     await service.settle();
     await poll(() => page.getByTestId("timeline-row").count()).toBe(4);
     await poll(() => page.locator("[data-testid=attendance-table] tbody tr").count()).toBe(3);
-    expect(await page.locator("#attendance-title").boundingBox()).toEqual(before);
+    expect(asked.length).toBeGreaterThan(0); // reloaded on the stream's events
+    // One row more pushes what is below the timeline down by one row, no more.
+    expect((await page.locator("#attendance-title").boundingBox())!.y - before!.y).toBeLessThanOrEqual(26);
     await poll(barWidth).toBeGreaterThan(widthBefore);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: shots("instance-live"), fullPage: true });
     await page.close();
+  });
+
+  it("at 800 px wide, in another time zone: labels keep their size, nothing is cut or overlaps, times say their zone", async () => {
+    const narrow = await browser.newContext({ viewport: { width: 800, height: 900 }, timezoneId: "Europe/Berlin" });
+    try {
+      const page = await openPage(narrow, problems);
+      await signIn(page, service.url, service.writeKey);
+      await expect(page.locator("table.data tbody tr").nth(1).locator("td").nth(2).textContent()).resolves.toContain("GMT+1");
+      await page.screenshot({ path: shots("meetings-800"), fullPage: true });
+      await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.classUuid)}`);
+      await poll(() => page.getByTestId("timeline-row").count()).toBe(5);
+      expect(await timelineProblems(page)).toEqual([]);
+      await expect(page.locator(".timeline-caption").textContent()).resolves.toContain("Europe/Berlin (GMT+1)");
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: shots("instance-800"), fullPage: true });
+      await page.goto(`${service.url}/#/unresolved`);
+      await poll(() => page.getByTestId("queue-item").count()).toBe(1);
+      await page.screenshot({ path: shots("unresolved-800"), fullPage: true });
+    } finally {
+      await narrow.close();
+    }
   });
 
   it("lets a read-only key look but not link; refuses a write without the CSRF token; signs out; a revoked key's session ends", async () => {
@@ -241,10 +329,10 @@ eachDatabase("dashboard in chromium", (database) => {
     // Even a hand-made request with a valid CSRF token is refused for a read key.
     const readWrite = await page.evaluate(async (uuid) => {
       const session = (await (await fetch("/dashboard/api/session")).json()) as { csrfToken: string };
-      const response = await fetch("/dashboard/api/link", {
+      const response = await fetch(`/api/v1/instances/${encodeURIComponent(uuid)}/sessions/7A1B2C3D-0000-4000-8000-000000000003/link`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
-        body: JSON.stringify({ instanceUuid: uuid, sessionKey: "7A1B2C3D-0000-4000-8000-000000000003", externalId: "student-ana" }),
+        body: JSON.stringify({ externalId: "student-ana" }),
       });
       return response.status;
     }, service.liveUuid);
@@ -254,20 +342,21 @@ eachDatabase("dashboard in chromium", (database) => {
     const writePage = await openPage(context, problems);
     await writePage.goto(`${service.url}/`);
     const noCsrf = await writePage.evaluate(async (uuid) => {
-      const response = await fetch("/dashboard/api/link", {
+      const response = await fetch(`/api/v1/instances/${encodeURIComponent(uuid)}/sessions/7A1B2C3D-0000-4000-8000-000000000003/link`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ instanceUuid: uuid, sessionKey: "7A1B2C3D-0000-4000-8000-000000000003", externalId: "student-ana" }),
+        body: JSON.stringify({ externalId: "student-ana" }),
       });
-      return response.status;
+      return { status: response.status, field: ((await response.json()) as { error: { message: string } }).error.message.split(":")[0] };
     }, service.liveUuid);
-    expect(noCsrf).toBe(403);
+    expect(noCsrf).toEqual({ status: 403, field: "x-csrf-token" });
     expect(await service.rollcall.store.db.selectFrom("directory_links").select("id").where("method", "=", "manual").execute()).toHaveLength(2);
 
     // Sign out: back to the form, and the data routes answer 401.
     await writePage.getByRole("button", { name: "Sign out" }).click();
     await writePage.getByLabel("API key").waitFor();
     expect((await writePage.request.get(`${service.url}/dashboard/api/session`)).status()).toBe(401);
+    expect((await writePage.request.get(`${service.url}/api/v1/instances`)).status()).toBe(401);
     await writePage.close();
 
     // Revoking the read key ends its session at the next request.

@@ -1,23 +1,36 @@
 import { useState } from "preact/hooks";
-import { postJson, type Session, type Suggestion } from "../api.js";
+import { apiWrite, uuidPath, type AttendanceReport, type Session, type Suggestion, type User } from "../api.js";
+
+/** A session just linked by hand: what the confirmation says, and what Undo takes back. */
+export interface Linked {
+  instanceUuid: string;
+  sessionKey: string;
+  /** The name the session showed, if any. */
+  sessionLabel: string | null;
+  externalId: string;
+  /** When it was linked: a new link gets a new notice, even for the same session. */
+  at: number;
+}
+
+const linkPath = (instanceUuid: string, sessionKey: string): string => `/instances/${uuidPath(instanceUuid)}/sessions/${encodeURIComponent(sessionKey)}/link`;
 
 /**
  * Links one unresolved session to a user in two clicks: pick a suggestion (or type an externalId),
  * then "Link". Read-only keys see the controls disabled, with why.
  */
-export function LinkControl(props: { session: Session; instanceUuid: string; sessionKey: string; suggestions: Suggestion[]; onLinked: () => void }) {
+export function LinkControl(props: { session: Session; instanceUuid: string; sessionKey: string; sessionLabel: string | null; suggestions: Suggestion[]; onLinked: (linked: Linked) => void }) {
   const [choice, setChoice] = useState(props.suggestions[0]?.externalId ?? "");
   const [state, setState] = useState<{ busy: boolean; error?: string }>({ busy: false });
   const readOnly = props.session.scope !== "write";
   const inputId = `link-${props.instanceUuid}-${props.sessionKey}`.replace(/[^A-Za-z0-9_-]/g, "_");
-  const listId = "known-users";
 
   const link = async (): Promise<void> => {
     setState({ busy: true });
     try {
-      await postJson("link", { instanceUuid: props.instanceUuid, sessionKey: props.sessionKey, externalId: choice });
+      const externalId = choice.trim();
+      await apiWrite<AttendanceReport>("POST", linkPath(props.instanceUuid, props.sessionKey), { externalId });
       setState({ busy: false });
-      props.onLinked();
+      props.onLinked({ instanceUuid: props.instanceUuid, sessionKey: props.sessionKey, sessionLabel: props.sessionLabel, externalId, at: Date.now() });
     } catch (e) {
       setState({ busy: false, error: (e as Error).message });
     }
@@ -41,7 +54,7 @@ export function LinkControl(props: { session: Session; instanceUuid: string; ses
         </div>
       )}
       <label for={inputId}>User (externalId)</label>
-      <input id={inputId} list={listId} value={choice} onInput={(e) => setChoice(e.currentTarget.value)} disabled={readOnly} required autocomplete="off" />
+      <input id={inputId} list="known-users" value={choice} onInput={(e) => setChoice(e.currentTarget.value)} disabled={readOnly} required autocomplete="off" />
       <button type="submit" disabled={readOnly || state.busy || choice.trim() === ""}>
         {state.busy ? "Linking…" : "Link"}
       </button>
@@ -55,8 +68,49 @@ export function LinkControl(props: { session: Session; instanceUuid: string; ses
   );
 }
 
+/**
+ * The confirmation after a link (the session's card goes away, so the page says what happened
+ * where the card was), with Undo.
+ */
+export function LinkedNotice({ linked, onUndone, onDismiss }: { linked: Linked; onUndone: () => void; onDismiss: () => void }) {
+  const [state, setState] = useState<"linked" | "undoing" | "undone" | { error: string }>("linked");
+  const who = linked.sessionLabel ? `“${linked.sessionLabel}”` : `session ${linked.sessionKey.slice(0, 8)}…`;
+  const undo = async (): Promise<void> => {
+    setState("undoing");
+    try {
+      await apiWrite<AttendanceReport>("DELETE", linkPath(linked.instanceUuid, linked.sessionKey));
+      setState("undone");
+      onUndone();
+    } catch (e) {
+      setState({ error: (e as Error).message });
+    }
+  };
+  return (
+    <div class="notice" role="status" data-testid="link-notice">
+      <p>
+        {state === "undone" ? (
+          <>The link of {who} to {linked.externalId} was undone.</>
+        ) : (
+          <>
+            Linked {who} to <strong>{linked.externalId}</strong>; the attendance counts it now.
+          </>
+        )}
+      </p>
+      {(state === "linked" || state === "undoing") && (
+        <button type="button" class="secondary" onClick={() => void undo()} disabled={state === "undoing"}>
+          {state === "undoing" ? "Undoing…" : "Undo"}
+        </button>
+      )}
+      <button type="button" class="link-like" onClick={onDismiss}>
+        Dismiss
+      </button>
+      {typeof state === "object" && <p class="error">{state.error}</p>}
+    </div>
+  );
+}
+
 /** The `<datalist>` of known users every link control's input offers. */
-export function KnownUsers({ users }: { users: Array<{ externalId: string; name: string | null }> }) {
+export function KnownUsers({ users }: { users: User[] }) {
   return (
     <datalist id="known-users">
       {users.map((u) => (

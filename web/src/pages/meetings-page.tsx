@@ -1,8 +1,21 @@
 import { useState } from "preact/hooks";
-import { getJson, type InstanceListItem, type Session } from "../api.js";
+import { apiGet, type InstancePage, type InstanceSummary, type Session } from "../api.js";
 import { StatusBadge } from "../components/status-badge.js";
-import { formatDateTime, formatDuration, instanceHref } from "../format.js";
+import { formatDateTime, formatDuration, instanceHref, unresolvedHref } from "../format.js";
 import { useData } from "../use-data.js";
+import { useLive } from "../use-live.js";
+
+const DAY_MS = 86_400_000;
+
+/** The listing for the filters: dates are whole days in UTC, `to` included. */
+function loadInstances(filters: Filters): Promise<InstancePage> {
+  return apiGet<InstancePage>("/instances", {
+    limit: 500,
+    q: filters.q.trim(),
+    from: filters.from || undefined,
+    to: filters.to ? new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS).toISOString() : undefined,
+  });
+}
 
 interface Filters {
   from: string;
@@ -14,7 +27,9 @@ interface Filters {
 export function MeetingsPage({ session }: { session: Session }) {
   const [filters, setFilters] = useState<Filters>({ from: "", to: "", q: "" });
   const [draft, setDraft] = useState<Filters>(filters);
-  const list = useData(() => getJson<{ data: InstanceListItem[] }>("instances", { ...filters }), JSON.stringify(filters), 5000);
+  const list = useData(() => loadInstances(filters), JSON.stringify(filters));
+  // New meetings, joins and ends arrive on the account's live stream: reload then, never on a timer.
+  useLive("/api/v1/live", () => void list.reload());
   const filtered = filters.from !== "" || filters.to !== "" || filters.q !== "";
   const now = Date.now();
 
@@ -68,13 +83,13 @@ export function MeetingsPage({ session }: { session: Session }) {
               <th scope="col">Meeting</th>
               <th scope="col">Start</th>
               <th scope="col">Duration</th>
-              <th scope="col" class="num">Attendees</th>
+              <th scope="col" class="num">Attended</th>
               <th scope="col" class="num">Unresolved</th>
               <th scope="col">Status</th>
             </tr>
           </thead>
           <tbody>
-            {list.data.data.map((i) => (
+            {list.data.data.map((i: InstanceSummary) => (
               <tr key={i.uuid} class={i.status === "live" ? "live-row" : undefined}>
                 <td>
                   <a href={instanceHref(i.uuid)}>{i.topic ?? "(no topic)"}</a>
@@ -82,8 +97,11 @@ export function MeetingsPage({ session }: { session: Session }) {
                 <td class="mono">{i.meetingId}</td>
                 <td>{formatDateTime(i.startTime)}</td>
                 <td>{formatDuration(i.startTime, i.endTime, now)}</td>
-                <td class="num">{i.attendees}</td>
-                <td class="num">{i.unresolved > 0 ? <a href="#/unresolved">{i.unresolved}</a> : 0}</td>
+                <td class="num">
+                  {i.attendees}
+                  {i.expectedAbsent > 0 && <span class="hint"> (+{i.expectedAbsent} absent)</span>}
+                </td>
+                <td class="num">{i.unresolved > 0 ? <a href={unresolvedHref(i.uuid)} aria-label={`${i.unresolved} unresolved sessions`}>{i.unresolved}</a> : 0}</td>
                 <td>
                   <StatusBadge status={i.status} />
                 </td>

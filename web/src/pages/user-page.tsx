@@ -1,6 +1,21 @@
-import { getJson, type UserDetail } from "../api.js";
-import { formatConfidence, formatDateTime, formatMinutes, instanceHref } from "../format.js";
+import { ApiError, apiGet, type User, type UserAttendance } from "../api.js";
+import { formatConfidence, formatDateTime, formatMinutes, instanceHref, statusText } from "../format.js";
 import { useData } from "../use-data.js";
+
+type AttendedInstance = UserAttendance["instances"][number];
+
+/** The user (null when only attendance is known under that id) and their attendance, newest first. */
+async function loadUser(externalId: string): Promise<{ user: User | null; attendance: AttendedInstance[] }> {
+  const path = `/users/${encodeURIComponent(externalId)}`;
+  const [user, attendance] = await Promise.all([
+    apiGet<User>(path).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }),
+    apiGet<UserAttendance>(`${path}/attendance`),
+  ]);
+  return { user, attendance: attendance.instances };
+}
 
 const CHART_WIDTH = 1000;
 const CHART_HEIGHT = 220;
@@ -8,7 +23,7 @@ const PAD = { left: 48, right: 12, top: 12, bottom: 36 };
 
 /** One user's attendance across instances: minutes per instance over time, and the table. */
 export function UserPage({ externalId }: { externalId: string }) {
-  const detail = useData(() => getJson<UserDetail>("user", { externalId }), externalId, 10_000);
+  const detail = useData(() => loadUser(externalId), externalId);
   if (detail.error && !detail.data) return <p role="alert">Could not load this user: {detail.error}</p>;
   if (!detail.data) return <p class="loading">Loading…</p>;
   const { user, attendance } = detail.data;
@@ -20,8 +35,8 @@ export function UserPage({ externalId }: { externalId: string }) {
         <a href="#/">Meetings</a> ›
       </p>
       <h1>
-        {user.externalId}
-        {user.name && <span class="subtitle"> {user.name}</span>}
+        {externalId}
+        {user?.name && <span class="subtitle"> {user.name}</span>}
       </h1>
       <p class="meta">
         {attendance.length} meeting{attendance.length === 1 ? "" : "s"} attended · {formatMinutes(total)} in all
@@ -50,12 +65,12 @@ export function UserPage({ externalId }: { externalId: string }) {
               </thead>
               <tbody>
                 {attendance.map((a) => (
-                  <tr key={a.instanceUuid}>
-                    <td>{formatDateTime(a.startTime)}</td>
+                  <tr key={a.instance.uuid}>
+                    <td>{formatDateTime(a.instance.startTime)}</td>
                     <td>
-                      <a href={instanceHref(a.instanceUuid)}>{a.topic ?? "(no topic)"}</a> <span class="hint mono">{a.meetingId}</span>
+                      <a href={instanceHref(a.instance.uuid)}>{a.instance.topic ?? "(no topic)"}</a> <span class="hint mono">{a.instance.meetingId}</span>
                     </td>
-                    <td>{a.status.replace(/_/g, " ")}</td>
+                    <td>{statusText(a.status)}</td>
                     <td class="num">{formatMinutes(a.attendedSeconds)}</td>
                     <td class="num">{a.sessions}</td>
                     <td>{a.resolvedBy}</td>
@@ -72,7 +87,7 @@ export function UserPage({ externalId }: { externalId: string }) {
 }
 
 /** Bars of minutes attended, oldest meeting first; the table below carries the same numbers. */
-function UserChart({ rows }: { rows: UserDetail["attendance"] }) {
+function UserChart({ rows }: { rows: AttendedInstance[] }) {
   const maxMinutes = Math.max(10, ...rows.map((r) => r.attendedSeconds / 60));
   const plotW = CHART_WIDTH - PAD.left - PAD.right;
   const plotH = CHART_HEIGHT - PAD.top - PAD.bottom;
@@ -94,13 +109,13 @@ function UserChart({ rows }: { rows: UserDetail["attendance"] }) {
         const cx = PAD.left + slot * i + slot / 2;
         const minutes = r.attendedSeconds / 60;
         return (
-          <g key={r.instanceUuid}>
+          <g key={r.instance.uuid}>
             <rect x={cx - barW / 2} y={y(minutes)} width={barW} height={Math.max(1, PAD.top + plotH - y(minutes))} class={`bar status-${r.status}`}>
-              <title>{`${formatDateTime(r.startTime)} ${r.topic ?? ""}: ${Math.round(minutes)} min (${r.status.replace(/_/g, " ")})`}</title>
+              <title>{`${formatDateTime(r.instance.startTime)} ${r.instance.topic ?? ""}: ${Math.round(minutes)} min (${statusText(r.status)})`}</title>
             </rect>
             {rows.length <= 16 && (
               <text x={cx} y={CHART_HEIGHT - PAD.bottom + 16} text-anchor="middle" class="axis-label">
-                {r.startTime ? new Date(r.startTime).toLocaleDateString(undefined, { month: "short", day: "numeric" }) : "?"}
+                {r.instance.startTime ? new Date(r.instance.startTime).toLocaleDateString(undefined, { month: "short", day: "numeric" }) : "?"}
               </text>
             )}
           </g>
