@@ -239,6 +239,7 @@ export function simulateMeeting(scenario: Scenario, options: SimulateOptions = {
     if (p.kind !== "phone" || p.bindTo === undefined) return;
     const target = connections.find((c) => c.participant.id === p.bindTo && c.state === "in");
     if (!target) return; // nobody to bind to yet: Zoom cannot bind a phone to an absent computer
+    phoneConn.boundToSession = true;
     const bound = { userId: current(target).parentUserId ?? current(target).userId, participantUuid: target.participantUuid };
     const phoneUserId = current(phoneConn).userId;
     emit(at, lag() + 1500, (ts) => bodies.participantBind(instance, snapshot(phoneConn, phoneUserId), bound, iso(at), ts));

@@ -42,7 +42,10 @@ export interface GroundTruthEntry {
   firstJoin: string | null;
   /** Last leave time, ISO; null if never admitted. */
   lastLeave: string | null;
-  /** Connections (a rejoin or a second device each add one; breakout moves do not). */
+  /**
+   * Sessions, as Rollcall counts them: a rejoin or a second device each add one; breakout moves do
+   * not, nor does a phone leg bound to a computer's session (its time counts in that session).
+   */
   connections: number;
   /** The merged intervals, ISO, sorted. */
   intervals: { join: string; leave: string }[];
