@@ -74,6 +74,14 @@ export class EventSockets {
     return true;
   }
 
+  /** Sends a frame exactly as given (a broken frame, a module Zoom may add): how tests feed a client nonsense. */
+  sendRaw(subscriptionId: string, frame: string): boolean {
+    const connection = this.open.get(subscriptionId);
+    if (!connection) return false;
+    connection.socket.send(frame);
+    return true;
+  }
+
   /** Cuts the subscription's connection without a close frame (a network drop); returns how many were cut. */
   drop(subscriptionId?: string): number {
     return this.each(subscriptionId, (c) => c.socket.terminate());
