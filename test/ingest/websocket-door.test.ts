@@ -161,6 +161,11 @@ eachDatabase("Zoom's WebSocket door", (database) => {
     const ready = await fetch(`${env.rollcall.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: "ready", doors: { [`websocket:${subscriptionId}`]: "connected" } });
+    const metrics = await (await fetch(`${env.rollcall.url}/metrics`)).text();
+    expect(metrics).toContain(`rollcall_zoom_websocket_connected{subscription="${subscriptionId}"} 1`);
+    expect(metrics).toMatch(new RegExp(`rollcall_zoom_websocket_reconnects_total\\{subscription="${subscriptionId}"\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`rollcall_zoom_websocket_messages_total\\{subscription="${subscriptionId}",outcome="stored"\\} [1-9]`));
+    expect(metrics).toMatch(new RegExp(`rollcall_zoom_websocket_gap_seconds_total\\{subscription="${subscriptionId}"\\} 0\\.[0-9]*[1-9]`));
   });
 });
 

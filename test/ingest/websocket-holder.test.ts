@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/rest/server.js";
 import { ZoomWorld } from "../../src/emulator/world.js";
+import { openDatabase } from "../../src/store/index.js";
 import { createTestDatabase, describePostgres, type TestDatabase } from "../support/databases.js";
 import { startServeProcess, stopServeProcesses, type ServeProcess } from "../support/serve-process.js";
 
@@ -67,5 +68,15 @@ describePostgres("the WebSocket subscription's holder across processes", () => {
     await until("the standby connected", async () => status().connected && status().connections === 2 && (await doorOf(standby)) === "connected");
     expect(Date.now() - killedAt).toBeLessThan(10_000);
     processes = [standby];
+    // The holder died without a word: the new holder records the stretch since coverage ended.
+    const store = await openDatabase(database.url);
+    try {
+      const gaps = await store.db.selectFrom("websocket_gaps").selectAll().where("ended_at", "is not", null).orderBy("id").execute();
+      const takeover = gaps.at(-1)!;
+      expect(Number(takeover.started_at)).toBeLessThanOrEqual(killedAt);
+      expect(Number(takeover.ended_at)).toBeGreaterThan(killedAt);
+    } finally {
+      await store.close();
+    }
   });
 });
