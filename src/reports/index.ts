@@ -17,4 +17,4 @@ export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type Ti
 export { instanceCounts, type InstanceCounts } from "./instance-counts.js";
 export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
 export { roomSegments, type RoomSegment } from "./room-segments.js";
-export { instanceCompleteness, possiblyIncompleteCondition, type InstanceCompleteness, type InstanceGap } from "./instance-gaps.js";
+export { instanceCompleteness, listGaps, possiblyIncompleteCondition, type InstanceCompleteness, type InstanceGap, type SubscriptionGap } from "./instance-gaps.js";

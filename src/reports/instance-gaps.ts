@@ -64,3 +64,16 @@ export function possiblyIncompleteCondition(eb: ExpressionBuilder<Database & { i
     ),
   ]);
 }
+
+/** One recorded gap of a subscription, as `rollcall gaps` lists it. */
+export interface SubscriptionGap extends InstanceGap {
+  accountId: string;
+}
+
+/** The recorded WebSocket gaps, newest first; `from` keeps those that ended at or after it, or are open. */
+export async function listGaps(db: Kysely<Database>, options: { from?: number; limit?: number } = {}): Promise<SubscriptionGap[]> {
+  let query = db.selectFrom("websocket_gaps").select(["subscription_id", "account_id", "started_at", "ended_at", "reason"]);
+  if (options.from !== undefined) query = query.where((eb) => eb.or([eb("ended_at", "is", null), eb("ended_at", ">=", options.from!)]));
+  const rows = await query.orderBy("started_at", "desc").orderBy("id", "desc").limit(options.limit ?? 50).execute();
+  return rows.map((g) => ({ subscriptionId: g.subscription_id, accountId: g.account_id, start: isoTime(g.started_at), end: isoTime(g.ended_at), reason: g.reason }));
+}
