@@ -3,12 +3,13 @@ import { join } from "node:path";
 import { loadConfig, webhookSecretFile, type Config } from "../../config/index.js";
 import { applyChaos, type ChaosKind } from "../../emulator/delivery/chaos.js";
 import { checkUrlValidation } from "../../emulator/delivery/url-validation-check.js";
-import { emulatorAccountId, recordEndOnEmulator, recordStartOnEmulator, websocketTransport } from "../../emulator/delivery/emulator-client.js";
+import { emulatorAccountId, emulatorRegistrants, recordEndOnEmulator, recordStartOnEmulator, websocketTransport } from "../../emulator/delivery/emulator-client.js";
 import { sendDeliveries, ZOOM_RETRY_DELAYS_MS, type DeliveryTransport, type SendSummary } from "../../emulator/delivery/webhook-sender.js";
 import { parseDuration } from "../../emulator/scenarios/duration.js";
 import { loadScenario } from "../../emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../emulator/simulator/simulate-meeting.js";
 import type { Simulation } from "../../emulator/simulator/simulation-types.js";
+import type { Scenario } from "../../emulator/scenarios/scenario-schema.js";
 
 export interface SimulateOptions {
   scenario: string;
@@ -46,7 +47,10 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const via = door(opts);
   const emulator = opts.emulator?.replace(/\/+$/, "");
   // The account Rollcall is configured for is the emulator's: its reports must be found there.
-  if (emulator !== undefined && !opts.print) scenario.account.id = await emulatorAccountId(emulator);
+  if (emulator !== undefined && !opts.print) {
+    scenario.account.id = await emulatorAccountId(emulator);
+    await useEmulatorRegistrants(emulator, scenario, (line) => process.stderr.write(`simulate: ${line}\n`));
+  }
   const simulation = simulateMeeting(scenario, { seed });
   let deliveries = simulation.deliveries;
   if (opts.chaos) {
@@ -133,6 +137,22 @@ function writeGroundTruth(truth: Simulation["groundTruth"]): void {
   }
   const never = truth.byUser.filter((entry) => entry.connections === 0).map((entry) => entry.user);
   if (never.length > 0) process.stdout.write(`  not admitted (waiting room only, or never joined; no attendance): ${never.join(", ")}\n`);
+}
+
+/**
+ * A registered guest without a `registrantId` joins as the registrant the emulator holds for its
+ * e-mail on the meeting (the one `rollcall links issue --kind registrant` made for that user).
+ */
+async function useEmulatorRegistrants(emulator: string, scenario: Scenario, log: (line: string) => void): Promise<void> {
+  const guests = scenario.participants.filter((p) => p.kind === "registered_guest" && p.registrantId === undefined);
+  if (guests.length === 0) return;
+  const registrants = await emulatorRegistrants(emulator, scenario.meeting.number);
+  for (const guest of guests) {
+    if (guest.kind !== "registered_guest") continue;
+    const id = registrants.get(guest.email.toLowerCase());
+    if (id !== undefined) guest.registrantId = id;
+    else log(`${guest.id}: no registrant with e-mail ${guest.email} on meeting ${scenario.meeting.number} in the emulator (run \`rollcall links issue --kind registrant\` for that user first); joining with a new registrant id`);
+  }
 }
 
 /** `--via`: webhook (default) or websocket, which goes through the emulator. */

@@ -14,6 +14,15 @@ export async function emulatorAccountId(emulatorUrl: string): Promise<string> {
   return stats.account_id;
 }
 
+/**
+ * The registrant ids the emulator holds for a meeting, by lower-cased e-mail: the ids
+ * `rollcall links issue --kind registrant` created there for the app's users.
+ */
+export async function emulatorRegistrants(emulatorUrl: string, meetingNumber: string): Promise<Map<string, string>> {
+  const answer = (await call(emulatorUrl, "GET", `/_emulator/meetings/${encodeURIComponent(meetingNumber)}/registrants`)) as { registrants: Array<{ id: string; email: string }> };
+  return new Map(answer.registrants.map((r) => [r.email.toLowerCase(), r.id]));
+}
+
 /** Records the instance as started (reports then say "not ended" instead of "not found"). */
 export async function recordStartOnEmulator(emulatorUrl: string, simulation: Simulation): Promise<void> {
   const { instance } = simulation;

@@ -52,6 +52,13 @@ export function registerSimulationRoutes(app: FastifyInstance, deps: { world: Zo
     return reply.code(201).send(meeting);
   });
 
+  // The simulator's lookup: a scenario's registered guest takes the registrant id issued for its e-mail.
+  app.get("/_emulator/meetings/:meetingId/registrants", async (req) => {
+    const { meetingId } = req.params as { meetingId: string };
+    const known = world.listMeetings().some((m) => String(m.id) === meetingId);
+    return { registrants: known ? world.listRegistrants(meetingId).map((r) => ({ id: r.id, email: r.email })) : [] };
+  });
+
   app.post("/_emulator/instances", async (req, reply) => {
     const parsed = instanceSchema.safeParse(req.body);
     if (!parsed.success) return reply.code(400).send(invalid(parsed.error.issues));
