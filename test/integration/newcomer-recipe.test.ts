@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/index.js";
-import { rollcallCli } from "../support/rollcall-cli.js";
+import { rollcallCli, runRollcall } from "../support/rollcall-cli.js";
 import { stopServeProcesses } from "../support/serve-process.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -23,16 +23,7 @@ let emulatorUrl: string;
 let dataDir: string;
 
 /** Runs one `rollcall` command as the README writes it (from the repository, with the exports). */
-function rollcall(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...rollcallCli, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const rollcall = (args: string[]) => runRollcall(args, { env });
 
 /** Starts a long-running command and resolves with it and its output once `ready` matches. */
 function startUntil(args: string[], ready: RegExp, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; output: string }> {
