@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { zoomTime } from "./zoom-time.js";
 
 /**
  * The emulated Zoom account: users, meetings, registrants and past meeting instances with their
@@ -406,7 +407,7 @@ export class ZoomWorld {
   }
 
   private isoNow(): string {
-    return new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return zoomTime(this.now());
   }
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import * as z from "zod";
 import type { EventSockets } from "../websocket/event-sockets.js";
 import type { ZoomWorld } from "../world.js";
+import { zoomTime } from "../zoom-time.js";
 
 const meetingSchema = z.strictObject({
   /** A number of the scenario's own (9 to 12 digits); absent: the emulator picks one. */
@@ -73,7 +74,7 @@ export function registerSimulationRoutes(app: FastifyInstance, deps: { world: Zo
       endTime: i.end_time,
       reportRows: i.report_rows as never,
     });
-    return reply.code(201).send({ uuid: instance.uuid, state: "ended", report_available_at: new Date(instance.reportAvailableAt!).toISOString(), report_rows: instance.reportRows.length });
+    return reply.code(201).send({ uuid: instance.uuid, state: "ended", report_available_at: zoomTime(instance.reportAvailableAt!), report_rows: instance.reportRows.length });
   });
 
   app.post("/_emulator/websocket/deliver", async (req, reply) => {

@@ -1,4 +1,5 @@
 import type { GroundTruth, GroundTruthEntry } from "./simulation-types.js";
+import { zoomTimeAt } from "../zoom-time.js";
 
 /** The part of a simulated connection that attendance depends on (seconds from the start). */
 export interface ConnectionRecord {
@@ -9,6 +10,12 @@ export interface ConnectionRecord {
   leaveAt?: number;
   /** A phone leg Zoom bound to a computer's session (`participant_bind`): time, but not a session of its own. */
   boundToSession?: boolean;
+}
+
+/** A scenario participant and the app user it counts for. */
+export interface GroundTruthParticipant {
+  id: string;
+  user: string;
 }
 
 /**
@@ -36,10 +43,10 @@ export function mergeIntervals(intervals: readonly [number, number][]): [number,
 export function computeGroundTruth(
   instanceUuid: string,
   startMs: number,
-  participants: readonly { id: string; user: string }[],
+  participants: readonly GroundTruthParticipant[],
   connections: readonly ConnectionRecord[],
 ): GroundTruth {
-  const iso = (second: number) => new Date(startMs + second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const iso = (second: number) => zoomTimeAt(startMs, second);
   const intervalsOf = new Map<string, [number, number][]>();
   const sessionsOf = new Map<string, number>();
   for (const conn of connections) {

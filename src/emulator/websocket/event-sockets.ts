@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { AccessTokens } from "../rest/access-tokens.js";
+import { zoomTime } from "../zoom-time.js";
 
 /** Path of Zoom's event WebSocket (`wss://ws.zoom.us/ws?subscriptionId=…&access_token=…`). */
 export const EVENT_SOCKET_PATH = "/ws";
@@ -107,7 +108,7 @@ export class EventSockets {
       return {
         subscriptionId,
         connected: connection !== undefined,
-        connectedSince: connection ? new Date(connection.since).toISOString() : null,
+        connectedSince: connection ? zoomTime(connection.since) : null,
         ...count,
       };
     });
