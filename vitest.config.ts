@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    // One temporary folder and one database-name prefix per run, removed at its end.
+    globalSetup: ["./test/support/global-setup.ts"],
   },
 });

@@ -4,7 +4,10 @@ import { textTable } from "./text-table.js";
 /** One instance's attendance as a terminal reads it: the instance, a table of attendees, then the unresolved sessions. */
 export function attendanceText(report: AttendanceReport): string {
   const { instance } = report;
-  const heading = `${instance.topic ?? "(no topic)"} · meeting ${instance.meetingId} · ${instance.status}\n` + `${instance.startTime ?? "?"} → ${instance.endTime ?? "…"}   ${instance.uuid}\n\n`;
+  const incomplete = instance.possiblyIncomplete
+    ? `May be incomplete: no WebSocket connection was open for part of it (${instance.gaps.map((g) => `${g.start} → ${g.end ?? "now"}`).join(", ")}); Zoom's report repairs it when the instance is finalized.\n`
+    : "";
+  const heading = `${instance.topic ?? "(no topic)"} · meeting ${instance.meetingId} · ${instance.status}\n` + `${instance.startTime ?? "?"} → ${instance.endTime ?? "…"}   ${instance.uuid}\n` + incomplete + "\n";
   const attendees = textTable(
     ["user", "status", "minutes", "first join", "last leave", "sessions", "resolved by", "source", "confidence"],
     report.attendees.map((a) => [a.externalId, a.status, minutes(a.attendedSeconds), a.firstJoin, a.lastLeave, a.sessions, a.resolvedBy, a.source, a.confidence]),

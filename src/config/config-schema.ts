@@ -21,14 +21,28 @@ export const defaultWebhookRetrySeconds = [0, 5, 300, 1800, 7200, 18000, 36000, 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
 
-/** One Zoom app (or account) whose webhooks Rollcall accepts, with its own secret tokens. */
-export const zoomAppSchema = z.object({
-  name: z.string().min(1),
-  /** Event Subscription secret tokens; several at once while rotating. */
-  secretTokens: z.array(z.string().min(1)).min(1),
-  /** Accounts (`payload.account_id`) this app's events may come from; empty = any. */
-  accountIds: z.array(z.string().min(1)).default([]),
-});
+/**
+ * One Zoom app (or account) whose events Rollcall accepts: by webhook, with its own secret tokens,
+ * and/or by Zoom's WebSocket, with its subscription id and Server-to-Server OAuth credentials
+ * (those default to `ZOOM_ACCOUNT_ID`, `ZOOM_CLIENT_ID`, `ZOOM_CLIENT_SECRET`).
+ */
+export const zoomAppSchema = z
+  .object({
+    name: z.string().min(1),
+    /** Event Subscription secret tokens; several at once while rotating. */
+    secretTokens: z.array(z.string().min(1)).default([]),
+    /** Accounts (`payload.account_id`) this app's events may come from; empty = any. */
+    accountIds: z.array(z.string().min(1)).default([]),
+    /** The app's WebSockets Event Subscription id: Rollcall opens that connection itself. */
+    websocketSubscriptionId: z.string().min(1).optional(),
+    accountId: z.string().min(1).optional(),
+    clientId: z.string().min(1).optional(),
+    clientSecret: z.string().min(1).optional(),
+  })
+  .refine((app) => app.secretTokens.length > 0 || app.websocketSubscriptionId !== undefined, {
+    error: "expected secretTokens (webhooks) or websocketSubscriptionId (WebSocket), or both",
+    path: ["secretTokens"],
+  });
 export type ZoomApp = z.infer<typeof zoomAppSchema>;
 
 /**
@@ -65,12 +79,25 @@ export const reconcileTimingSchema = z.object({
 });
 export type ReconcileTiming = z.output<typeof reconcileTimingSchema>;
 
-/** Zoom's public endpoints, the defaults of `ZOOM_API_BASE_URL` and `ZOOM_OAUTH_URL`. */
+/** Zoom's public endpoints, the defaults of `ZOOM_API_BASE_URL`, `ZOOM_OAUTH_URL` and `ZOOM_WEBSOCKET_URL`. */
 export const DEFAULT_API_BASE_URL = "https://api.zoom.us/v2";
 export const DEFAULT_OAUTH_URL = "https://zoom.us";
+export const DEFAULT_WEBSOCKET_URL = "wss://ws.zoom.us/ws";
 
 /** An http(s) URL, without trailing slashes (paths are appended to it). */
 const httpUrl = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }).transform((url) => url.replace(/\/+$/, ""));
+
+const interval = z.coerce.number({ error: "expected a number of seconds" }).positive({ error: "expected more than 0 seconds" });
+
+/** How a WebSocket connection keeps itself alive (`ROLLCALL_WEBSOCKET_*_SECONDS`). */
+export const websocketTimingSchema = z
+  .object({
+    /** A heartbeat frame and a ping this often (Zoom drops a connection silent for 30 s). */
+    heartbeatSeconds: interval.max(29, { error: "expected at most 29 seconds: Zoom drops a connection silent for 30 s" }).default(20),
+    /** No frame and no pong for this long: the connection is dead and is replaced. */
+    deadAfterSeconds: interval.default(45),
+  })
+  .refine((t) => t.deadAfterSeconds > t.heartbeatSeconds, { error: "expected deadAfterSeconds above heartbeatSeconds", path: ["deadAfterSeconds"] });
 
 /** Zoom app credentials and endpoints (`ZOOM_*`). */
 export const zoomSettingsSchema = z.object({
@@ -81,6 +108,9 @@ export const zoomSettingsSchema = z.object({
   sdkSecret: z.string().min(1).optional(),
   apiBaseUrl: httpUrl.default(DEFAULT_API_BASE_URL),
   oauthUrl: httpUrl.default(DEFAULT_OAUTH_URL),
+  /** The default app's WebSockets Event Subscription id (`ZOOM_WEBSOCKET_SUBSCRIPTION_ID`). */
+  websocketSubscriptionId: z.string().min(1).optional(),
+  websocketUrl: z.url({ protocol: /^wss?$/, error: "expected a ws(s) URL" }).default(DEFAULT_WEBSOCKET_URL),
 });
 export type ZoomSettings = z.output<typeof zoomSettingsSchema>;
 
@@ -160,6 +190,7 @@ export const configSchema = z.object({
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   zoom: zoomSettingsSchema.prefault({}),
   reconcile: reconcileTimingSchema.prefault({}),
+  websocket: websocketTimingSchema.prefault({}),
   /** Domain of the synthetic e-mails `rollcall links issue` gives registrants without one (e.g. `example.invalid`). */
   syntheticEmailDomain: z.string().min(1).optional(),
 });

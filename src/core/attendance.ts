@@ -1,5 +1,6 @@
 import type { ResolutionMethod } from "./engine-options.js";
-import type { Attendance, AttendanceSource, Interval, UnresolvedSession } from "./instance-result.js";
+import type { Attendance, Interval } from "./instance-result.js";
+import type { AttendanceSource, UnresolvedSession } from "./result-common.js";
 import type { LeanAttendance } from "./lean-result.js";
 import { intervalOf } from "./intervals.js";
 import type { Scratch } from "./scratch.js";

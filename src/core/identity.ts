@@ -1,6 +1,7 @@
 import { CONFLICT_PENALTY, DEFAULT_NAME_PATTERN, METHOD_CONFIDENCE, type ResolutionMethod, type ResolvedEngineOptions } from "./engine-options.js";
 import { SOURCES } from "./event-columns.js";
-import type { Conflict, Evidence, Resolution, UnresolvedReason } from "./instance-result.js";
+import type { Conflict, Evidence, Resolution } from "./instance-result.js";
+import type { UnresolvedReason } from "./result-common.js";
 import { FIELD_OF_CODE, fieldMaskOf } from "./identifier-fields.js";
 import type { LinkIndex, LinkTarget } from "./link-index.js";
 import type { Scratch } from "./scratch.js";

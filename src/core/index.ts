@@ -4,6 +4,7 @@
  */
 export type * from "./normalised-event.js";
 export type * from "./link.js";
+export type * from "./result-common.js";
 export type * from "./instance-result.js";
 export type * from "./lean-result.js";
 export {

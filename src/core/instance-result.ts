@@ -2,32 +2,10 @@
  * What the engine says about one meeting instance. Every array is sorted by its natural key so two
  * results of the same facts compare equal with deep equality, whatever order the events came in.
  */
-import type { EventSource, Product } from "./normalised-event.js";
+import type { EventSource } from "./normalised-event.js";
 import type { ResolutionMethod } from "./engine-options.js";
 import type { LeanAttendance } from "./lean-result.js";
-
-/** The instance as far as its events tell. */
-export interface InstanceInfo {
-  uuid: string;
-  meetingId: string;
-  accountId: string;
-  product: Product;
-  topic?: string;
-  hostId?: string;
-  meetingType?: number;
-  /** Earliest `start_time` of a started/ended event (epoch ms). */
-  startTime?: number;
-  /** Latest `end_time` of an ended event (epoch ms). */
-  endTime?: number;
-  /**
-   * `ended` once any `meeting.ended` arrived. Zoom can send it more than once and events can follow
-   * it, so this is not final: callers finalise after a grace period or a report reconciliation.
-   */
-  status: "live" | "ended";
-  /** Span attendance shares are measured against: [min(start, first join), max(end or now, last leave)]. */
-  spanFrom?: number;
-  spanTo?: number;
-}
+import type { InstanceInfo, UnresolvedReason, UnresolvedSession } from "./result-common.js";
 
 /**
  * The participant fields identifiers come from, named as Zoom names them. `id` is kept only when it
@@ -83,12 +61,6 @@ export interface Session {
   source: EventSource;
 }
 
-/**
- * Where a user's attendance evidence came from, strongest first: `manual` (a hand-made link),
- * `webhook` (an identifier on a webhook event), `report` (only on rows of Zoom's participant report).
- */
-export type AttendanceSource = "manual" | "webhook" | "report";
-
 /** One piece of evidence for a resolution. */
 export interface Evidence {
   method: ResolutionMethod;
@@ -107,8 +79,6 @@ export interface Conflict {
   evidence: Evidence[];
 }
 
-export type UnresolvedReason = "no_identifier" | "identifier_unknown" | "names_hidden";
-
 export interface Resolution {
   sessionKey: string;
   userId?: string;
@@ -124,14 +94,6 @@ export interface Resolution {
 export interface Attendance extends LeanAttendance {
   sessionKeys: string[];
   intervals: Interval[];
-}
-
-export interface UnresolvedSession {
-  sessionKey: string;
-  /** The latest name shown (absent under privacy modes or on blanked accounts). */
-  userName?: string;
-  attendedMs: number;
-  reason: UnresolvedReason;
 }
 
 export interface InstanceResult {

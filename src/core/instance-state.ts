@@ -1,7 +1,8 @@
 import { computeAttendance } from "./attendance.js";
 import { resolveEngineOptions, type EngineOptions, type ResolutionMethod } from "./engine-options.js";
 import { identityContext } from "./identity.js";
-import type { Attendance, InstanceInfo, InstanceResult, Resolution, Session } from "./instance-result.js";
+import type { Attendance, InstanceResult, Resolution, Session } from "./instance-result.js";
+import type { InstanceInfo } from "./result-common.js";
 import type { LeanInstanceResult, LeanSession } from "./lean-result.js";
 import type { Link } from "./link.js";
 import { toLinkIndex, type LinkIndex } from "./link-index.js";

@@ -6,7 +6,7 @@
  * state for `result()` when the detail is wanted. Every figure equals the full result's.
  */
 import type { ResolutionMethod } from "./engine-options.js";
-import type { AttendanceSource, InstanceInfo, UnresolvedReason, UnresolvedSession } from "./instance-result.js";
+import type { AttendanceSource, InstanceInfo, UnresolvedReason, UnresolvedSession } from "./result-common.js";
 import type { EventSource } from "./normalised-event.js";
 
 /** A user's attendance: `Attendance` without its intervals and session keys. */

@@ -1,4 +1,4 @@
-import type { UnresolvedReason } from "./instance-result.js";
+import type { UnresolvedReason } from "./result-common.js";
 import type { PieceBuffer } from "./intervals.js";
 import { resized } from "./typed-arrays.js";
 

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
+import { zoomTime } from "./zoom-time.js";
 
 /**
  * The emulated Zoom account: users, meetings, registrants and past meeting instances with their
@@ -250,6 +251,23 @@ export class ZoomWorld {
     return meeting;
   }
 
+  /**
+   * The meeting with this number, created (hosted by the owner) when the account has none: how a
+   * simulated meeting with a scenario's own number is recorded where reports can find it.
+   */
+  ensureMeeting(meetingId: number | string, input: CreateMeetingInput = {}): ZoomMeeting {
+    const existing = this.meetings.get(Number(meetingId));
+    if (existing) return existing;
+    const meeting = this.createMeeting("me", input);
+    this.meetings.delete(meeting.id);
+    this.registrants.delete(meeting.id);
+    const id = Number(meetingId);
+    const renumbered = { ...meeting, id, join_url: meeting.join_url.replace(`/j/${meeting.id}?`, `/j/${id}?`) };
+    this.meetings.set(id, renumbered);
+    this.registrants.set(id, []);
+    return renumbered;
+  }
+
   /** The meeting with this number, or a Zoom 3001 "Meeting does not exist" error. */
   getMeeting(meetingId: number | string): ZoomMeeting {
     const meeting = this.meetings.get(Number(meetingId));
@@ -389,7 +407,7 @@ export class ZoomWorld {
   }
 
   private isoNow(): string {
-    return new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return zoomTime(this.now());
   }
 }
 

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { DoorBoard } from "../runtime/index.js";
 import type { InboxWriter } from "../store/inbox/index.js";
 import type { RollcallDatabase } from "../store/index.js";
 import type { WebhookVerifier } from "../zoom/webhook/index.js";
@@ -6,11 +7,13 @@ import { healthRoutes } from "./health-routes.js";
 import { lazySchemaCompilers } from "./lazy-schema-compilers.js";
 import type { RollcallMetrics } from "./metrics.js";
 import { metricsRoute } from "./metrics-route.js";
-import type { PrepareBodyForStorage } from "./prepare-body.js";
+import type { PrepareBodyForStorage } from "../ingest/index.js";
 import { webhookRoute } from "./webhook-route.js";
 
 export interface AppOptions {
   store: RollcallDatabase;
+  /** How each door for Zoom's events stands, listed by `/readyz`. */
+  doors?: DoorBoard;
   inbox: InboxWriter;
   verifier: WebhookVerifier;
   metrics: RollcallMetrics;
@@ -50,7 +53,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     schemaController: lazySchemaCompilers,
   });
-  await app.register(healthRoutes, { store: options.store, inbox: options.inbox });
+  await app.register(healthRoutes, { store: options.store, inbox: options.inbox, ...(options.doors ? { doors: options.doors } : {}) });
   await app.register(metricsRoute, { metrics: options.metrics });
   if (options.webhooks === false) return app;
   await app.register(webhookRoute, {

@@ -1,10 +1,8 @@
-import { createHash } from "node:crypto";
 import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
-import { InboxRefusedError, InboxUnavailableError, storableDedupeKey, type InboxWriter } from "../store/inbox/index.js";
-import { contentKey } from "../zoom/events/content-key.js";
+import { inboxEventFor, type PrepareBodyForStorage } from "../ingest/index.js";
+import { InboxRefusedError, InboxUnavailableError, type InboxWriter } from "../store/inbox/index.js";
 import {
   answerUrlValidation,
-  deliveryEnvelope,
   InvalidEnvelopeError,
   urlValidationEvent,
   WebhookVerificationError,
@@ -12,7 +10,6 @@ import {
 } from "../zoom/webhook/index.js";
 import { auditHeaders } from "./audit-headers.js";
 import type { RollcallMetrics, WebhookOutcome } from "./metrics.js";
-import type { PrepareBodyForStorage } from "./prepare-body.js";
 import { isRecord } from "../json/index.js";
 
 /** The Zoom endpoint's path (design.md "Contract"). */
@@ -99,22 +96,16 @@ export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOp
       return reply.code(200).send(answerUrlValidation(plainToken, verified.secret.secret));
     }
 
-    let envelope;
+    let event;
     try {
-      envelope = deliveryEnvelope(parsed);
+      event = inboxEventFor(text, parsed, { headers: auditHeaders(request.headers, verified.secret), receivedAt, prepare });
     } catch (error) {
       if (error instanceof InvalidEnvelopeError) return refuse(reply, 400, "malformed", error.message);
       throw error;
     }
 
     try {
-      const result = await inbox.append({
-        ...envelope,
-        dedupeKey: dedupeKeyOf(parsed, text),
-        body: prepare ? prepare(text, parsed) : text,
-        headers: auditHeaders(request.headers, verified.secret),
-        receivedAt,
-      });
+      const result = await inbox.append(event);
       metrics.countWebhook(result.duplicate ? "duplicate" : "stored");
       return reply.code(200).send({ status: result.duplicate ? "duplicate" : "stored", id: result.id });
     } catch (error) {
@@ -128,13 +119,4 @@ export async function webhookRoute(app: FastifyInstance, options: WebhookRouteOp
       return reply.code(503).header("retry-after", "5").send({ error: "unavailable", message: "the inbox cannot commit right now; retry later" });
     }
   });
-}
-
-/** The content key; a body too odd for it (absurd nesting) falls back to a hash of its text. */
-function dedupeKeyOf(parsed: unknown, text: string): string {
-  try {
-    return storableDedupeKey(contentKey(parsed));
-  } catch {
-    return `sha256:${createHash("sha256").update(text).digest("hex")}`;
-  }
 }

@@ -13,8 +13,11 @@ export const notifyEventTypes = [
 
 export type NotifyEventType = (typeof notifyEventTypes)[number];
 
-/** What Zoom said of the instance, as in the attendance contract. */
-export type InstanceData = AttendanceReport["instance"];
+/**
+ * What Zoom said of the instance, as in the attendance contract: the report's instance object, without the WebSocket gaps (read them, and
+ * `possiblyIncomplete`, from the API; `instance.finalized` says when Zoom's report has repaired them).
+ */
+export type InstanceData = Omit<AttendanceReport["instance"], "possiblyIncomplete" | "gaps">;
 
 /** `attendee.joined`: a session was attributed to a user (perhaps only when its leave arrived: `joinTime` is the real one). */
 export interface AttendeeJoinedData {

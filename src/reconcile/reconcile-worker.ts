@@ -8,6 +8,7 @@ import {
   giveUpReconciliation,
   rescheduleReconciliation,
   scheduleEndedInstances,
+  scheduleGapInstances,
   scheduleIdleInstances,
   type ReconciliationRow,
 } from "./reconciliation-repository.js";
@@ -74,8 +75,8 @@ export async function attemptReconciliation(store: RollcallDatabase, row: Reconc
 
 /**
  * A {@link Worker} that reconciles ended instances with Zoom's participant reports: it schedules
- * each ended instance `delayMs` after its end (and each live one idle for `idleMs`, whose end
- * webhook may be lost), claims due ones (once across processes), fetches and
+ * each ended instance `delayMs` after its end (and each live one idle for `idleMs`, or overlapped
+ * by a WebSocket gap, whose end webhook may be lost), claims due ones (once across processes), fetches and
  * merges the report, and retries with backoff while Zoom has none yet.
  */
 export function createReconcileWorker(options: ReconcileWorkerOptions): ReconcileWorker {
@@ -92,6 +93,7 @@ export function createReconcileWorker(options: ReconcileWorkerOptions): Reconcil
     const now = context!.now ?? Date.now;
     await scheduleEndedInstances(store.db, options.accountId, { now: now(), delayMs: options.settings.delayMs, deadlineMs: options.settings.deadlineMs });
     await scheduleIdleInstances(store.db, options.accountId, { now: now(), idleMs: options.settings.idleMs, deadlineMs: options.settings.deadlineMs });
+    await scheduleGapInstances(store.db, options.accountId, { now: now(), deadlineMs: options.settings.deadlineMs });
     let finished = 0;
     // One claim per round: a row rescheduled a few ms ahead must wait for the next round, not be
     // fetched again at once (the backoff is the point).

@@ -68,6 +68,40 @@ export async function scheduleIdleInstances(db: Kysely<Database>, accountId: str
   return scheduled;
 }
 
+/**
+ * Schedules a reconciliation, due now, for every `live` instance of `accountId` that has none yet
+ * and that a WebSocket gap overlaps (`websocket_gaps`): Zoom replays nothing after a gap, so its
+ * `*.ended` webhook may be among what was lost. While the meeting goes on, Zoom answers "not ended"
+ * and the attempts back off as usual; once it ends, the report is merged and the instance finalized.
+ * Ended instances need nothing here: every one is scheduled already.
+ *
+ * @returns how many were scheduled.
+ */
+export async function scheduleGapInstances(db: Kysely<Database>, accountId: string, timing: { now: number; deadlineMs: number }): Promise<number> {
+  const candidates = await db
+    .selectFrom("instances as i")
+    .leftJoin("reconciliations as r", (join) => join.onRef("r.account_id", "=", "i.account_id").onRef("r.instance_uuid", "=", "i.instance_uuid"))
+    .select(["i.instance_uuid", "i.meeting_id"])
+    .where("i.account_id", "=", accountId)
+    .where("i.status", "=", "live")
+    .where("r.instance_uuid", "is", null)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom("websocket_gaps as g")
+          .select("g.id")
+          .whereRef("g.account_id", "=", "i.account_id")
+          .where((g) => g.or([g("g.ended_at", "is", null), g("g.ended_at", ">", sql<number>`coalesce(i.start_time, i.span_from, 0)`)])),
+      ),
+    )
+    .limit(500)
+    .execute();
+  let scheduled = 0;
+  for (const c of candidates) {
+    scheduled += await insertSchedule(db, { accountId, instanceUuid: c.instance_uuid, meetingId: c.meeting_id, dueAt: timing.now, deadlineAt: timing.now + timing.deadlineMs, now: timing.now });
+  }
+  return scheduled;
+}
+
 /** Inserts a `scheduled` row unless the instance has one; returns 1 when inserted. */
 async function insertSchedule(db: Kysely<Database>, s: { accountId: string; instanceUuid: string; meetingId: string; dueAt: number; deadlineAt: number; now: number }): Promise<number> {
   const result = await db

@@ -21,14 +21,16 @@ export const attendanceCsvColumns = [
   "sessionKey",
   "userName",
   "reason",
+  "instancePossiblyIncomplete",
 ] as const;
 
 /**
  * The report as CSV (header + rows; `kind` is `attendee` or `unresolved`; empty cells for null),
- * spreadsheet-safe (see `spreadsheetSafeCell`).
+ * spreadsheet-safe (see `spreadsheetSafeCell`). Every row says whether the instance may miss
+ * events (a WebSocket gap not yet repaired by Zoom's report), so no spreadsheet loses that.
  */
 export function attendanceCsv(report: AttendanceReport): string {
-  const base = { instanceUuid: report.instance.uuid, meetingId: report.instance.meetingId };
+  const base = { instanceUuid: report.instance.uuid, meetingId: report.instance.meetingId, instancePossiblyIncomplete: report.instance.possiblyIncomplete };
   const rows: Array<Record<string, unknown>> = [
     ...report.attendees.map((a) => ({ ...base, kind: "attendee", ...a })),
     ...report.unresolved.map((u) => ({ ...base, kind: "unresolved", ...u })),

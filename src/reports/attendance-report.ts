@@ -4,6 +4,7 @@ import { withReadSnapshot, type Database } from "../store/index.js";
 import { expectedAttendees } from "./expected-attendees.js";
 import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 import { attendeeFigures, firstJoinSeen, wholeSeconds } from "./attendee-figures.js";
+import { instanceCompleteness, type InstanceGap } from "./instance-gaps.js";
 import { isoTime } from "./iso-time.js";
 
 /** The strongest identity method that resolved a user (wherever its evidence came from: see {@link AttendeeSource}). */
@@ -54,8 +55,12 @@ export interface AttendanceReport {
     topic: string | null;
     startTime: string | null;
     endTime: string | null;
-    /** `live`, `ended` or `finalized`. */
+    /** `live`, `ended` or `finalized` (Zoom's report merged). */
     status: string;
+    /** A WebSocket gap overlaps it and Zoom's report is not merged yet: events may be missing. */
+    possiblyIncomplete: boolean;
+    /** The WebSocket gaps that overlap it (empty when events come by webhook only). */
+    gaps: InstanceGap[];
   };
   attendees: AttendeeRow[];
   unresolved: UnresolvedRow[];
@@ -126,6 +131,7 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
     .where("r.user_id", "is", null)
     .orderBy("r.session_key")
     .execute();
+  const completeness = await instanceCompleteness(db, instance);
   return {
     instance: {
       uuid: instance.instance_uuid,
@@ -134,6 +140,8 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
       startTime: iso(statusInstance.startTime),
       endTime: iso(statusInstance.endTime),
       status: instance.status,
+      possiblyIncomplete: completeness.possiblyIncomplete,
+      gaps: completeness.gaps,
     },
     attendees,
     unresolved: unresolvedRows.map((r) => ({

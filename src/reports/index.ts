@@ -18,3 +18,4 @@ export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type Ti
 export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
 export { roomSegments, type RoomSegment } from "./room-segments.js";
 export { reviewQueue, type ReviewQueueItem } from "./review-queue.js";
+export { instanceCompleteness, listGaps, possiblyIncompleteCondition, type InstanceCompleteness, type InstanceGap, type SubscriptionGap } from "./instance-gaps.js";

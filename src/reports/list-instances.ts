@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import { DEFAULT_ACCOUNT } from "../directory/accounts.js";
 import type { Database } from "../store/index.js";
+import { possiblyIncompleteCondition } from "./instance-gaps.js";
 import { isoTime } from "./iso-time.js";
 
 /** One line of `rollcall instances`: an occurrence of a meeting and how far it got. */
@@ -20,6 +21,8 @@ export interface InstanceSummary {
   expectedAbsent: number;
   /** Sessions no user was found for. */
   unresolved: number;
+  /** A WebSocket gap overlaps it and Zoom's report is not merged yet: events may be missing. */
+  possiblyIncomplete: boolean;
 }
 
 export interface ListInstancesOptions {
@@ -89,6 +92,7 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
         .where("r.user_id", "is", null)
         .select((c) => c.fn.countAll<number>().as("n"))
         .as("unresolved"),
+      eb.case().when(possiblyIncompleteCondition(eb)).then(1).else(0).end().as("possibly_incomplete"),
     ]);
   // The listing order: start time (or first event), newest first; 0 for neither, last.
   const sortTime = sql<number>`coalesce(i.start_time, i.span_from, 0)`;
@@ -120,6 +124,7 @@ export async function listInstances(db: Kysely<Database>, options: ListInstances
     attendees: Number(r.attendees ?? 0),
     expectedAbsent: Number(r.expectedAbsent ?? 0),
     unresolved: Number(r.unresolved ?? 0),
+    possiblyIncomplete: Number(r.possibly_incomplete) === 1,
   }));
 }
 

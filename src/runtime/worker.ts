@@ -3,6 +3,7 @@ import type { Registry } from "prom-client";
 import type { Config } from "../config/index.js";
 import type { InboxWriter } from "../store/inbox/index.js";
 import type { RollcallDatabase } from "../store/index.js";
+import type { DoorBoard } from "./doors.js";
 
 /**
  * What a background worker gets when the service starts it. Declared here, below both the service
@@ -17,6 +18,8 @@ export interface WorkerContext {
   logger: Logger;
   /** The service's metrics; workers register theirs on `metrics.registry`. */
   metrics: { registry: Registry };
+  /** Where a door for Zoom's events (the WebSocket) says how it stands, for `/readyz`. */
+  doors?: DoorBoard;
 }
 
 /**

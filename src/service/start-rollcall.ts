@@ -5,13 +5,14 @@ import { pino, type Logger } from "pino";
 import { dashboardSecretFile, ensureGeneratedSecret, joinTokenSecretFile, webhookSecretFile, type Config } from "../config/index.js";
 import { guardApiScope, registerApi, type ApiDeps, type ApiRouteGroup } from "../http/api/index.js";
 import { dashboard } from "../http/dashboard/index.js";
-import { createApp, createMetrics, webhookPath, type PrepareBodyForStorage, type RollcallMetrics } from "../http/index.js";
+import { createApp, createMetrics, webhookPath, type RollcallMetrics } from "../http/index.js";
+import type { PrepareBodyForStorage } from "../ingest/index.js";
 import { createPipeline, settleInstances, type Pipeline } from "../pipeline/index.js";
 import { countPendingInboxEvents, createInboxWriter, type InboxWriter } from "../store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../store/index.js";
 import { createBodyPreparer, privacySettingsFromConfig } from "../zoom/privacy/index.js";
 import { createWebhookVerifier, webhookSecretsFrom } from "../zoom/webhook/index.js";
-import type { Worker, WorkerContext } from "../runtime/index.js";
+import { createDoorBoard, type Worker, type WorkerContext } from "../runtime/index.js";
 import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
 import { zoomApiFromConfig } from "../zoom/api/index.js";
 import { meetingSdkFromConfig } from "../zoom/sdk/sdk-credentials.js";
@@ -116,7 +117,10 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   metrics.trackInboxDepth(() => countPendingInboxEvents(store.db));
   const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit, lockWaitMs: inboxLockWaitMs });
   const verifier = createWebhookVerifier({ secrets, toleranceSeconds: config.webhookToleranceSeconds });
+  const doors = createDoorBoard();
+  if (servesWebhooks) doors.set("webhook", "open");
   const app = await createApp({
+    doors,
     store,
     inbox,
     verifier,
@@ -127,7 +131,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     requestTimeoutMs: config.requestTimeoutSeconds * 1000,
     ...(prepareBodyForStorage ? { prepareBodyForStorage } : {}),
   });
-  const context: WorkerContext = { config, store, inbox, logger, metrics };
+  const context: WorkerContext = { config, store, inbox, logger, metrics, doors };
   // Before any other route: nothing may answer under /api without a key.
   guardApiScope(app);
 
@@ -159,7 +163,8 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   if (generated?.created) print(announcement(generated.value, generated.path, endpoint));
   // Last: tools (and tests) wait for this line to know the service is up.
   print(`Rollcall listening on ${url} (${servesWebhooks ? `Zoom webhook endpoint: ${endpoint}` : "role worker: no webhook route"})`);
-  logger.info({ address, role: config.role }, "rollcall started");
+  print(`Doors for Zoom's events: ${describeDoors(doors.snapshot())}`);
+  logger.info({ address, role: config.role, doors: doors.snapshot() }, "rollcall started");
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
@@ -203,9 +208,9 @@ function apiDeps(config: Config, store: RollcallDatabase): ApiDeps {
   };
 }
 
-/** With no secret configured at all, the one generated into the data directory (created on first start). */
+/** With no webhook secret configured at all, the one generated into the data directory (created on first start). */
 function resolveSecrets(config: Config): { value: string; created: boolean; path: string } | undefined {
-  if (config.webhookSecrets.length > 0 || config.zoomApps.length > 0) return undefined;
+  if (config.webhookSecrets.length > 0 || config.zoomApps.some((app) => app.secretTokens.length > 0)) return undefined;
   return { ...ensureGeneratedSecret(config.dataDir, webhookSecretFile), path: join(config.dataDir, webhookSecretFile) };
 }
 
@@ -222,6 +227,12 @@ async function shutdown(app: FastifyInstance, inbox: InboxWriter, workers: Worke
   }
   await store.close();
   logger.info("rollcall stopped");
+}
+
+/** "webhook (POST /webhooks/zoom), websocket:SUB (connecting)": which ways in are open, for the banner. */
+function describeDoors(doors: Record<string, string>): string {
+  const entries = Object.entries(doors).map(([door, state]) => (door === "webhook" ? `webhook (POST ${webhookPath})` : `${door} (${state})`));
+  return entries.length > 0 ? entries.join(", ") : "none in this process (role worker)";
 }
 
 function localUrl(host: string, port: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeInstance, resolveEngineOptions, type Link } from "../../src/core/index.js";
-import { UUID, joined, left, min, reportRow } from "./event-builders.js";
+import { computeInstance, DEFAULT_PRECEDENCE, resolveEngineOptions, type Link, type ParticipantIdentifiers, type ResolutionMethod } from "../../src/core/index.js";
+import { MEETING, UUID, joined, left, min, reportRow } from "./event-builders.js";
 
 const M = 60_000;
 const who = { userId: "1", participantUuid: "P", customerKey: "ck-1", email: "bo@example.com", userName: "Bo [rc:bo]" };
@@ -10,6 +10,35 @@ const links: Link[] = [
   { method: "email", value: "bo@example.com", userId: "bob" },
   { method: "name_token", value: "bo", userId: "bob" },
 ];
+
+/** What one method needs on the session, and the link that makes it point at `userId`. */
+const evidenceFor: Record<ResolutionMethod, { who: ParticipantIdentifiers; link: (userId: string) => Link }> = {
+  manual: { who: {}, link: (userId) => ({ method: "manual", instanceUuid: UUID, sessionKey: "P", userId }) },
+  customer_key: { who: { customerKey: "ck-9" }, link: (userId) => ({ method: "customer_key", value: "ck-9", userId }) },
+  registrant_id: { who: { registrantId: "reg-9" }, link: (userId) => ({ method: "registrant_id", value: "reg-9", meetingId: MEETING, userId }) },
+  zoom_user_id: { who: { zoomUserId: "zu-9" }, link: (userId) => ({ method: "zoom_user_id", value: "zu-9", userId }) },
+  email: { who: { email: "nine@example.com" }, link: (userId) => ({ method: "email", value: "nine@example.com", userId }) },
+  name_token: { who: { userName: "Nine [rc:nine]" }, link: (userId) => ({ method: "name_token", value: "nine", userId }) },
+};
+
+describe("identity precedence, one adjacent pair at a time", () => {
+  // design.md's order, written out here: the engine's own list must not be what the test trusts.
+  const designOrder: ResolutionMethod[] = ["manual", "customer_key", "registrant_id", "zoom_user_id", "email", "name_token"];
+  const pairs = designOrder.slice(0, -1).map((stronger, i) => [stronger, designOrder[i + 1]!] as const);
+  it("pairs cover the engine's default methods", () => {
+    expect([...DEFAULT_PRECEDENCE].sort()).toEqual([...designOrder].sort());
+  });
+
+  it.each(pairs)("%s outranks %s, whichever user each points at", (stronger, weaker) => {
+    const who = { userId: "1", participantUuid: "P", ...evidenceFor[stronger].who, ...evidenceFor[weaker].who };
+    const session = [joined(min(0), who), left(min(10), who)];
+    // Both ways round, so the deterministic tie-break (the smaller user id) cannot decide it.
+    for (const [strong, weak] of [["amy", "zed"], ["zed", "amy"]] as const) {
+      const r = computeInstance(session, [evidenceFor[weaker].link(weak), evidenceFor[stronger].link(strong)]);
+      expect(r.resolutions[0]).toMatchObject({ userId: strong, method: stronger, conflicts: [{ userId: weak, method: weaker }] });
+    }
+  });
+});
 
 describe("identity resolution", () => {
   it("the stronger method wins, and the other user is reported as a conflict with its evidence", () => {

@@ -8,7 +8,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminPgUrl, createTestDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { adminPgUrl, createTestDatabase, describePostgres, type TestDatabase } from "../support/databases.js";
 import { spawnServer, type ChildServer } from "./helpers/child-server.js";
 import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
 
@@ -25,7 +25,7 @@ async function admin(query: string): Promise<void> {
   }
 }
 
-describe.skipIf(!postgresAvailable)("PostgreSQL failover under webhook load", () => {
+describePostgres("PostgreSQL failover under webhook load", () => {
   let database: TestDatabase;
   let name: string;
   let server: ChildServer;

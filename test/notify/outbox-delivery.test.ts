@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addEndpoint, createWebhookSender, listEndpoints, recordEvents, rotateEndpointSecret, type NotifyEvent } from "../../src/notify/index.js";
 import { withWriteTransaction } from "../../src/pipeline/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
-import { createTestDatabase, eachDatabase, postgresAvailable, type TestDatabase } from "../support/databases.js";
+import { createTestDatabase, describePostgres, eachDatabase, type TestDatabase } from "../support/databases.js";
 import { eventually, startReceiver, type Receiver } from "./support/receiver.js";
 
 function attendanceEvent(instanceUuid: string, userId: string, attendedSeconds: number): NotifyEvent {
@@ -112,7 +112,7 @@ eachDatabase("outbox", (database) => {
   });
 });
 
-describe.runIf(postgresAvailable)("outbox on PostgreSQL with several senders", () => {
+describePostgres("outbox on PostgreSQL with several senders", () => {
   let database: TestDatabase;
   let stores: RollcallDatabase[] = [];
   let receiver: Receiver;

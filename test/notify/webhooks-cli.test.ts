@@ -1,14 +1,14 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { Webhook } from "standardwebhooks";
 import { expect, it } from "vitest";
 import { sign } from "../../src/notify/index.js";
 import { eachDatabase } from "../support/databases.js";
+import { runRollcall, type CliResult } from "../support/rollcall-cli.js";
 
-const run = promisify(execFile);
-
-async function rollcall(url: string, env: Record<string, string>, ...args: string[]) {
-  return run(process.execPath, ["bin/rollcall.js", ...args, "--database-url", url], { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
+/** One `rollcall` command from the sources (never a stale build); rejects with its output when it fails. */
+async function rollcall(url: string, env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  const result = await runRollcall([...args, "--database-url", url], { env: { ...process.env, LOG_LEVEL: "silent", ...env } });
+  if (result.code !== 0) throw Object.assign(new Error(`rollcall ${args.join(" ")} exited with ${result.code}`), result);
+  return result;
 }
 
 eachDatabase("rollcall webhooks", (database) => {

@@ -14,6 +14,7 @@ import { reprocess, type PipelineWorker } from "../../src/pipeline/index.js";
 import { pipelineOptionsFromConfig, pipelineWorkerFromConfig } from "../../src/service/pipeline-from-config.js";
 import { reportInboxEvent } from "../../src/reconcile/index.js";
 import { startRollcall, type RunningRollcall } from "../../src/service/start-rollcall.js";
+import { inboxEventFor } from "../../src/ingest/index.js";
 import { upsertInboxEvents } from "../../src/store/inbox/index.js";
 import { hashEmail } from "../../src/zoom/events/index.js";
 import { createBodyPreparer, privacySettingsFromConfig } from "../../src/zoom/privacy/index.js";
@@ -102,6 +103,26 @@ eachDatabase("pipeline: privacy hash hashes names and e-mails exactly once", (da
     const identifiers = await db().selectFrom("session_identifiers").select(["value"]).where("field", "=", "email").execute();
     // Hashed once: the stored identifier is exactly the keyed hash of the e-mail, as the users' links are.
     expect(identifiers.map((r) => r.value).sort()).toEqual([hashEmail("dana.example@mail.test", hashKey!), hashEmail("omar@corp.test", hashKey!)].sort());
+  });
+
+  it("hashes bodies stored raw before hash mode was switched on, when the pipeline reads them", async () => {
+    // What a server in `store` mode kept: Zoom's bytes, unmarked, names and e-mails in clear.
+    const earlier = { ...meeting, uuid: "hashUUID/raw+2==", start: at(-1440) };
+    const raw = zoomMeeting(earlier);
+    const eve = { ...blank, user_id: "16778250", participant_uuid: "E0000000-0000-4000-8000-000000000001", user_name: "Dana Example", email: "DANA.example@mail.test" };
+    const bodies = [raw.started(), raw.joined(eve, at(-1440)), raw.left(eve, at(-1410)), raw.ended(at(-1380))];
+    const events = bodies.map((body) => inboxEventFor(JSON.stringify(body), body, { headers: {}, receivedAt: at(-1380) }));
+    expect(events.map((e) => e.body).join("")).toContain("Dana Example");
+    await upsertInboxEvents(db(), events.map((event) => ({ event, deliveries: 1 })));
+    await worker.idle();
+
+    const { hashKey } = privacySettingsFromConfig(config);
+    const identifiers = await db().selectFrom("session_identifiers").select(["field", "value"]).where("instance_uuid", "=", earlier.uuid).execute();
+    expect(identifiers.find((i) => i.field === "email")?.value).toBe(hashEmail("dana.example@mail.test", hashKey!));
+    const derived = JSON.stringify(await derivedSnapshot(db()));
+    expect(derived).not.toMatch(/dana example|mail\.test/i);
+    const resolved = await db().selectFrom("attendance").select(["user_id", "resolved_by"]).where("instance_uuid", "=", earlier.uuid).execute();
+    expect(resolved.map((r) => ({ ...r }))).toEqual([{ user_id: "dana", resolved_by: "email" }]);
   });
 
   it("gives the same result after reprocess", async () => {

@@ -60,7 +60,8 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
     const dir = mkdtempSync(join(tmpdir(), "rollcall-test-"));
     return { dialect, url: `sqlite:${join(dir, "rollcall.db")}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `rollcall_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  // The run's prefix (test/support/global-setup.ts) lets the run drop what a failed cleanup left.
+  const name = `${process.env["ROLLCALL_TEST_DB_PREFIX"] ?? "rollcall_test_"}${process.pid}_${randomBytes(4).toString("hex")}`;
   await adminQuery(`create database ${name}`);
   const url = new URL(adminPgUrl);
   url.pathname = `/${name}`;

@@ -13,12 +13,13 @@ export interface ServeProcess {
 
 /**
  * Spawns `rollcall serve` (from the sources) on `databaseUrl`, a free port and a data directory of
- * its own, with `args` appended (e.g. `["--role", "ingest"]`); resolves once it listens.
+ * its own, with `args` appended (e.g. `["--role", "ingest"]`) and `env` added to its environment;
+ * resolves once it listens.
  */
-export function startServeProcess(databaseUrl: string, secret: string, args: string[] = []): Promise<ServeProcess> {
+export function startServeProcess(databaseUrl: string, secret: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "rollcall-srv-"));
   const child = spawn(process.execPath, [...rollcallCli, "serve", "--port", "0", "--host", "127.0.0.1", "--database-url", databaseUrl, "--data-dir", dataDir, ...args], {
-    env: { ...process.env, ZOOM_WEBHOOK_SECRET_TOKEN: secret, LOG_LEVEL: "warn" },
+    env: { ...process.env, ZOOM_WEBHOOK_SECRET_TOKEN: secret, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {

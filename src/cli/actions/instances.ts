@@ -34,6 +34,7 @@ export async function runInstances(flags: InstancesFlags): Promise<void> {
     return;
   }
   for (const i of instances) {
-    process.stdout.write(`${i.uuid}  ${i.meetingId}  ${i.startTime ?? "?"}  ${i.status.padEnd(9)}  ${String(i.sessions).padStart(5)} sessions  ${i.topic ?? ""}\n`);
+    const incomplete = i.possiblyIncomplete ? "  (may be incomplete: a WebSocket gap, until Zoom's report is merged)" : "";
+    process.stdout.write(`${i.uuid}  ${i.meetingId}  ${i.startTime ?? "?"}  ${i.status.padEnd(9)}  ${String(i.sessions).padStart(5)} sessions  ${i.topic ?? ""}${incomplete}\n`);
   }
 }

@@ -3,10 +3,13 @@ import { join } from "node:path";
 import { loadConfig, webhookSecretFile, type Config } from "../../config/index.js";
 import { applyChaos, type ChaosKind } from "../../emulator/delivery/chaos.js";
 import { checkUrlValidation } from "../../emulator/delivery/url-validation-check.js";
-import { sendDeliveries, ZOOM_RETRY_DELAYS_MS, type SendSummary } from "../../emulator/delivery/webhook-sender.js";
+import { emulatorAccountId, emulatorRegistrants, recordEndOnEmulator, recordStartOnEmulator, websocketTransport } from "../../emulator/delivery/emulator-client.js";
+import { sendDeliveries, ZOOM_RETRY_DELAYS_MS, type DeliveryTransport, type SendSummary } from "../../emulator/delivery/webhook-sender.js";
 import { parseDuration } from "../../emulator/scenarios/duration.js";
 import { loadScenario } from "../../emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../emulator/simulator/simulate-meeting.js";
+import type { Simulation } from "../../emulator/simulator/simulation-types.js";
+import type { Scenario } from "../../emulator/scenarios/scenario-schema.js";
 
 export interface SimulateOptions {
   scenario: string;
@@ -26,6 +29,9 @@ export interface SimulateOptions {
   clientId: string;
   progressEvery: string;
   truth?: string;
+  emulator?: string;
+  via: string;
+  subscription?: string;
 }
 
 /** `rollcall simulate`: plays a scenario as Zoom and sends its signed webhooks to a target (or prints them with `--print`). */
@@ -38,6 +44,13 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     scenario.meeting.start = start;
   }
   const seed = integer("--seed", opts.seed, 0);
+  const via = door(opts);
+  const emulator = opts.emulator?.replace(/\/+$/, "");
+  // The account Rollcall is configured for is the emulator's: its reports must be found there.
+  if (emulator !== undefined && !opts.print) {
+    scenario.account.id = await emulatorAccountId(emulator);
+    await useEmulatorRegistrants(emulator, scenario, (line) => process.stderr.write(`simulate: ${line}\n`));
+  }
   const simulation = simulateMeeting(scenario, { seed });
   let deliveries = simulation.deliveries;
   if (opts.chaos) {
@@ -62,9 +75,9 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   }
 
   // The local service's port and secret, read as `rollcall serve` reads them.
-  const config = opts.target === undefined || opts.secret === undefined ? loadConfig() : undefined;
-  const target = opts.target ?? `http://localhost:${config!.port}/webhooks/zoom`;
-  const secret = opts.secret ?? findLocalSecret(config!);
+  const config = via === "webhook" && (opts.target === undefined || opts.secret === undefined) ? loadConfig() : undefined;
+  const target = via === "websocket" ? `${emulator}/ws (subscription ${opts.subscription ?? "the emulator's only one"})` : (opts.target ?? `http://localhost:${config!.port}/webhooks/zoom`);
+  const secret = via === "websocket" ? "" : (opts.secret ?? findLocalSecret(config!));
   const speed = opts.speed === "max" ? "max" : positive("--speed", opts.speed);
   const retryDelaysMs = opts.retryDelays ? opts.retryDelays.split(",").map((d) => durationMs("--retry-delays", d)) : ZOOM_RETRY_DELAYS_MS;
   const timeoutMs = integer("--timeout", opts.timeout, 1);
@@ -78,7 +91,15 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   log(
     `${scenario.name ?? opts.scenario}: ${deliveries.length} deliveries for instance ${simulation.instance.uuid} → ${target} (speed ${speed}, seed ${seed})`,
   );
+  if (emulator !== undefined) {
+    await recordStartOnEmulator(emulator, simulation);
+    log(`meeting ${simulation.instance.id} recorded on the emulator under account ${simulation.instance.accountId}`);
+  }
+  const transport: DeliveryTransport | undefined = via === "websocket" ? websocketTransport(emulator!, opts.subscription) : undefined;
   const summary = await sendDeliveries(deliveries, {
+    ...(transport ? { transport, retryDelaysMs: [] } : {}),
+    onIdle: ({ at, event, waitMs }) =>
+      log(`waiting ${Math.round(waitMs / 1000)} s for the next delivery: ${event} at ${new Date(at).toISOString()} in simulated time (--speed ${speed}; --speed max sends at once)`),
     target,
     secret,
     speed,
@@ -92,16 +113,53 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     },
   });
   process.stdout.write(
-    `sent ${summary.attempts} requests for ${summary.deliveries} deliveries: ${summary.acknowledged} acknowledged, ${summary.retried} retried, ${summary.failed} failed\n`,
+    `sent ${summary.attempts} requests for ${summary.deliveries} deliveries: ${summary.acknowledged} acknowledged, ${summary.retried} retried, ${summary.failed} failed` +
+      (via === "websocket" ? `, ${summary.lost} lost (no open connection; reconciliation repairs them)` : "") +
+      "\n",
   );
-  process.stdout.write("expected attendance (ground truth):\n");
-  for (const entry of simulation.groundTruth.byUser) {
-    process.stdout.write(`  ${entry.user}: ${(entry.seconds / 60).toFixed(1)} min, ${entry.connections} connection(s)\n`);
+  if (emulator !== undefined) {
+    const recorded = await recordEndOnEmulator(emulator, simulation);
+    process.stdout.write(`participant report (${recorded.reportRows} rows) available on the emulator from ${recorded.reportAvailableAt}: rollcall reconcile --instance '${simulation.instance.uuid}'\n`);
   }
+  writeGroundTruth(simulation.groundTruth);
   if (summary.failed > 0) {
     const first = summary.failures[0]!;
     throw new Error(`${summary.failed} deliveries failed for good (first: ${first.event} #${first.seq}, ${first.reason})`);
   }
+}
+
+/** The ground truth as Rollcall counts it: sessions (a bound phone leg is not one), and who never got in. */
+function writeGroundTruth(truth: Simulation["groundTruth"]): void {
+  process.stdout.write("expected attendance (ground truth; a phone leg bound to a computer counts in its session):\n");
+  for (const entry of truth.byUser) {
+    if (entry.connections === 0) continue;
+    process.stdout.write(`  ${entry.user}: ${(entry.seconds / 60).toFixed(1)} min, ${entry.connections} session(s)\n`);
+  }
+  const never = truth.byUser.filter((entry) => entry.connections === 0).map((entry) => entry.user);
+  if (never.length > 0) process.stdout.write(`  not admitted (waiting room only, or never joined; no attendance): ${never.join(", ")}\n`);
+}
+
+/**
+ * A registered guest without a `registrantId` joins as the registrant the emulator holds for its
+ * e-mail on the meeting (the one `rollcall links issue --kind registrant` made for that user).
+ */
+async function useEmulatorRegistrants(emulator: string, scenario: Scenario, log: (line: string) => void): Promise<void> {
+  const guests = scenario.participants.filter((p) => p.kind === "registered_guest" && p.registrantId === undefined);
+  if (guests.length === 0) return;
+  const registrants = await emulatorRegistrants(emulator, scenario.meeting.number);
+  for (const guest of guests) {
+    if (guest.kind !== "registered_guest") continue;
+    const id = registrants.get(guest.email.toLowerCase());
+    if (id !== undefined) guest.registrantId = id;
+    else log(`${guest.id}: no registrant with e-mail ${guest.email} on meeting ${scenario.meeting.number} in the emulator (run \`rollcall links issue --kind registrant\` for that user first); joining with a new registrant id`);
+  }
+}
+
+/** `--via`: webhook (default) or websocket, which goes through the emulator. */
+function door(opts: SimulateOptions): "webhook" | "websocket" {
+  if (opts.via !== "webhook" && opts.via !== "websocket") throw new Error(`--via: expected webhook or websocket, got ${JSON.stringify(opts.via)}`);
+  if (opts.via === "websocket" && opts.emulator === undefined) throw new Error("--via websocket: needs --emulator <url> (events go through the emulator's event WebSocket)");
+  return opts.via;
 }
 
 function progressLine(p: SendSummary): string {

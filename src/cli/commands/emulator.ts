@@ -19,5 +19,6 @@ export function registerEmulatorCommand(program: Command): void {
     .option("--account-id <id>", "Zoom account id of the emulated account", DEFAULTS.accountId)
     .option("--report-delay <seconds>", "seconds after a meeting ends before its reports are available", "60")
     .option("--token-ttl <seconds>", "lifetime of issued access tokens", "3600")
+    .option("--websocket-subscription <id>", "WebSockets Event Subscription id its event socket accepts", "emulator-subscription")
     .action(async (opts: EmulatorFlags) => (await import("../actions/emulator.js")).runEmulator(opts));
 }

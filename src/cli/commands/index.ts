@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { registerAttendanceCommand } from "./attendance.js";
 import { registerEmulatorCommand } from "./emulator.js";
 import { registerExportCommand } from "./export.js";
+import { registerGapsCommand } from "./gaps.js";
 import { registerInstancesCommand } from "./instances.js";
 import { registerKeysCommand } from "./keys.js";
 import { registerLinksCommand } from "./links.js";
@@ -37,5 +38,6 @@ export const commands: RegisterCommand[] = [
   registerExportCommand,
   registerReprocessCommand,
   registerReconcileCommand,
+  registerGapsCommand,
   registerWebhooksCommand,
 ];

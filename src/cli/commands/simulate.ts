@@ -28,6 +28,9 @@ export function registerSimulateCommand(program: Command): void {
     .option("--client-id <id>", "value of the clientid header", "emulator-client-id")
     .option("--progress-every <n>", "print a progress line every n attempts", "50")
     .option("--truth <file>", "also write the ground truth and the participant report as JSON to this file")
+    .option("--emulator <url>", "a running `rollcall emulator` (e.g. http://127.0.0.1:9100): the meeting and its participant report are recorded there, under its account, so `rollcall reconcile` can finalize it")
+    .option("--via <door>", "how events reach Rollcall: webhook (signed POSTs to --target) or websocket (through the emulator's event WebSocket; needs --emulator)", "webhook")
+    .option("--subscription <id>", "with --via websocket: the emulator's subscription id (default: its only one)")
     .action(async (opts: SimulateOptions) => (await import("../actions/simulate.js")).runSimulate(opts));
 }
 

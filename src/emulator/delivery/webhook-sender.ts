@@ -10,6 +10,16 @@ import { signWebhook } from "./zoom-signature.js";
 /** Zoom's retry schedule: each delay counts from the previous attempt (zoom-facts §1.5). */
 export const ZOOM_RETRY_DELAYS_MS: readonly number[] = [5 * 60_000, 20 * 60_000, 60 * 60_000];
 
+/**
+ * How one attempt reaches the target: undefined on success, a reason on failure (retried like
+ * Zoom), or `{ lost }` for a delivery that nobody could take and that is never retried (Zoom's
+ * WebSocket with no open connection).
+ */
+export type DeliveryTransport = (raw: string, timeoutMs: number) => Promise<string | { lost: string } | undefined>;
+
+/** Called when the next attempt is more than 2 s of real time away, so a long quiet spell is explained. */
+export type IdleListener = (next: { at: number; event: string; waitMs: number }) => void;
+
 /** Options of {@link sendDeliveries}. */
 export interface SendOptions {
   /** Webhook URL, e.g. `http://localhost:3000/webhooks/zoom`. */
@@ -31,6 +41,9 @@ export interface SendOptions {
   progressEvery?: number;
   /** Stops sending when aborted; the summary covers what was attempted. */
   signal?: AbortSignal;
+  /** How attempts reach the target (default: a signed POST to `target`, as Zoom's webhooks). */
+  transport?: DeliveryTransport;
+  onIdle?: IdleListener;
 }
 
 /** What happened to the deliveries. */
@@ -45,6 +58,8 @@ export interface SendSummary {
   retried: number;
   /** Deliveries that failed every attempt. */
   failed: number;
+  /** Deliveries nobody could take and that are never retried (WebSocket with no open connection). */
+  lost: number;
   /** Deliveries not yet finished (only non-zero in progress reports or after an abort). */
   pending: number;
   /** The last failure of each delivery that failed for good. */
@@ -77,6 +92,7 @@ export async function sendDeliveries(deliveries: readonly ScheduledDelivery[], o
     acknowledged: 0,
     retried: 0,
     failed: 0,
+    lost: 0,
     pending: deliveries.length,
     failures: [],
   };
@@ -114,8 +130,12 @@ export async function sendDeliveries(deliveries: readonly ScheduledDelivery[], o
     }
     summary.attempts++;
     if (attempt.index > 0) summary.retried++;
-    const reason = await postOnce(options, raw, timeoutMs);
-    if (reason === undefined) {
+    const reason = await (options.transport ?? ((body: string, ms: number) => postOnce(options, body, ms)))(raw, timeoutMs);
+    if (typeof reason === "object") {
+      summary.lost++;
+      summary.pending--;
+      rawBodies.delete(delivery);
+    } else if (reason === undefined) {
       summary.acknowledged++;
       summary.pending--;
       rawBodies.delete(delivery);
@@ -144,6 +164,7 @@ export async function sendDeliveries(deliveries: readonly ScheduledDelivery[], o
     }
     if (speed !== "max") {
       const wait = realStart + (attempt.simAt - simStart) / speed - Date.now();
+      if (wait > 2000) options.onIdle?.({ at: attempt.simAt, event: attempt.delivery.event, waitMs: wait });
       if (wait > 0) await sleep(wait, options.signal);
       if (options.signal?.aborted) break;
     }

@@ -33,6 +33,11 @@ export class AccessTokens {
     return "ok";
   }
 
+  /** When `token` expires (epoch ms by the world's clock), or undefined for a token never issued or revoked. */
+  expiryOf(token: string): number | undefined {
+    return this.expiries.get(token);
+  }
+
   /** Makes every token issued so far invalid (as if the app was deactivated and reactivated). */
   revokeAll(): void {
     this.expiries.clear();

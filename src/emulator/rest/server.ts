@@ -7,6 +7,8 @@ import { registerControlRoutes } from "./control-routes.js";
 import { registerMeetingRoutes } from "./meeting-routes.js";
 import { PAGE_TOKEN_TTL_MS, PageTokens } from "./page-tokens.js";
 import { registerReportRoutes } from "./report-routes.js";
+import { registerSimulationRoutes } from "./simulation-routes.js";
+import { EventSockets } from "../websocket/event-sockets.js";
 import { sendZoomError } from "./zoom-error.js";
 
 /** How to build the emulator's REST side. */
@@ -24,7 +26,12 @@ export interface EmulatorServerOptions {
   controls?: EmulatorControls;
   /** Fastify request logging (off by default; tokens are never logged either way). */
   logger?: boolean;
+  /** WebSockets Event Subscription ids the event socket accepts (default `emulator-subscription`). */
+  websocketSubscriptions?: readonly string[];
 }
+
+/** The subscription id the emulator's event socket accepts by default. */
+export const DEFAULT_WEBSOCKET_SUBSCRIPTION = "emulator-subscription";
 
 /** A built (not yet listening) emulator. */
 export interface EmulatorServer {
@@ -32,6 +39,8 @@ export interface EmulatorServer {
   world: ZoomWorld;
   controls: EmulatorControls;
   tokens: AccessTokens;
+  /** Zoom's event WebSocket (`/ws`), with its faults on demand. */
+  sockets: EventSockets;
 }
 
 /**
@@ -44,6 +53,7 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
   const controls = options.controls ?? new EmulatorControls();
   const tokens = new AccessTokens(world.now, options.tokenTtlSeconds ?? 3600);
   const pageTokens = new PageTokens(world.now, options.pageTokenTtlMs ?? PAGE_TOKEN_TTL_MS);
+  const sockets = new EventSockets(tokens, new Set(options.websocketSubscriptions ?? [DEFAULT_WEBSOCKET_SUBSCRIPTION]), world.now);
   const app = Fastify({
     logger: options.logger
       ? { redact: ["req.headers.authorization"], serializers: { req: (req) => ({ method: req.method, url: req.url }) } }
@@ -112,7 +122,10 @@ export function createEmulatorServer(options: EmulatorServerOptions): EmulatorSe
   registerMeetingRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerControlRoutes(app, { world, controls, tokens });
-  return { app, world, controls, tokens };
+  registerSimulationRoutes(app, { world, sockets });
+  sockets.attach(app.server);
+  app.addHook("onClose", () => sockets.close());
+  return { app, world, controls, tokens, sockets };
 }
 
 /** A listening emulator and the URLs to point a client at. */
@@ -121,6 +134,8 @@ export interface RunningEmulator extends EmulatorServer {
   url: string;
   /** `${url}/v2` (`ZOOM_API_BASE_URL`). */
   apiBaseUrl: string;
+  /** `ws://…/ws` (`ZOOM_WEBSOCKET_URL`). */
+  websocketUrl: string;
   close(): Promise<void>;
 }
 
@@ -135,7 +150,7 @@ export async function startEmulator(options: EmulatorServerOptions & { port?: nu
   const address = server.app.server.address();
   const port = typeof address === "object" && address ? address.port : options.port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  return { ...server, url, apiBaseUrl: `${url}/v2`, close: () => server.app.close() };
+  return { ...server, url, apiBaseUrl: `${url}/v2`, websocketUrl: `${url.replace(/^http/, "ws")}/ws`, close: () => server.app.close() };
 }
 
 function sendFault(reply: FastifyReply, fault: Fault) {

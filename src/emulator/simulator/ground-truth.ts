@@ -1,4 +1,5 @@
 import type { GroundTruth, GroundTruthEntry } from "./simulation-types.js";
+import { zoomTimeAt } from "../zoom-time.js";
 
 /** The part of a simulated connection that attendance depends on (seconds from the start). */
 export interface ConnectionRecord {
@@ -7,6 +8,14 @@ export interface ConnectionRecord {
   joinAt?: number;
   /** When it left the meeting (its own leave or the host's end). */
   leaveAt?: number;
+  /** A phone leg Zoom bound to a computer's session (`participant_bind`): time, but not a session of its own. */
+  boundToSession?: boolean;
+}
+
+/** A scenario participant and the app user it counts for. */
+export interface GroundTruthParticipant {
+  id: string;
+  user: string;
 }
 
 /**
@@ -34,19 +43,21 @@ export function mergeIntervals(intervals: readonly [number, number][]): [number,
 export function computeGroundTruth(
   instanceUuid: string,
   startMs: number,
-  participants: readonly { id: string; user: string }[],
+  participants: readonly GroundTruthParticipant[],
   connections: readonly ConnectionRecord[],
 ): GroundTruth {
-  const iso = (second: number) => new Date(startMs + second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const iso = (second: number) => zoomTimeAt(startMs, second);
   const intervalsOf = new Map<string, [number, number][]>();
+  const sessionsOf = new Map<string, number>();
   for (const conn of connections) {
     if (conn.joinAt === undefined) continue;
     if (conn.leaveAt === undefined) throw new Error(`connection of "${conn.participant.id}" never closed; the meeting end should close it`);
     const list = intervalsOf.get(conn.participant.id) ?? [];
     list.push([conn.joinAt, conn.leaveAt]);
     intervalsOf.set(conn.participant.id, list);
+    if (!conn.boundToSession) sessionsOf.set(conn.participant.id, (sessionsOf.get(conn.participant.id) ?? 0) + 1);
   }
-  const entry = (key: string, user: string, intervals: [number, number][]): GroundTruthEntry => {
+  const entry = (key: string, user: string, intervals: [number, number][], sessions: number): GroundTruthEntry => {
     const merged = mergeIntervals(intervals);
     return {
       key,
@@ -54,13 +65,18 @@ export function computeGroundTruth(
       seconds: merged.reduce((sum, [join, leave]) => sum + (leave - join), 0),
       firstJoin: merged.length > 0 ? iso(merged[0]![0]) : null,
       lastLeave: merged.length > 0 ? iso(merged[merged.length - 1]![1]) : null,
-      connections: intervals.length,
+      connections: sessions,
       intervals: merged.map(([join, leave]) => ({ join: iso(join), leave: iso(leave) })),
     };
   };
-  const byParticipant = participants.map((p) => entry(p.id, p.user, intervalsOf.get(p.id) ?? []));
-  const users = new Map<string, [number, number][]>();
-  for (const p of participants) users.set(p.user, [...(users.get(p.user) ?? []), ...(intervalsOf.get(p.id) ?? [])]);
-  const byUser = [...users].map(([user, intervals]) => entry(user, user, intervals));
+  const byParticipant = participants.map((p) => entry(p.id, p.user, intervalsOf.get(p.id) ?? [], sessionsOf.get(p.id) ?? 0));
+  const users = new Map<string, { intervals: [number, number][]; sessions: number }>();
+  for (const p of participants) {
+    const user = users.get(p.user) ?? { intervals: [], sessions: 0 };
+    user.intervals.push(...(intervalsOf.get(p.id) ?? []));
+    user.sessions += sessionsOf.get(p.id) ?? 0;
+    users.set(p.user, user);
+  }
+  const byUser = [...users].map(([user, { intervals, sessions }]) => entry(user, user, intervals, sessions));
   return { instanceUuid, byParticipant, byUser };
 }

@@ -1,4 +1,5 @@
 import type { ReportRow } from "./simulation-types.js";
+import { zoomTimeAt } from "../zoom-time.js";
 
 /** What the report needs to know about one connection. */
 export interface ReportConnection {
@@ -21,7 +22,7 @@ export interface ReportConnection {
  * `status: "in_waiting_room"` (Zoom lists them; they are not attendance).
  */
 export function buildReportRows(connections: readonly ReportConnection[], startMs: number): ReportRow[] {
-  const iso = (second: number) => new Date(startMs + second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const iso = (second: number) => zoomTimeAt(startMs, second);
   const rows: { join: number; row: ReportRow }[] = [];
   for (const conn of connections) {
     const stays = [

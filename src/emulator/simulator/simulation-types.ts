@@ -1,3 +1,5 @@
+import type { ZoomReportRow } from "../world.js";
+
 /** A webhook body exactly as it will be serialised (key order matters: it follows the captures). */
 export type WebhookBody = { event: string; event_ts: number; payload: Record<string, unknown> } & Record<string, unknown>;
 
@@ -42,7 +44,10 @@ export interface GroundTruthEntry {
   firstJoin: string | null;
   /** Last leave time, ISO; null if never admitted. */
   lastLeave: string | null;
-  /** Connections (a rejoin or a second device each add one; breakout moves do not). */
+  /**
+   * Sessions, as Rollcall counts them: a rejoin or a second device each add one; breakout moves do
+   * not, nor does a phone leg bound to a computer's session (its time counts in that session).
+   */
   connections: number;
   /** The merged intervals, ISO, sorted. */
   intervals: { join: string; leave: string }[];
@@ -56,25 +61,12 @@ export interface GroundTruth {
 }
 
 /**
- * One row of `GET /report/meetings/{uuid}/participants` (with `include_fields=registrant_id`).
- * Zoom writes one row per `user_id`, so a connection that visits breakout rooms has one row per room
+ * One row of `GET /report/meetings/{uuid}/participants` (with `include_fields=registrant_id`), as
+ * the simulator writes it: the world's row with every field the simulator knows filled in. Zoom
+ * writes one row per `user_id`, so a connection that visits breakout rooms has one row per room
  * stay (`bo_mtg_id` names the breakout room) and a rejoin starts new rows.
  */
-export interface ReportRow {
-  id: string;
-  user_id: string;
-  name: string;
-  user_email: string;
-  join_time: string;
-  leave_time: string;
-  duration: number;
-  registrant_id: string;
-  customer_key: string;
-  participant_user_id: string;
-  status: "in_meeting" | "in_waiting_room";
-  bo_mtg_id: string;
-  failover: boolean;
-}
+export type ReportRow = Required<Omit<ZoomReportRow, "internal_user">>;
 
 /** What the participant report holds once the instance has ended. */
 export interface ParticipantReport {

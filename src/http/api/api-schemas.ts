@@ -35,14 +35,26 @@ export const attendanceStatusSchema = z
   .describe("While the instance is live: `in_meeting`, `left` (was in, not connected now) or `absent` (never joined). Once it has ended, the status policy's `present`, `late`, `left_early`, `partial` or `absent`.")
   .meta({ id: "AttendanceStatus" });
 
+/** What every answer says of an instance. */
+const instanceFields = {
+  uuid: z.string(),
+  meetingId: z.string(),
+  topic: z.string().nullable(),
+  startTime: z.string().nullable(),
+  endTime: z.string().nullable(),
+  status: z.string().describe("`live`, `ended` or `finalized` (reconciled with Zoom's report)."),
+};
+
+export const instanceGapSchema = z
+  .object({ subscriptionId: z.string(), start: z.string().nullable(), end: z.string().nullable().describe("Null while the gap lasts."), reason: z.string() })
+  .meta({ id: "InstanceGap", description: "A stretch without a WebSocket connection that overlaps the instance." });
+
+/** An instance as a report says it: with whether events may be missing. */
 export const instanceSchema = z
   .object({
-    uuid: z.string(),
-    meetingId: z.string(),
-    topic: z.string().nullable(),
-    startTime: z.string().nullable(),
-    endTime: z.string().nullable(),
-    status: z.string().describe("`live`, `ended` or `finalized` (reconciled with Zoom's report)."),
+    ...instanceFields,
+    possiblyIncomplete: z.boolean().describe("A WebSocket gap overlaps it and Zoom's report is not merged yet: events may be missing."),
+    gaps: z.array(instanceGapSchema).describe("The WebSocket gaps that overlap it (empty when events come by webhook only)."),
   })
   .meta({ id: "Instance" });
 
@@ -84,6 +96,7 @@ export const instanceSummarySchema = z
     attendees: z.number().describe("Users who were in the meeting (attendance rows; expected users who never joined are not counted)."),
     expectedAbsent: z.number().describe("Expected users (registrants, holders of a join link for the meeting) who never joined: the `absent` rows the report adds."),
     unresolved: z.number().describe("Sessions nobody was found for."),
+    possiblyIncomplete: z.boolean().describe("A WebSocket gap overlaps it and Zoom's report is not merged yet: events may be missing."),
   })
   .meta({ id: "InstanceSummary" });
 
@@ -180,7 +193,7 @@ export const userAttendanceSchema = z
     totalSeconds: z.number(),
     instances: z.array(
       z.object({
-        instance: instanceSchema,
+        instance: z.object(instanceFields),
         status: attendanceStatusSchema,
         attendedSeconds: z.number(),
         firstJoin: z.string().nullable(),

@@ -6,6 +6,7 @@ import { derivedFillfactorMigration } from "./0005-derived-fillfactor.js";
 import { apiKeysMigration } from "./0006-api-keys.js";
 import { notifyMigration } from "./0007-notify.js";
 import { attendanceSourceMigration } from "./0008-attendance-source.js";
+import { websocketMigration } from "./0009-websocket.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -21,4 +22,5 @@ export const migrations: Record<string, RollcallMigration> = {
   "0006-api-keys": apiKeysMigration,
   "0007-notify": notifyMigration,
   "0008-attendance-source": attendanceSourceMigration,
+  "0009-websocket": websocketMigration,
 };

@@ -41,6 +41,15 @@ export class AccessTokenProvider {
   }
 
   /**
+   * A valid access token and when this provider will renew it (epoch ms): a holder of a long-lived
+   * connection opened with the token (Zoom's WebSocket) reconnects with a fresh one by then.
+   */
+  async current(): Promise<{ token: string; renewAt: number }> {
+    const token = await this.get();
+    return { token, renewAt: this.cached?.token === token ? this.cached.renewAt : this.clock.now() };
+  }
+
+  /**
    * Drops `token` from the cache after Zoom refused it (401), so the next {@link get} fetches a new
    * one. A token already replaced by a newer one is left alone, so concurrent 401s renew only once.
    */

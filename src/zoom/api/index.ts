@@ -7,5 +7,6 @@ export { encodeInstanceUuid } from "./instance-uuid.js";
 export { retryAfterMs } from "./retry-after.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.js";
 export { systemClock, type Clock } from "./clock.js";
+export { AccessTokenProvider, type S2SCredentials } from "./access-token.js";
 export type { RetryEvent } from "./zoom-http.js";
 export type * from "./types.js";

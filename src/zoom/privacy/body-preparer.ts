@@ -8,7 +8,7 @@ import { stripZoomBody } from "./strip-zoom-body.js";
  */
 export const STRIPPED_MARKER = "rollcall_privacy";
 
-/** Same shape as the ingest hook `PrepareBodyForStorage` in `src/http/prepare-body.ts`. */
+/** Same shape as the ingest hook `PrepareBodyForStorage` in `src/ingest/prepare-body.ts`. */
 export type BodyPreparer = (rawBody: string, parsed: unknown) => string;
 
 /**

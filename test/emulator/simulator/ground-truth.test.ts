@@ -59,9 +59,9 @@ describe("ground truth", () => {
     ]);
   });
 
-  it("folds a bound phone leg into its person and unions overlapping time", () => {
-    expect(byParticipant["a-phone"]).toMatchObject({ seconds: 2700, connections: 1, user: "a" });
-    expect(byUser.a).toMatchObject({ seconds: 3480, connections: 3, firstJoin: "2026-01-01T10:02:00Z", lastLeave: "2026-01-01T11:00:00Z" });
+  it("folds a bound phone leg into its person's session (its time counts, it is no session of its own) and unions overlapping time", () => {
+    expect(byParticipant["a-phone"]).toMatchObject({ seconds: 2700, connections: 0, user: "a" });
+    expect(byUser.a).toMatchObject({ seconds: 3480, connections: 2, firstJoin: "2026-01-01T10:02:00Z", lastLeave: "2026-01-01T11:00:00Z" });
   });
 
   it("unions two devices and reports under the app reference", () => {

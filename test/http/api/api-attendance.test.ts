@@ -90,7 +90,7 @@ eachDatabase("API attendance and review", (database) => {
     expect(all.json.nextCursor).toBeNull();
     expect(all.json.data).toHaveLength(7);
     const first = all.json.data.find((i: { uuid: string }) => i.uuid === main.uuid);
-    expect(first).toEqual({ uuid: main.uuid, meetingId: M, topic: main.topic, startTime: "2026-04-06T09:00:00Z", endTime: "2026-04-06T10:00:00Z", status: "ended", sessions: 6, attendees: 3, expectedAbsent: 0, unresolved: 2 });
+    expect(first).toEqual({ uuid: main.uuid, meetingId: M, topic: main.topic, startTime: "2026-04-06T09:00:00Z", endTime: "2026-04-06T10:00:00Z", status: "ended", sessions: 6, attendees: 3, expectedAbsent: 0, unresolved: 2, possiblyIncomplete: false });
 
     const walked: string[] = [];
     let cursor: string | null = null;

@@ -19,9 +19,24 @@ import { importUsers, loadLinks, userImportRowSchema } from "../../../src/direct
 import { createPipelineWorker, type PipelineWorker } from "../../../src/pipeline/index.js";
 import { createReconcileWorker, type ReconcileContext, type ReconcileSettings, type ReconcileWorker } from "../../../src/reconcile/index.js";
 import { startRollcall, type RunningRollcall } from "../../../src/service/start-rollcall.js";
-import { ZoomApiClient } from "../../../src/zoom/api/index.js";
+import { AccessTokenProvider, ZoomApiClient } from "../../../src/zoom/api/index.js";
+import { createWebsocketDoorWorker } from "../../../src/ingest/websocket/index.js";
+import type { DoorTiming } from "../../../src/ingest/websocket/subscription-door.js";
 
 export const webhookSecret = "integration-webhook-secret";
+/** The emulator's WebSocket subscription in these tests. */
+export const subscriptionId = "integration-subscription";
+
+/** WebSocket timing for tests: beats every 100 ms, dead after 1 s of silence, reconnects within 200 ms. */
+export const testDoorTiming: Partial<DoorTiming> = {
+  heartbeatMs: 100,
+  deadAfterMs: 1000,
+  handshakeTimeoutMs: 2000,
+  backoff: { baseMs: 50, capMs: 200 },
+  standbyPollMs: 200,
+  coverageEveryMs: 100,
+  retryRenewalMs: 200,
+};
 const clientId = "emulatedClientId";
 const clientSecret = "emulatedClientSecret";
 
@@ -53,6 +68,11 @@ export interface ZoomAndRollcall {
   /** Sends deliveries, signed like Zoom, to Rollcall's webhook endpoint as fast as it takes them; waits for the pipeline. */
   deliver(deliveries: readonly ScheduledDelivery[]): Promise<SendSummary>;
   /**
+   * Sends deliveries through the emulator's event WebSocket (with `websocket: true`); waits until
+   * every one it could deliver is in the inbox and applied. Returns how many were lost (no connection).
+   */
+  deliverBySocket(deliveries: readonly ScheduledDelivery[]): Promise<{ delivered: number; lost: number }>;
+  /**
    * Waits until the pipeline has applied everything committed so far: no inbox row `pending`, no
    * instance marked for re-resolution (bounded by {@link SETTLE_TIMEOUT_MS}). `pipeline.idle()`
    * alone may answer from a round that began before the last commit, which on a busy machine
@@ -63,11 +83,14 @@ export interface ZoomAndRollcall {
 }
 
 /** Starts both sides on `databaseUrl`. The reconciliation worker only runs when `reconcile.runOnce()` is called. */
-export async function startZoomAndRollcall(databaseUrl: string, options: { reportDelayMs?: number; reconcileSettings?: Partial<ReconcileSettings> } = {}): Promise<ZoomAndRollcall> {
+export async function startZoomAndRollcall(
+  databaseUrl: string,
+  options: { reportDelayMs?: number; reconcileSettings?: Partial<ReconcileSettings>; websocket?: boolean; tokenTtlSeconds?: number; doorTiming?: Partial<DoorTiming> } = {},
+): Promise<ZoomAndRollcall> {
   let skew = 0;
   let reconcileSkew = 0;
   const world = new ZoomWorld({ reportDelayMs: options.reportDelayMs ?? 0, now: () => Date.now() + skew });
-  const emulator = await startEmulator({ world, clientId, clientSecret, port: 0 });
+  const emulator = await startEmulator({ world, clientId, clientSecret, port: 0, websocketSubscriptions: [subscriptionId], ...(options.tokenTtlSeconds ? { tokenTtlSeconds: options.tokenTtlSeconds } : {}) });
   const zoom = new ZoomApiClient({ accountId: world.accountId, clientId, clientSecret, apiBaseUrl: emulator.apiBaseUrl, oauthUrl: emulator.url });
   const config = loadConfig({
     env: {},
@@ -84,7 +107,20 @@ export async function startZoomAndRollcall(databaseUrl: string, options: { repor
   const context: ReconcileContext = { zoom, loadLinks, privacy: { privacy: "store" }, now: () => Date.now() + reconcileSkew };
   // A poll interval of an hour: tests drive rounds with runOnce().
   const reconcile = createReconcileWorker({ accountId: world.accountId, context, settings: { ...testReconcileSettings, ...options.reconcileSettings }, pollIntervalMs: 3_600_000 });
-  const rollcall = await startRollcall(config, { workers: [pipeline, reconcile], handleSignals: false, print: () => {} });
+  const credentials = { accountId: world.accountId, clientId, clientSecret, oauthUrl: emulator.url };
+  const door = options.websocket
+    ? [
+        createWebsocketDoorWorker({
+          subscriptions: [{ app: "default", subscriptionId, credentials }],
+          url: emulator.websocketUrl,
+          timing: { ...testDoorTiming, ...options.doorTiming },
+          keepFrames: true,
+          tokens: () => new AccessTokenProvider(credentials, { now: () => Date.now() + skew, sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)) }),
+        }),
+      ]
+    : [];
+  const rollcall = await startRollcall(config, { workers: [...door, pipeline, reconcile], handleSignals: false, print: () => {} });
+  let socketDeliveries = 0;
   async function settle(): Promise<void> {
     const db = rollcall.store.db;
     const giveUpAt = Date.now() + SETTLE_TIMEOUT_MS;
@@ -123,6 +159,23 @@ export async function startZoomAndRollcall(databaseUrl: string, options: { repor
       const summary = await sendDeliveries(deliveries, { target: `${rollcall.url}/webhooks/zoom`, secret: webhookSecret, speed: "max", retryDelaysMs: [] });
       await settle();
       return summary;
+    },
+    async deliverBySocket(deliveries) {
+      let delivered = 0;
+      for (const d of deliveries) if (emulator.sockets.deliver(subscriptionId, JSON.stringify(d.body))) delivered++;
+      const giveUpAt = Date.now() + SETTLE_TIMEOUT_MS;
+      // Every frame delivered is in the inbox: stored, or counted on the row of an earlier delivery.
+      const taken = async () => {
+        const metric = await rollcall.metrics.registry.getSingleMetric("rollcall_zoom_websocket_messages_total")?.get();
+        return (metric?.values ?? []).filter((v) => v.labels["outcome"] === "stored" || v.labels["outcome"] === "duplicate").reduce((sum, v) => sum + v.value, 0);
+      };
+      while ((await taken()) < socketDeliveries + delivered) {
+        if (Date.now() > giveUpAt) throw new Error(`deliverBySocket: ${delivered} delivered, only ${(await taken()) - socketDeliveries} stored`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      socketDeliveries += delivered;
+      await settle();
+      return { delivered, lost: deliveries.length - delivered };
     },
     settle,
     async stop() {

@@ -36,7 +36,7 @@ describe("contentKey on old-style bodies (no participant_uuid, no event_ts)", ()
     expect(contentKey(joined2020)).not.toBe(contentKey(left2020));
   });
 
-  it("keys are equal exactly when two generated bodies are the same delivery", () => {
+  it("keys are equal exactly when two generated bodies are the same delivery (with or without participant_uuid)", () => {
     // Small pools, so that generated deliveries often share all but one field.
     const people = [
       { user_id: "16778240", id: "etqrO_Q8AKigWtS8rpfWuA", user_name: "Host" },
@@ -50,21 +50,29 @@ describe("contentKey on old-style bodies (no participant_uuid, no event_ts)", ()
       uuid: fc.constantFrom("0Xq/bYe5UpR3NXrAOSknJg==", "1Yr+cZf6VqS4OYsBPTloKh=="),
       person: fc.integer({ min: 0, max: people.length - 1 }),
       second: fc.integer({ min: 0, max: 2 }),
+      // Newer bodies carry participant_uuid; two deliveries that differ only there are two events.
+      participantUuid: fc.constantFrom(undefined, "7A6A5D44-3D6B-4F5C-9B1E-2C1D0E9F8A7B", "0B1C2D3E-4F50-4617-8293-A4B5C6D7E8F9"),
     });
-    const body = (d: { event: string; account: string; uuid: string; person: number; second: number }) => {
+    const body = (d: { event: string; account: string; uuid: string; person: number; second: number; participantUuid: string | undefined }) => {
       const time = new Date(Date.UTC(2020, 3, 26, 11, 17, 4 + d.second)).toISOString().replace(".000Z", "Z");
       const timeField = d.event === "meeting.participant_joined" ? "join_time" : "leave_time";
       return {
         event: d.event,
         payload: {
           account_id: d.account,
-          object: { id: "70996331261", type: 1, uuid: d.uuid, host_id: people[0]!.id, participant: { ...people[d.person]!, [timeField]: time } },
+          object: {
+            id: "70996331261",
+            type: 1,
+            uuid: d.uuid,
+            host_id: people[0]!.id,
+            participant: { ...people[d.person]!, ...(d.participantUuid !== undefined ? { participant_uuid: d.participantUuid } : {}), [timeField]: time },
+          },
         },
       };
     };
     fc.assert(
       fc.property(delivery, delivery, (a, b) => {
-        const sameDelivery = JSON.stringify(a) === JSON.stringify(b);
+        const sameDelivery = JSON.stringify(a) === JSON.stringify(b) && a.participantUuid === b.participantUuid;
         // A redelivery is a fresh parse of the same bytes.
         const keyA = contentKey(JSON.parse(JSON.stringify(body(a))));
         const keyB = contentKey(JSON.parse(JSON.stringify(body(b))));

@@ -50,6 +50,14 @@ describe("Zoom webhook verifier", () => {
     expect(() => verifier.verify(body, headers("new", String(now / 1000 + 301)))).toThrow(/in the future/);
   });
 
+  it("keeps Zoom's 5-minute window when no tolerance is given (the library default)", () => {
+    const byDefault = createWebhookVerifier({ secrets, now: () => now });
+    expect(byDefault.verify(body, headers("new", String(now / 1000 - 300))).secret.index).toBe(0);
+    expect(() => byDefault.verify(body, headers("new", String(now / 1000 - 301)))).toThrow(TimestampOutOfWindowError);
+    expect(byDefault.verify(body, headers("new", String(now / 1000 + 300))).secret.index).toBe(0);
+    expect(() => byDefault.verify(body, headers("new", String(now / 1000 + 301)))).toThrow(TimestampOutOfWindowError);
+  });
+
   it("applies the same window to millisecond timestamps, to the millisecond", () => {
     expect(() => verifier.verify(body, headers("new", String(now - 300_000)))).not.toThrow();
     expect(() => verifier.verify(body, headers("new", String(now + 300_000)))).not.toThrow();

@@ -1,0 +1,1 @@
+export { heartbeatFrame, readZoomSocketFrame, zoomSocketUrl, type ZoomSocketFrame } from "./frames.js";
