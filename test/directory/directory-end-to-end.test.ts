@@ -87,7 +87,7 @@ eachDatabase("directory: users, links, expected attendees and statuses through t
 
   it("gives every attendee a status, and expected users who never came zero time and absent", async () => {
     const report = await attendanceReport(db.db, first.uuid);
-    expect(report?.instance).toEqual({ uuid: first.uuid, meetingId: M, topic: first.topic, startTime: "2026-01-20T09:00:00Z", endTime: "2026-01-20T10:00:00Z", status: "ended" });
+    expect(report?.instance).toEqual({ uuid: first.uuid, meetingId: M, topic: first.topic, startTime: "2026-01-20T09:00:00Z", endTime: "2026-01-20T10:00:00Z", status: "ended", possiblyIncomplete: false, gaps: [] });
     expect(statusOf(report, "ana")).toMatchObject({ status: "present", attendedSeconds: 59 * 60, resolvedBy: "registrant_id", source: "webhook", sessions: 1, firstJoin: "2026-01-20T09:00:00Z", lastLeave: "2026-01-20T09:59:00Z" });
     expect(statusOf(report, "ben")).toMatchObject({ status: "late", attendedSeconds: 46 * 60, resolvedBy: "email" });
     expect(statusOf(report, "cara")).toMatchObject({ status: "left_early", attendedSeconds: 39 * 60, resolvedBy: "customer_key" });
