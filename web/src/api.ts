@@ -35,6 +35,9 @@ export type {
   DashboardSessionBody as Session,
 };
 
+/** A WebSocket gap that overlaps an instance. */
+export type InstanceGap = AttendanceReportBody["instance"]["gaps"][number];
+
 /** A suggested user of a review session. */
 export type Suggestion = ReviewSessionBody["suggestions"][number];
 

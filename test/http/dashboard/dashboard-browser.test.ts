@@ -317,6 +317,28 @@ eachDatabase("dashboard in chromium", (database) => {
     }
   });
 
+  it("says a live meeting overlapped by a WebSocket gap may be incomplete, in the list and on its page", async () => {
+    const db = service.rollcall.store.db;
+    const live = await db.selectFrom("instances").select("account_id").where("instance_uuid", "=", service.liveUuid).executeTakeFirstOrThrow();
+    await db.insertInto("websocket_gaps").values({ subscription_id: "dashboard-subscription", account_id: live.account_id, started_at: Date.now() - 60_000, ended_at: Date.now() - 30_000, reason: "disconnected (code 1006)" }).execute();
+    try {
+      const page = await openPage(context, problems);
+      await page.goto(`${service.url}/`);
+      const liveRow = page.locator("tr", { hasText: "Staff meeting (live)" });
+      await expect(liveRow.locator(".badge-incomplete").textContent()).resolves.toBe("may be incomplete");
+      await expect(page.locator("tr", { hasText: "Biology 101" }).locator(".badge-incomplete").count()).resolves.toBe(0);
+      await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.liveUuid)}`);
+      await expect(page.getByTestId("incomplete-notice").textContent()).resolves.toMatch(/Attendance may be incomplete\..*finalized/);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.goto(`${service.url}/#/instance/${encodeURIComponent(service.classUuid)}`);
+      await poll(() => page.getByTestId("attendance-count").count()).toBe(1);
+      expect(await page.getByTestId("incomplete-notice").count()).toBe(0);
+      await page.close();
+    } finally {
+      await db.deleteFrom("websocket_gaps").where("subscription_id", "=", "dashboard-subscription").execute();
+    }
+  });
+
   it("lets a read-only key look but not link; refuses a write without the CSRF token; signs out; a revoked key's session ends", async () => {
     const readContext = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await openPage(readContext, problems);

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { allUsers, apiGet, csvUrl, uuidPath, type AttendanceReport, type InstanceTimeline, type ReviewSession, type Session } from "../api.js";
 import { Evidence } from "../components/evidence.js";
 import { KnownUsers, LinkControl, LinkedNotice, type Linked } from "../components/link-control.js";
+import { IncompleteNotice } from "../components/incomplete-notice.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { Timeline } from "../components/timeline.js";
 import { formatConfidence, formatDateTime, formatMinutes, formatPercent, reasonText, sessionTimes, statusText, userHref } from "../format.js";
@@ -59,6 +60,7 @@ export function InstancePage({ uuid, session }: { uuid: string; session: Session
         Meeting <span class="mono">{instance.meetingId}</span> · started {formatDateTime(instance.startTime)}
         {instance.endTime ? ` · ended ${formatDateTime(instance.endTime)}` : " · still running"} · instance <span class="mono">{instance.uuid}</span>
       </p>
+      {instance.possiblyIncomplete && <IncompleteNotice gaps={instance.gaps} />}
 
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>

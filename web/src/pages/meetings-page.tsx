@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { apiGet, type InstancePage, type InstanceSummary, type Session } from "../api.js";
+import { IncompleteBadge } from "../components/incomplete-notice.js";
 import { StatusBadge } from "../components/status-badge.js";
 import { formatDateTime, formatDuration, instanceHref, unresolvedHref } from "../format.js";
 import { useData } from "../use-data.js";
@@ -104,6 +105,7 @@ export function MeetingsPage({ session }: { session: Session }) {
                 <td class="num">{i.unresolved > 0 ? <a href={unresolvedHref(i.uuid)} aria-label={`${i.unresolved} unresolved sessions`}>{i.unresolved}</a> : 0}</td>
                 <td>
                   <StatusBadge status={i.status} />
+                  {i.possiblyIncomplete && <> <IncompleteBadge /></>}
                 </td>
               </tr>
             ))}
