@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import { apiKeyPrefix, generateApiKey, hashApiKey, looksLikeApiKey } from "./api-key-secret.js";
+import { isoTime } from "../json/index.js";
 
 /** What a key may do: `read` answers GET (and HEAD) only, `write` everything. */
 export type ApiKeyScope = "read" | "write";
@@ -56,7 +57,7 @@ export async function createApiKey(db: Kysely<Database>, input: { name: string; 
     .values({ name, scope, hash: hashApiKey(key), prefix: apiKeyPrefix(key), created_at: createdAt, revoked_at: null, last_used_at: null })
     .returning("id")
     .executeTakeFirstOrThrow();
-  return { id: Number(row.id), name, scope, prefix: apiKeyPrefix(key), createdAt: new Date(createdAt).toISOString(), revokedAt: null, lastUsedAt: null, key };
+  return { id: Number(row.id), name, scope, prefix: apiKeyPrefix(key), createdAt: isoTime(createdAt)!, revokedAt: null, lastUsedAt: null, key };
 }
 
 /** Every key, oldest first, revoked ones included (never the keys themselves). */
@@ -67,9 +68,9 @@ export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeyInfo[]> {
     name: row.name,
     scope: row.scope as ApiKeyScope,
     prefix: row.prefix,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
-    revokedAt: row.revoked_at === null ? null : new Date(Number(row.revoked_at)).toISOString(),
-    lastUsedAt: row.last_used_at === null ? null : new Date(Number(row.last_used_at)).toISOString(),
+    createdAt: isoTime(Number(row.created_at))!,
+    revokedAt: isoTime(row.revoked_at),
+    lastUsedAt: isoTime(row.last_used_at),
   }));
 }
 

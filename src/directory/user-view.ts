@@ -3,6 +3,7 @@ import type { Link } from "../core/link.js";
 import type { Database } from "../store/index.js";
 import { reresolveLinks } from "./reresolve.js";
 import { findUser } from "./users-repository.js";
+import { isoTime } from "../json/index.js";
 
 /**
  * A user with every identifier that recognises them, in the shape of a `rollcall users import`
@@ -57,8 +58,8 @@ export async function usersPage(db: Kysely<Database>, accountId: string, options
       nameTokens: [],
       registrants: [],
       manualSessions: [],
-      createdAt: new Date(Number(row.created_at)).toISOString(),
-      updatedAt: new Date(Number(row.updated_at)).toISOString(),
+      createdAt: isoTime(Number(row.created_at))!,
+      updatedAt: isoTime(Number(row.updated_at))!,
     });
   }
   if (views.size > 0) {

@@ -1,5 +1,6 @@
 import type { StatusPolicy } from "../config/index.js";
-import { absentAttendee, attendeeFigures, isEndedStatus, isoTime, type AttendeeRow, type AttendeeSource, type ResolvedBy } from "../reports/index.js";
+import { isoTime } from "../json/index.js";
+import { absentAttendee, attendeeFigures, isEndedStatus, type AttendeeRow, type AttendeeSource, type ResolvedBy } from "../reports/index.js";
 import type { InstanceData, NotifyEvent } from "./event-types.js";
 import type { AttendeeFacts, InstanceFacts, SessionFacts } from "./instance-facts.js";
 

@@ -5,7 +5,7 @@ import { expectedAttendees } from "./expected-attendees.js";
 import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 import { attendeeFigures, firstJoinSeen, wholeSeconds } from "./attendee-figures.js";
 import { instanceCompleteness, type InstanceGap } from "./instance-gaps.js";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../json/index.js";
 
 /** The strongest identity method that resolved a user (wherever its evidence came from: see {@link AttendeeSource}). */
 export type ResolvedBy = "customer_key" | "registrant_id" | "zoom_user_id" | "email" | "name_token" | "manual";

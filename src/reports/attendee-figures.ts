@@ -1,5 +1,5 @@
 import type { StatusPolicy } from "../config/index.js";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../json/index.js";
 import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus, type StatusInstance } from "./status-policy.js";
 
 /**

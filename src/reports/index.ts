@@ -13,7 +13,6 @@ export { unresolvedReview, type LinkSuggestion, type ReviewSession } from "./unr
 export { userAttendance, type UserAttendance, type UserInstanceAttendance } from "./user-attendance.js";
 export { nameSimilarity } from "./name-similarity.js";
 export { spreadsheetSafeCell, spreadsheetSafeCsv } from "./spreadsheet-safe-csv.js";
-export { isoTime } from "./iso-time.js";
 export { instanceTimeline, type InstanceTimeline, type TimelineInterval, type TimelineSession } from "./instance-timeline.js";
 export { unresolvedSessions, type UnresolvedSession } from "./unresolved-sessions.js";
 export { roomSegments, type RoomSegment } from "./room-segments.js";

@@ -1,6 +1,6 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import type { Database } from "../store/index.js";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../json/index.js";
 
 /** A stretch without a WebSocket connection that overlaps an instance (times ISO-8601 UTC). */
 export interface InstanceGap {

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import { DEFAULT_ACCOUNT } from "../directory/accounts.js";
 import type { Database } from "../store/index.js";
 import { possiblyIncompleteCondition } from "./instance-gaps.js";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../json/index.js";
 
 /** One line of `rollcall instances`: an occurrence of a meeting and how far it got. */
 export interface InstanceSummary {

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import { unresolvedReview, type ReviewSession } from "./unresolved-review.js";
 import { unresolvedSessions } from "./unresolved-sessions.js";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../json/index.js";
 
 /** One session of the review queue: what `unresolvedReview` says of it, and the instance it belongs to. */
 export interface ReviewQueueItem extends ReviewSession {

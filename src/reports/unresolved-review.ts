@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Conflict, Interval, SeenIdentifier } from "../core/index.js";
 import { knownJoinAndLeave, wholeSeconds } from "./attendee-figures.js";
-import { isoTime } from "./iso-time.js";
+import { isoTime } from "../json/index.js";
 import type { Database } from "../store/index.js";
 import { nameSimilarity } from "./name-similarity.js";
 

@@ -3,7 +3,7 @@ import type { StatusPolicy } from "../config/index.js";
 import type { Database } from "../store/index.js";
 import type { AttendeeSource, ResolvedBy } from "./attendance-report.js";
 import { attendeeFigures, firstJoinSeen } from "./attendee-figures.js";
-import { isoTime as iso } from "./iso-time.js";
+import { isoTime as iso } from "../json/index.js";
 import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
 
 /** One instance a user attended, as `GET /api/v1/users/{externalId}/attendance` lists it. */

@@ -7,6 +7,7 @@ import { hostedJoinPath } from "../hosted-join-route.js";
 import { ApiError } from "./api-error.js";
 import type { ApiRouteGroup } from "./api-route.js";
 import { externalIdParam, joinLinkSchema, meetingIdParam } from "./api-schemas.js";
+import { isoTime } from "../../json/index.js";
 
 /**
  * `POST /api/v1/join-links`: what `rollcall links issue` does, for one user at the moment they
@@ -75,7 +76,7 @@ export const joinLinksRoutes: ApiRouteGroup = (api) => {
         value: item.link.value,
         created: item.created,
         joinUrl: hosted ? `${base}${hostedJoinPath}/${signHostedJoinToken(hosted, api.deps.joinTokenSecret)}` : null,
-        expiresAt: hosted ? new Date(expiresAt).toISOString() : null,
+        expiresAt: hosted ? isoTime(expiresAt)! : null,
         zoomJoinUrl: item.joinUrl ?? null,
         bundle: item.bundle ? { signature: item.bundle.signature, sdkKey: item.bundle.sdkKey, meetingNumber: item.bundle.meetingNumber, userName: item.bundle.userName, customerKey: item.bundle.customerKey } : null,
         displayName: item.displayName ?? null,

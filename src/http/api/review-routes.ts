@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { listUsers } from "../../directory/index.js";
-import { attendanceReport, instanceTimeline, isoTime, reviewQueue } from "../../reports/index.js";
+import { isoTime } from "../../json/index.js";
+import { attendanceReport, instanceTimeline, reviewQueue } from "../../reports/index.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
 import { instanceTimelineSchema, instanceUuidParam, reviewQueueSchema } from "./api-schemas.js";
 
