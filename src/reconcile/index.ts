@@ -3,7 +3,6 @@
  * rows in the inbox (`rollcall.report_participant`), record how it changed attendance, finalize.
  */
 export { REPORT_PARTICIPANT_EVENT, reportParticipantBody, reportRowDedupeKey, reportInboxEvent, type ReportEndpoint, type ReportParticipantBody } from "./report-participant-event.js";
-export { normaliseInboxBody } from "../zoom/events/normalise-inbox-body.js";
 export { fetchParticipantReport, isPlanOrScopeError, type FetchedReport } from "./fetch-participant-report.js";
 export { attendanceDifferences, type AttendanceDifference, type ReconcileDifference, type ReconcileSummary, type ResolutionChangedDifference, type SessionAddedDifference } from "./attendance-differences.js";
 export { reconcileInstance, type ReconcileContext, type ReconcileOutcome, type ReconcileTarget } from "./reconcile-instance.js";
@@ -21,6 +20,4 @@ export {
 export { reconciliationReport, type DifferenceView, type ReconciliationView } from "./reconciliation-report.js";
 export { DEFAULT_RECONCILE_SETTINGS, reconcileSettingsFromConfig, retryDelayMs, type ReconcileSettings } from "./reconcile-settings.js";
 export { attemptReconciliation, createReconcileWorker, type AttemptResult, type ReconcileWorker, type ReconcileWorkerOptions } from "./reconcile-worker.js";
-export { reconcileContextFromConfig, reconcileWorkerFromConfig } from "../service/reconcile-from-config.js";
 export { reconcileInstances, ReconcileSelectionError, type ReconcileResult, type ReconcileSelection } from "./reconcile-instances.js";
-export { issueJoinLinks, joinLinkKinds, type IssuedJoinLink, type IssueJoinLinksRequest, type JoinLinkKind } from "../join-links/issue-join-links.js";

@@ -5,6 +5,5 @@
 export { startRollcall, type RunningRollcall, type StartRollcallOptions } from "./start-rollcall.js";
 export { serviceWorkers } from "./workers.js";
 export { pipelineWorkerFromConfig, pipelineOptionsFromConfig } from "./pipeline-from-config.js";
-export { reconcileWorkerFromConfig } from "./reconcile-from-config.js";
-export { zoomApiFromConfig } from "../zoom/api/index.js";
+export { reconcileContextFromConfig, reconcileWorkerFromConfig } from "./reconcile-from-config.js";
 export { notifyWriterFromConfig } from "./notify-from-config.js";

@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { loadScenario, SHIPPED_SCENARIOS } from "../../src/emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../src/emulator/simulator/simulate-meeting.js";
-import { normaliseInboxBody, reportParticipantBody } from "../../src/reconcile/index.js";
+import { reportParticipantBody } from "../../src/reconcile/index.js";
+import { normaliseInboxBody } from "../../src/zoom/events/normalise-inbox-body.js";
 import { normaliseZoomEvent } from "../../src/zoom/events/index.js";
 
 // The generated webinar is sized by a parameter; a few hundred attendees cover its shapes.

@@ -10,7 +10,8 @@ import { loadScenario } from "../../src/emulator/scenarios/load-scenario.js";
 import type { ScenarioInput } from "../../src/emulator/scenarios/scenario-schema.js";
 import type { Simulation } from "../../src/emulator/simulator/simulation-types.js";
 import { attendanceReport } from "../../src/reports/index.js";
-import { issueJoinLinks, reconcileInstances, reconciliationReport } from "../../src/reconcile/index.js";
+import { issueJoinLinks } from "../../src/join-links/index.js";
+import { reconcileInstances, reconciliationReport } from "../../src/reconcile/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startZoomAndRollcall, testReconcileSettings, type ZoomAndRollcall } from "./support/zoom-and-rollcall.js";
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Link } from "../../src/core/index.js";
-import { markInstancesForReprocessing } from "../../src/pipeline/index.js";
+import { markInstancesForReprocessing } from "../../src/store/derived/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startTestRollcall, testSecret, type TestRollcall } from "./support/start-test-rollcall.js";
 import { postSigned, zoomMeeting } from "./support/zoom-webhooks.js";

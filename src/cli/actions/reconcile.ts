@@ -1,13 +1,12 @@
 import { createPipeline } from "../../pipeline/index.js";
 import {
-  reconcileContextFromConfig,
   reconcileInstances,
   reconcileSettingsFromConfig,
   reconciliationReport,
   type ReconcileResult,
   type ReconciliationView,
 } from "../../reconcile/index.js";
-import { notifyWriterFromConfig, pipelineOptionsFromConfig } from "../../service/index.js";
+import { notifyWriterFromConfig, pipelineOptionsFromConfig, reconcileContextFromConfig } from "../../service/index.js";
 import { withConfiguredStore } from "../configured-store.js";
 import { parseDateFlag } from "../date-flag.js";
 import type { StoreFlags } from "../store-options.js";
