@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { isoTime } from "../../json/index.js";
 import type { DoorState } from "../../runtime/index.js";
 import type { InboxWriter } from "../../store/inbox/index.js";
 import type { RollcallDatabase } from "../../store/index.js";
@@ -71,34 +72,50 @@ type ServeEnd = { kind: "ended"; end: SocketEnd } | { kind: "stopping" } | { kin
  * connection as a gap (Zoom replays nothing), which reconciliation then repairs.
  */
 export function startSubscriptionDoor(options: SubscriptionDoorOptions): SubscriptionDoor {
-  const now = options.now ?? Date.now;
-  const { key, logger, observer, timing } = options;
-  const log = logger.child({ subscription: key.subscriptionId });
-  let stopping = false;
-  let wake: () => void = () => {};
-  const stopSignal = new Promise<void>((resolve) => (wake = resolve));
+  const door = new DoorRun(options);
+  const running = door.run().catch((error: unknown) => door.log.error({ errorCode: codeOf(error) }, "websocket: the door stopped"));
+  return {
+    async stop() {
+      door.stop();
+      await running;
+    },
+  };
+}
 
-  const sleep = (ms: number): Promise<void> => Promise.race([stopSignal, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+/** One subscription's door while it runs: election, connections, coverage and gaps. */
+class DoorRun {
+  readonly log: Logger;
+  private readonly now: () => number;
+  private stopping = false;
+  private wake: () => void = () => {};
+  private readonly stopSignal = new Promise<void>((resolve) => (this.wake = resolve));
 
-  async function run(): Promise<void> {
+  constructor(private readonly options: SubscriptionDoorOptions) {
+    this.now = options.now ?? Date.now;
+    this.log = options.logger.child({ subscription: options.key.subscriptionId });
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.wake();
+  }
+
+  /** Until stopped: try to become the holder; while holding, keep a connection; otherwise stand by. */
+  async run(): Promise<void> {
+    const { observer, timing } = this.options;
     observer.state("standby");
-    while (!stopping) {
-      let lock: HolderLock | undefined;
-      try {
-        lock = await tryHoldSubscription(options.store, key.subscriptionId);
-      } catch (error) {
-        log.warn({ errorCode: codeOf(error) }, "websocket: cannot reach the database to elect the subscription's holder; retrying");
-      }
+    while (!this.stopping) {
+      const lock = await this.tryHold();
       if (!lock) {
         observer.state("standby");
-        await sleep(timing.standbyPollMs);
+        await this.sleep(timing.standbyPollMs);
         continue;
       }
       try {
-        await hold(lock);
+        await this.hold(lock);
       } catch (error) {
-        log.error({ errorCode: codeOf(error) }, "websocket: the door failed; letting the subscription go and trying again");
-        await sleep(timing.backoff.baseMs);
+        this.log.error({ errorCode: codeOf(error) }, "websocket: the door failed; letting the subscription go and trying again");
+        await this.sleep(timing.backoff.baseMs);
       } finally {
         await lock.release();
       }
@@ -106,79 +123,89 @@ export function startSubscriptionDoor(options: SubscriptionDoorOptions): Subscri
     observer.state("closed");
   }
 
+  private async tryHold(): Promise<HolderLock | undefined> {
+    try {
+      return await tryHoldSubscription(this.options.store, this.options.key.subscriptionId);
+    } catch (error) {
+      this.log.warn({ errorCode: codeOf(error) }, "websocket: cannot reach the database to elect the subscription's holder; retrying");
+      return undefined;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return Promise.race([this.stopSignal, new Promise<void>((resolve) => setTimeout(resolve, ms).unref())]);
+  }
+
   /** While this process holds the subscription: connect, serve, reconnect, until stopped or the hold is lost. */
-  async function hold(lock: HolderLock): Promise<void> {
+  private async hold(lock: HolderLock): Promise<void> {
+    const { observer, timing, key, store } = this.options;
     let lost = false;
     void lock.lost.then(() => (lost = true));
-    await openGap(options.store.db, key, "no connection (service starting, restarted or taking over)", now());
-    log.info("websocket: holding the subscription");
+    await openGap(store.db, key, "no connection (service starting, restarted or taking over)", this.now());
+    this.log.info("websocket: holding the subscription");
     let attempt = 0;
     let first = true;
-    while (!stopping && !lost) {
+    while (!this.stopping && !lost) {
       observer.state("connecting");
       if (!first) observer.reconnect();
       first = false;
-      const ingest = createIngest();
-      const socket = await connect(ingest, attempt);
-      if (!socket) {
+      const ingest = this.createIngest();
+      const connected = await this.connect(ingest, attempt);
+      if (!connected) {
         ingest.stop();
-        await Promise.race([sleep(reconnectDelayMs(attempt++, timing.backoff, options.random)), lock.lost]);
+        await Promise.race([this.sleep(reconnectDelayMs(attempt++, timing.backoff, this.options.random)), lock.lost]);
         continue;
       }
       attempt = 0;
-      const gap = await closeGap(options.store.db, key, "no connection (a holder stopped without recording it)", now());
-      if (gap) {
-        observer.gapClosed((gap.endedAt! - gap.startedAt) / 1000);
-        log.warn({ gapStartedAt: new Date(gap.startedAt).toISOString(), gapEndedAt: new Date(gap.endedAt!).toISOString(), gapReason: gap.reason }, "websocket: gap closed; instances live during it are reconciled with Zoom's report once they end");
-      }
-      observer.state("connected");
-      log.info("websocket: connected");
-      const end = await serve(socket.socket, socket.renewAt, ingest, lock);
-      await afterConnection(end, ingest);
+      await this.connected();
+      const end = await this.serve(connected.socket, connected.renewAt, ingest, lock);
+      await this.afterConnection(end, ingest);
       if (end.kind === "lost") lost = true;
     }
   }
 
-  function createIngest(): FrameIngest {
-    return createFrameIngest({
-      store: options.store,
-      inbox: options.inbox,
-      subscriptionId: key.subscriptionId,
-      app: options.app,
-      prepare: options.prepare,
-      keepFrames: options.keepFrames,
-      logger: log,
-      count: (outcome) => observer.frame(outcome),
-    });
+  /** A connection is open and accepted: the gap before it closes. */
+  private async connected(): Promise<void> {
+    const { observer, key, store } = this.options;
+    const gap = await closeGap(store.db, key, "no connection (a holder stopped without recording it)", this.now());
+    if (gap) {
+      observer.gapClosed((gap.endedAt! - gap.startedAt) / 1000);
+      this.log.warn({ gapStartedAt: isoTime(gap.startedAt), gapEndedAt: isoTime(gap.endedAt), gapReason: gap.reason }, "websocket: gap closed; instances live during it are reconciled with Zoom's report once they end");
+    }
+    observer.state("connected");
+    this.log.info("websocket: connected");
+  }
+
+  private createIngest(): FrameIngest {
+    const { store, inbox, key, app, prepare, keepFrames, observer } = this.options;
+    return createFrameIngest({ store, inbox, subscriptionId: key.subscriptionId, app, prepare, keepFrames, logger: this.log, count: (outcome) => observer.frame(outcome) });
   }
 
   /** One connection attempt: a token, the socket, Zoom's `build_connection` answer. */
-  async function connect(ingest: FrameIngest, attempt: number): Promise<{ socket: ZoomSocket; renewAt: number } | undefined> {
+  private async connect(ingest: FrameIngest, attempt: number): Promise<{ socket: ZoomSocket; renewAt: number } | undefined> {
+    const { tokens, timing, key, observer } = this.options;
     let token: { token: string; renewAt: number };
     try {
-      token = await options.tokens.current();
+      token = await tokens.current();
     } catch (error) {
-      log.warn({ attempt, errorCode: codeOf(error), error: (error as Error).message }, "websocket: no access token; retrying");
+      this.log.warn({ attempt, errorCode: codeOf(error), error: (error as Error).message }, "websocket: no access token; retrying");
       return undefined;
     }
-    const socket = openZoomSocket(options.WebSocket, zoomSocketUrl(options.url, key.subscriptionId, token.token), timing, listenerFor(ingest), now);
-    try {
-      await socket.ready;
-      return { socket, renewAt: token.renewAt };
-    } catch (error) {
-      if (error instanceof SocketRefusedError && error.refusedByZoom) options.tokens.invalidate(token.token);
-      log.warn({ attempt, error: (error as Error).message }, "websocket: connection failed");
-      socket.close("failed");
-      return undefined;
-    }
-  }
-
-  function listenerFor(ingest: FrameIngest) {
-    return {
+    const listener = {
       event: (content: string, at: number) => ingest.event(content, at),
       malformed: (reason: string, frame: string, at: number) => ingest.malformed(reason, frame, at),
       other: () => observer.frame("other"),
     };
+    const socket = openZoomSocket(this.options.WebSocket, zoomSocketUrl(this.options.url, key.subscriptionId, token.token), timing, listener, this.now);
+    try {
+      await socket.ready;
+      return { socket, renewAt: token.renewAt };
+    } catch (error) {
+      if (error instanceof SocketRefusedError && error.refusedByZoom) tokens.invalidate(token.token);
+      this.log.warn({ attempt, error: (error as Error).message }, "websocket: connection failed");
+      socket.close("failed");
+      return undefined;
+    }
   }
 
   /**
@@ -186,17 +213,13 @@ export function startSubscriptionDoor(options: SubscriptionDoorOptions): Subscri
    * is due opens a second connection with a fresh one, which replaces this one (Zoom closes the
    * older of two; no gap, since one of them is always open).
    */
-  async function serve(first: ZoomSocket, firstRenewAt: number, ingest: FrameIngest, lock: HolderLock): Promise<ServeEnd> {
+  private async serve(first: ZoomSocket, firstRenewAt: number, ingest: FrameIngest, lock: HolderLock): Promise<ServeEnd> {
     let socket = first;
     let renewAt = firstRenewAt;
-    const coverage = setInterval(() => {
-      advanceCoverage(options.store.db, key, ingest.committedUntil(now())).catch((error: unknown) => log.warn({ errorCode: codeOf(error) }, "websocket: coverage not recorded; retrying"));
-    }, timing.coverageEveryMs);
+    const coverage = setInterval(() => this.advance(ingest), this.options.timing.coverageEveryMs);
     try {
       for (;;) {
-        const wait = Math.max(0, renewAt - now());
-        const renewal = new Promise<"renew">((resolve) => setTimeout(() => resolve("renew"), wait).unref());
-        const next = await Promise.race([socket.ended, stopSignal.then(() => "stop" as const), lock.lost.then(() => "lost" as const), renewal]);
+        const next = await this.nextOf(socket, renewAt, lock);
         if (next === "stop") {
           socket.close("stopping");
           await socket.ended;
@@ -207,58 +230,58 @@ export function startSubscriptionDoor(options: SubscriptionDoorOptions): Subscri
           return { kind: "lost" };
         }
         if (next !== "renew") return { kind: "ended", end: next };
-        const renewed = await renew(ingest);
+        const renewed = await this.connect(ingest, 0);
         if (!renewed) {
-          renewAt = now() + timing.retryRenewalMs;
+          this.log.warn("websocket: could not renew the connection before its token is due; keeping the current one and trying again");
+          renewAt = this.now() + this.options.timing.retryRenewalMs;
           continue;
         }
-        const old = socket;
+        socket.close("token renewed");
         socket = renewed.socket;
         renewAt = renewed.renewAt;
-        old.close("token renewed");
-        log.info("websocket: connection renewed with a fresh token");
+        this.log.info("websocket: connection renewed with a fresh token");
       }
     } finally {
       clearInterval(coverage);
     }
   }
 
-  async function renew(ingest: FrameIngest): Promise<{ socket: ZoomSocket; renewAt: number } | undefined> {
-    const renewed = await connect(ingest, 0);
-    if (!renewed) log.warn("websocket: could not renew the connection before its token is due; keeping the current one and trying again");
-    return renewed;
+  /** What comes first: the connection's end, the service stopping, the hold lost, or the token's renewal time. */
+  private nextOf(socket: ZoomSocket, renewAt: number, lock: HolderLock): Promise<SocketEnd | "stop" | "lost" | "renew"> {
+    const renewal = new Promise<"renew">((resolve) => setTimeout(() => resolve("renew"), Math.max(0, renewAt - this.now())).unref());
+    return Promise.race([socket.ended, this.stopSignal.then(() => "stop" as const), lock.lost.then(() => "lost" as const), renewal]);
+  }
+
+  private advance(ingest: FrameIngest): void {
+    advanceCoverage(this.options.store.db, this.options.key, ingest.committedUntil(this.now())).catch((error: unknown) =>
+      this.log.warn({ errorCode: codeOf(error) }, "websocket: coverage not recorded; retrying"),
+    );
   }
 
   /** After a connection ends: let its events commit, record how far they are covered, open the gap. */
-  async function afterConnection(end: ServeEnd, ingest: FrameIngest): Promise<void> {
-    const at = end.kind === "ended" ? end.end.at : now();
+  private async afterConnection(end: ServeEnd, ingest: FrameIngest): Promise<void> {
+    const { observer, key, store } = this.options;
+    const at = end.kind === "ended" ? end.end.at : this.now();
     await ingest.settle(10_000);
     ingest.stop();
-    const reason =
-      end.kind === "ended" ? `disconnected (code ${end.end.code}${end.end.reason ? `: ${end.end.reason}` : ""})` : end.kind === "stopping" ? "stopped" : "holder lost its database session";
     observer.state(end.kind === "stopping" ? "closed" : "connecting");
-    if (end.kind === "ended") log.warn({ code: end.end.code, reason: end.end.reason }, "websocket: disconnected");
+    if (end.kind === "ended") this.log.warn({ code: end.end.code, reason: end.end.reason }, "websocket: disconnected");
     try {
-      await advanceCoverage(options.store.db, key, Math.min(at, ingest.committedUntil(at)));
+      await advanceCoverage(store.db, key, Math.min(at, ingest.committedUntil(at)));
       // A lost hold leaves the gap to the next holder, which finds coverage ending here.
-      if (end.kind !== "lost") {
-        const gap = await openGap(options.store.db, key, reason, now());
-        log.warn({ gapStartedAt: new Date(gap.startedAt).toISOString(), gapReason: gap.reason }, "websocket: gap opened; Zoom does not replay what it sends meanwhile");
-      }
+      if (end.kind === "lost") return;
+      const gap = await openGap(store.db, key, gapReason(end), this.now());
+      this.log.warn({ gapStartedAt: isoTime(gap.startedAt), gapReason: gap.reason }, "websocket: gap opened; Zoom does not replay what it sends meanwhile");
     } catch (error) {
       // The next connection records the stretch since coverage ended as a gap instead.
-      log.error({ errorCode: codeOf(error) }, "websocket: the gap could not be recorded now; it will be when a connection opens");
+      this.log.error({ errorCode: codeOf(error) }, "websocket: the gap could not be recorded now; it will be when a connection opens");
     }
   }
+}
 
-  const running = run().catch((error: unknown) => log.error({ errorCode: codeOf(error) }, "websocket: the door stopped"));
-  return {
-    async stop() {
-      stopping = true;
-      wake();
-      await running;
-    },
-  };
+function gapReason(end: ServeEnd): string {
+  if (end.kind === "ended") return `disconnected (code ${end.end.code}${end.end.reason ? `: ${end.end.reason}` : ""})`;
+  return end.kind === "stopping" ? "stopped" : "holder lost its database session";
 }
 
 function codeOf(error: unknown): string {
