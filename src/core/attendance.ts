@@ -2,7 +2,7 @@ import type { ResolutionMethod } from "./engine-options.js";
 import type { Attendance, Interval } from "./instance-result.js";
 import type { AttendanceSource, UnresolvedSession } from "./result-common.js";
 import type { LeanAttendance } from "./lean-result.js";
-import { intervalOf } from "./intervals.js";
+import { intervalOf, type PieceBuffer } from "./intervals.js";
 import type { Scratch } from "./scratch.js";
 import type { SessionTable } from "./session-table.js";
 
@@ -60,17 +60,12 @@ export function computeAttendance(table: SessionTable, order: readonly number[],
     }
   }
   const span = ctx.spanFrom !== undefined && ctx.spanTo !== undefined ? ctx.spanTo - ctx.spanFrom : 0;
-  const methods = ctx.methods;
-  const openEnd = ctx.openEnd;
   const attendance: LeanAttendance[] = new Array(users.length);
   const pieces = ctx.scratch.pieces;
   const { intervalStart, from: poolFrom, to: poolTo, flags: poolFlags, methodRank, sourceRank: sourceRanks, confidence: confidences } = table;
   for (let k = 0; k < users.length; k++) {
     pieces.clear();
-    let closedByMeetingEnd = false;
-    let bestRank = Infinity;
-    let sourceRank = 2;
-    let confidence = 1;
+    const ranks: UserRanks = { closedByMeetingEnd: false, methodRank: Infinity, sourceRank: 2, confidence: 1 };
     const sessionKeys: string[] | undefined = detail ? new Array(count[k]!) : undefined;
     let nKeys = 0;
     for (let i = head[k]!; i !== -1; i = next[i]!) {
@@ -78,52 +73,82 @@ export function computeAttendance(table: SessionTable, order: readonly number[],
       for (let j = intervalStart[i]!; j < intervalStart[i + 1]!; j++) {
         const flags = poolFlags[j]!;
         pieces.add(poolFrom[j]!, poolTo[j]!, (flags & 1) !== 0, (flags & 2) !== 0);
-        if ((flags & 1) !== 0) closedByMeetingEnd = true;
+        if ((flags & 1) !== 0) ranks.closedByMeetingEnd = true;
       }
-      if (methodRank[i]! < bestRank) bestRank = methodRank[i]!;
-      if (sourceRanks[i]! < sourceRank) sourceRank = sourceRanks[i]!;
-      if (confidences[i]! < confidence) confidence = confidences[i]!;
+      addRanks(ranks, methodRank[i]!, sourceRanks[i]!, confidences[i]!);
     }
-    const m = pieces.merge();
-    const { mergedFrom, mergedTo, mergedFlags } = pieces;
-    let attendedMs = 0;
-    let present = false;
-    let lastLeave = -Infinity;
-    for (let j = 0; j < m; j++) {
-      const from = mergedFrom[j]!;
-      const to = mergedTo[j]!;
-      if (to === Infinity) {
-        present = true;
-        attendedMs += Math.max(openEnd, from) - from;
-      } else {
-        attendedMs += to - from;
-        if (to > lastLeave) lastLeave = to;
-      }
-    }
-    const userId = users[k]!;
-    const firstJoin = m > 0 ? mergedFrom[0]! : NaN;
-    const sessions = count[k]!;
-    const shareOfInstance = span > 0 ? Math.min(1, attendedMs / span) : 0;
-    const resolvedBy = methods[bestRank]!;
-    const source = SOURCES[sourceRank]!;
-    const ended = !present && lastLeave > -Infinity;
-    if (sessionKeys !== undefined) {
-      // New interval objects: the sessions' own intervals are never shared or touched.
-      const intervals: Interval[] = new Array(m);
-      for (let j = 0; j < m; j++) intervals[j] = intervalOf(mergedFrom[j]!, mergedTo[j]!, mergedFlags[j]!);
-      // One literal per shape (lastLeave last, as when it used to be added afterwards).
-      const full: Attendance = ended
-        ? { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys, intervals, lastLeave }
-        : { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys, intervals };
-      attendance[k] = full;
-    } else {
-      attendance[k] = ended
-        ? { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, lastLeave }
-        : { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence };
-    }
+    attendance[k] = userAttendance(users[k]!, count[k]!, pieces, ranks, sessionKeys, { methods: ctx.methods, openEnd: ctx.openEnd, span });
   }
   attendance.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   return { attendance, unresolved };
+}
+
+/** What a user's attendance takes from their sessions besides time: the strongest method and source, the weakest confidence. */
+export interface UserRanks {
+  closedByMeetingEnd: boolean;
+  /** Index of the strongest method (Infinity before the first session). */
+  methodRank: number;
+  sourceRank: number;
+  confidence: number;
+}
+
+/** Folds one session's resolution into a user's ranks. */
+export function addRanks(ranks: UserRanks, methodRank: number, sourceRank: number, confidence: number): void {
+  if (methodRank < ranks.methodRank) ranks.methodRank = methodRank;
+  if (sourceRank < ranks.sourceRank) ranks.sourceRank = sourceRank;
+  if (confidence < ranks.confidence) ranks.confidence = confidence;
+}
+
+/**
+ * One user's attendance from the interval pieces of all their sessions (added to `pieces`), their
+ * ranks and session count: the union (two devices at once count once), open time counted until
+ * `openEnd`, first join, last leave, presence and share of the span. The one rule for the full
+ * result, the lean one and the incremental update.
+ */
+export function userAttendance(
+  userId: string,
+  sessions: number,
+  pieces: PieceBuffer,
+  ranks: UserRanks,
+  sessionKeys: string[] | undefined,
+  ctx: { methods: readonly ResolutionMethod[]; openEnd: number; span: number },
+): LeanAttendance {
+  const m = pieces.merge();
+  const { mergedFrom, mergedTo, mergedFlags } = pieces;
+  const openEnd = ctx.openEnd;
+  let attendedMs = 0;
+  let present = false;
+  let lastLeave = -Infinity;
+  for (let j = 0; j < m; j++) {
+    const from = mergedFrom[j]!;
+    const to = mergedTo[j]!;
+    if (to === Infinity) {
+      present = true;
+      attendedMs += Math.max(openEnd, from) - from;
+    } else {
+      attendedMs += to - from;
+      if (to > lastLeave) lastLeave = to;
+    }
+  }
+  const firstJoin = m > 0 ? mergedFrom[0]! : NaN;
+  const shareOfInstance = ctx.span > 0 ? Math.min(1, attendedMs / ctx.span) : 0;
+  const resolvedBy = ctx.methods[ranks.methodRank]!;
+  const source = SOURCES[ranks.sourceRank]!;
+  const { closedByMeetingEnd, confidence } = ranks;
+  const ended = !present && lastLeave > -Infinity;
+  if (sessionKeys !== undefined) {
+    // New interval objects: the sessions' own intervals are never shared or touched.
+    const intervals: Interval[] = new Array(m);
+    for (let j = 0; j < m; j++) intervals[j] = intervalOf(mergedFrom[j]!, mergedTo[j]!, mergedFlags[j]!);
+    // One literal per shape (lastLeave last, as when it used to be added afterwards).
+    const full: Attendance = ended
+      ? { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys, intervals, lastLeave }
+      : { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, sessionKeys, intervals };
+    return full;
+  }
+  return ended
+    ? { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence, lastLeave }
+    : { userId, attendedMs, firstJoin, sessions, shareOfInstance, present, closedByMeetingEnd, resolvedBy, source, confidence };
 }
 
 /** Attendance sources by strength (index = the table's source rank: a manual link, webhook, report). */
