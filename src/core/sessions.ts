@@ -166,7 +166,7 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scrat
 }
 
 /** Gathers one group's events into the scratch, then adds the session as a table row (and objects, with detail). */
-function buildSession(group: Connection[], store: EventStore, ctx: SessionContext, built: BuiltSessions, resolved: ResolvedIdentity, scratch: Scratch): void {
+export function buildSession(group: Connection[], store: EventStore, ctx: SessionContext, built: BuiltSessions, resolved: ResolvedIdentity, scratch: Scratch): void {
   const { pieces, merged: scratchStrings, userIds: scratchIds, names: scratchNames } = scratch;
   const detail = ctx.detail;
   const key = chooseKey(group);

@@ -1,0 +1,46 @@
+import type { EngineOptions } from "./engine-options.js";
+import type { Attendance, Resolution, Session } from "./instance-result.js";
+import type { InstanceInfo } from "./result-common.js";
+
+/** Options of `InstanceState.update`. */
+export interface UpdateOptions extends EngineOptions {
+  /**
+   * Recompute every session, not only those the new events touched: after the links or the
+   * options changed (a resolution may change without a new event), or when the caller has no
+   * record of what the previous update said.
+   */
+  everything?: boolean;
+}
+
+/** One session as the derived tables keep it. */
+export interface SessionState {
+  session: Session;
+  resolution: Resolution;
+  /** The latest name shown (by event time, then key): the display name of an unresolved session. */
+  latestName: string | undefined;
+}
+
+/**
+ * What changed in an instance since the previous update, in the **stored form**: a session or a
+ * user still in the meeting counts its time up to the start of its open interval only (`attendedMs`
+ * leaves the open interval out, which `intervals` still shows with no `to`), so a row does not
+ * change while someone merely stays; a reader adds the open time up to when it reads (the
+ * instance's `spanTo`). `shareOfInstance` is a reader's figure too and is not compared.
+ */
+export interface InstanceUpdate {
+  instance: InstanceInfo;
+  /** Sessions new or changed, with what they were (undefined when new). */
+  sessions: Array<{ now: SessionState; before: SessionState | undefined }>;
+  /** Sessions that are no more (merged into another), as they were. */
+  goneSessions: SessionState[];
+  /** Users whose attendance is new or changed, with what it was. */
+  attendance: Array<{ now: Attendance; before: Attendance | undefined }>;
+  /** Users no session resolves to any more, as they were. */
+  goneAttendance: Attendance[];
+  /**
+   * True when the update covers every session (the first update of a state, or `everything`):
+   * `before` is then this state's own previous record, which a caller that stored rows from
+   * another state (a rebuild, another process) should not trust: it compares with its rows instead.
+   */
+  complete: boolean;
+}
