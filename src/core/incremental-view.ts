@@ -2,7 +2,7 @@ import { addRanks, userAttendance, type UserRanks } from "./attendance.js";
 import type { ResolutionMethod } from "./engine-options.js";
 import { resolvedIdentity, type IdentityContext } from "./identity.js";
 import type { Attendance } from "./instance-result.js";
-import type { InstanceUpdate, SessionState } from "./instance-update.js";
+import type { InstanceUpdate, SessionState, SessionSummary } from "./instance-update.js";
 import type { InstanceInfo } from "./result-common.js";
 import { Scratch } from "./scratch.js";
 import { buildSession, type BuiltSessions, type Connection, type ConnectionGraph } from "./sessions.js";
@@ -21,10 +21,11 @@ export interface UpdateContext {
   everything: boolean;
 }
 
-/** A built session as the view keeps it: its state and what attendance and the span read of it. */
+/** A built session as the view keeps it between updates: a summary, and what attendance and the span read of it. */
 interface SessionEntry {
-  state: SessionState;
-  userId: string | undefined;
+  summary: SessionSummary;
+  /** A digest of the session's rows (its session, resolution and name): equal digests, nothing to write. */
+  digest: number;
   methodRank: number;
   sourceRank: number;
   confidence: number;
@@ -32,7 +33,9 @@ interface SessionEntry {
   firstFrom: number;
   /** End of its latest closed interval (-Infinity: none). */
   closedLastTo: number;
-  present: boolean;
+  /** Whether its time depends on the instance's end (an open interval, or one `meeting.ended` closed) or start (a leave without its join). */
+  followsEnd: boolean;
+  followsStart: boolean;
 }
 
 /**
@@ -76,14 +79,15 @@ export class IncrementalView {
     this.register(graph);
     for (const c of touched) this.link(graph, graph.connections[c]!);
     this.linkUuidEdges(graph);
-    // The instance's start or end moved: every session's time may follow (a leave without join
-    // opens at the start; meeting.ended closes what is open).
-    const everything = ctx.everything || !this.updated || ctx.instanceStart !== this.instanceStart || !sameTimes(ctx.endTimes, this.endTimes);
+    const everything = ctx.everything || !this.updated;
+    const roots = everything ? this.allRoots() : this.rootsOf(touched);
+    // The instance's start or end moved: the sessions whose time follows them are rebuilt too (a
+    // leave without its join opens at the start; meeting.ended closes what is open).
+    if (!everything) this.addFollowers(roots, ctx.instanceStart !== this.instanceStart, !sameTimes(ctx.endTimes, this.endTimes));
     this.instanceStart = ctx.instanceStart;
     this.endTimes = ctx.endTimes;
     const complete = everything;
     this.updated = true;
-    const roots = everything ? this.allRoots() : this.rootsOf(touched);
     const { changed, gone, users } = this.rebuild(graph, roots, ctx);
     const span = this.span(ctx);
     const attendance = this.attend(users, ctx.methods, span);
@@ -179,6 +183,17 @@ export class IncrementalView {
     return roots;
   }
 
+  /** Adds the roots of the sessions that follow the instance's start or end, when those moved. */
+  private addFollowers(roots: Set<number>, start: boolean, end: boolean): void {
+    if (!start && !end) return;
+    const keys = new Set<string>();
+    for (const [key, entry] of this.sessions) if ((start && entry.followsStart) || (end && entry.followsEnd)) keys.add(key);
+    for (let c = 0; c < this.keyOfConn.length; c++) {
+      const key = this.keyOfConn[c];
+      if (key !== undefined && keys.has(key)) roots.add(this.find(this.nodeOf[c]!));
+    }
+  }
+
   private rootsOf(touched: readonly number[]): Set<number> {
     const roots = new Set<number>();
     for (const c of touched) roots.add(this.find(this.nodeOf[c]!));
@@ -214,23 +229,24 @@ export class IncrementalView {
       if (attendance) {
         const r = built.table.length;
         buildSession(group, graph.store, sessionCtx, built, resolved, scratch);
-        const entry = entryOf(built, r);
-        key = entry.state.session.sessionKey;
+        const state: SessionState = { session: built.sessions[r]!, resolution: built.resolutions[r]!, latestName: built.table.latestName[r] };
+        const entry = entryOf(built, r, state);
+        key = state.session.sessionKey;
         newKeys.add(key);
         const before = this.sessions.get(key);
-        if (before === undefined || !sameSession(before.state, entry.state)) {
-          changed.push({ now: entry.state, before: before?.state });
+        if (before === undefined || before.digest !== entry.digest) {
+          changed.push({ now: state, before: before?.summary });
           this.setSession(key, entry, before, users);
         }
       }
       for (const conn of group) this.keyOfConn[conn.index] = key;
     }
-    const gone: SessionState[] = [];
+    const gone: SessionSummary[] = [];
     for (const key of oldKeys) {
       if (newKeys.has(key)) continue;
       const before = this.sessions.get(key);
       if (before === undefined) continue;
-      gone.push(before.state);
+      gone.push(before.summary);
       this.setSession(key, undefined, before, users);
     }
     return { changed, gone, users };
@@ -238,19 +254,21 @@ export class IncrementalView {
 
   /** Records a session's new entry (undefined: gone), keeping each user's set of sessions; notes the users affected. */
   private setSession(key: string, entry: SessionEntry | undefined, before: SessionEntry | undefined, users: Set<string>): void {
-    if (before?.userId !== undefined) {
-      users.add(before.userId);
-      this.sessionsOfUser.get(before.userId)?.delete(key);
+    const beforeUser = before?.summary.userId;
+    if (beforeUser !== undefined) {
+      users.add(beforeUser);
+      this.sessionsOfUser.get(beforeUser)?.delete(key);
     }
     if (entry === undefined) {
       this.sessions.delete(key);
       return;
     }
     this.sessions.set(key, entry);
-    if (entry.userId !== undefined) {
-      users.add(entry.userId);
-      let keys = this.sessionsOfUser.get(entry.userId);
-      if (!keys) this.sessionsOfUser.set(entry.userId, (keys = new Set()));
+    const userId = entry.summary.userId;
+    if (userId !== undefined) {
+      users.add(userId);
+      let keys = this.sessionsOfUser.get(userId);
+      if (!keys) this.sessionsOfUser.set(userId, (keys = new Set()));
       keys.add(key);
     }
   }
@@ -263,7 +281,7 @@ export class IncrementalView {
     for (const s of this.sessions.values()) {
       if (s.firstFrom < from) from = s.firstFrom;
       if (s.closedLastTo > to) to = s.closedLastTo;
-      if (s.present) open = true;
+      if (s.summary.present) open = true;
     }
     if (open && ctx.openEnd > to) to = ctx.openEnd;
     return { from: Number.isFinite(from) ? from : undefined, to: Number.isFinite(to) ? to : undefined };
@@ -293,7 +311,7 @@ export class IncrementalView {
       const ranks: UserRanks = { closedByMeetingEnd: false, methodRank: Infinity, sourceRank: 2, confidence: 1 };
       for (const key of keys) {
         const s = this.sessions.get(key)!;
-        for (const i of s.state.session.intervals) {
+        for (const i of s.summary.intervals) {
           pieces.addInterval(i);
           if (i.closedByMeetingEnd) ranks.closedByMeetingEnd = true;
         }
@@ -308,34 +326,65 @@ export class IncrementalView {
   }
 }
 
-/** The entry of row `r` of a per-update table (its session and resolution objects built with detail). */
-function entryOf(built: BuiltSessions, r: number): SessionEntry {
+/** The entry of row `r` of a per-update table, whose session and resolution objects are `state`. */
+function entryOf(built: BuiltSessions, r: number, state: SessionState): SessionEntry {
   const t = built.table;
+  const { session, resolution } = state;
   let firstFrom = Infinity;
   let closedLastTo = -Infinity;
-  for (let j = t.intervalStart[r]!; j < t.intervalStart[r + 1]!; j++) {
-    if (t.from[j]! < firstFrom) firstFrom = t.from[j]!;
-    const to = t.to[j]!;
-    if (to !== Infinity && to > closedLastTo) closedLastTo = to;
+  let followsEnd = session.present;
+  let followsStart = false;
+  for (const i of session.intervals) {
+    if (i.from < firstFrom) firstFrom = i.from;
+    if (i.to !== undefined && i.to > closedLastTo) closedLastTo = i.to;
+    if (i.closedByMeetingEnd) followsEnd = true;
+    if (i.openedWithoutJoin) followsStart = true;
   }
+  const userId = resolution.userId;
+  const summary: SessionSummary = {
+    sessionKey: session.sessionKey,
+    userId,
+    method: resolution.method,
+    unresolvedReason: resolution.unresolvedReason,
+    intervals: session.intervals,
+    present: session.present,
+    source: session.source,
+    userName: state.latestName ?? session.names[0],
+    identifiers: userId === undefined ? session.identifiers : [],
+  };
   return {
-    state: { session: built.sessions[r]!, resolution: built.resolutions[r]!, latestName: t.latestName[r] },
-    userId: t.userId[r],
+    summary,
+    digest: digestOf(JSON.stringify(session) + JSON.stringify(resolution) + (state.latestName ?? "\u0000")),
     methodRank: t.methodRank[r]!,
     sourceRank: t.sourceRank[r]!,
     confidence: t.confidence[r]!,
     firstFrom,
     closedLastTo,
-    present: t.present[r]!,
+    followsEnd,
+    followsStart,
   };
+}
+
+/**
+ * A 53-bit digest of a text (cyrb53): two different session rows share one with a chance of about
+ * one in 10^16, far below anything else that can go wrong; the text itself would cost a copy of
+ * every row in memory.
+ */
+function digestOf(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 function sameTimes(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
-}
-
-function sameSession(a: SessionState, b: SessionState): boolean {
-  return a.latestName === b.latestName && JSON.stringify(a.session) === JSON.stringify(b.session) && JSON.stringify(a.resolution) === JSON.stringify(b.resolution);
 }
 
 /** Equal attendance rows; the share of the span is a reader's figure and changes with every event, so it is left out. */

@@ -1,6 +1,8 @@
 import type { EngineOptions } from "./engine-options.js";
-import type { Attendance, Resolution, Session } from "./instance-result.js";
-import type { InstanceInfo } from "./result-common.js";
+import type { ResolutionMethod } from "./engine-options.js";
+import type { Attendance, Interval, Resolution, SeenIdentifier, Session } from "./instance-result.js";
+import type { EventSource } from "./normalised-event.js";
+import type { InstanceInfo, UnresolvedReason } from "./result-common.js";
 
 /** Options of `InstanceState.update`. */
 export interface UpdateOptions extends EngineOptions {
@@ -21,6 +23,25 @@ export interface SessionState {
 }
 
 /**
+ * What is kept of a session between updates, small enough for a 100,000-attendee webinar: whom it
+ * resolved to, its time, and for an unresolved one what a reviewer sees. The previous state of a
+ * changed session is given in this form.
+ */
+export interface SessionSummary {
+  sessionKey: string;
+  userId: string | undefined;
+  method: ResolutionMethod | undefined;
+  unresolvedReason: UnresolvedReason | undefined;
+  intervals: Interval[];
+  present: boolean;
+  source: EventSource;
+  /** The latest name shown, else the first of its names (an unresolved session's display name). */
+  userName: string | undefined;
+  /** Only kept while unresolved (what a review shows); empty otherwise. */
+  identifiers: SeenIdentifier[];
+}
+
+/**
  * What changed in an instance since the previous update, in the **stored form**: a session or a
  * user still in the meeting counts its time up to the start of its open interval only (`attendedMs`
  * leaves the open interval out, which `intervals` still shows with no `to`), so a row does not
@@ -30,9 +51,9 @@ export interface SessionState {
 export interface InstanceUpdate {
   instance: InstanceInfo;
   /** Sessions new or changed, with what they were (undefined when new). */
-  sessions: Array<{ now: SessionState; before: SessionState | undefined }>;
+  sessions: Array<{ now: SessionState; before: SessionSummary | undefined }>;
   /** Sessions that are no more (merged into another), as they were. */
-  goneSessions: SessionState[];
+  goneSessions: SessionSummary[];
   /** Users whose attendance is new or changed, with what it was. */
   attendance: Array<{ now: Attendance; before: Attendance | undefined }>;
   /** Users no session resolves to any more, as they were. */

@@ -162,7 +162,7 @@ describe("engine properties", () => {
         const check = (): void => {
           const update = state.update(LINKS, options);
           for (const { now } of update.sessions) sessions.set(now.session.sessionKey, { session: now.session, resolution: now.resolution });
-          for (const gone of update.goneSessions) sessions.delete(gone.session.sessionKey);
+          for (const gone of update.goneSessions) sessions.delete(gone.sessionKey);
           for (const { now } of update.attendance) attendance.set(now.userId, { ...now, shareOfInstance: 0 });
           for (const gone of update.goneAttendance) attendance.delete(gone.userId);
           // The stored form: time of open intervals left out (what now: -Infinity gives), span as usual.
@@ -184,6 +184,20 @@ describe("engine properties", () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it("an update after an earlier meeting.ended arrives closes what that end closes first", () => {
+    const state = createInstanceState();
+    const who = { userId: "1", participantUuid: "P1", customerKey: "ck-a" };
+    const joined: NormalisedEvent = keyed({ type: "participant", kind: "joined", accountId: "acct", instanceUuid: UUID, meetingId: MEETING, product: "meeting", at: min(5), source: "webhook", participant: who });
+    const ended = (m: number): NormalisedEvent => keyed({ type: "instance", kind: "ended", accountId: "acct", instanceUuid: UUID, meetingId: MEETING, product: "meeting", at: min(m), source: "webhook", meeting: { endTime: min(m) } });
+    state.apply(joined);
+    state.apply(ended(60));
+    expect(state.update(LINKS).attendance.map((a) => a.now.lastLeave)).toEqual([min(60)]);
+    state.apply(ended(45)); // Zoom sent meeting.ended twice; the earlier one is when it ended
+    const update = state.update(LINKS);
+    expect(update.sessions.map((s) => s.now.session.intervals)).toEqual([[{ from: min(5), to: min(45), closedByMeetingEnd: true, openedWithoutJoin: false }]]);
+    expect(update.attendance.map((a) => [a.now.lastLeave, a.before?.lastLeave])).toEqual([[min(45), min(60)]]);
   });
 
   it("the lean result says what the full result says, whatever the order, and asking for one never disturbs the other", () => {
