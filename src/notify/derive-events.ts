@@ -11,7 +11,7 @@ export function instanceData(facts: InstanceFacts["instance"]): InstanceData {
 
 /** One attendee row of the attendance contract, its status, seconds and times by the one rule of `attendeeFigures`. */
 export function attendeeRow(a: AttendeeFacts, instance: InstanceFacts["instance"], policy: StatusPolicy): AttendeeRow {
-  const stored = { attendedMs: a.attendedMs, countedFrom: a.firstJoin, joinSeen: a.joinSeen, lastLeave: a.lastLeave, present: a.present };
+  const stored = { attendedMs: a.attendedMs, openSince: a.openSince, countedFrom: a.firstJoin, joinSeen: a.joinSeen, lastLeave: a.lastLeave, present: a.present };
   return {
     externalId: a.userId,
     ...attendeeFigures(stored, { ...instance, ended: isEndedStatus(instance.status) }, policy),

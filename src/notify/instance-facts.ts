@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { InstanceResult, Interval } from "../core/index.js";
-import type { Database } from "../store/index.js";
+import { storedNumber, type Database } from "../store/index.js";
 import { firstJoinSeen } from "../reports/index.js";
 
 /**
@@ -51,7 +51,9 @@ export interface SessionFacts {
 /** One user's attendance row. */
 export interface AttendeeFacts {
   userId: string;
+  /** The closed part (the stored form); the open time from `openSince` is added when shown. */
   attendedMs: number;
+  openSince: number | null;
   /** Start of the first counted interval. */
   firstJoin: number;
   /** Whether that start is a join Zoom reported (see `StoredAttendance.joinSeen`). */
@@ -87,8 +89,14 @@ function intervalTimes(intervals: readonly Interval[], present: boolean): Pick<S
   return { joinTime: joinSeen ? joinTime : null, lastJoinTime, leaveTime: present ? null : leaveTime, closedByMeetingEnd: present ? false : closedByMeetingEnd };
 }
 
+/** Start of the open interval, if the last one is open. */
+function openIntervalStart(intervals: readonly Interval[]): number | null {
+  const last = intervals[intervals.length - 1];
+  return last !== undefined && last.to === undefined ? last.from : null;
+}
+
 /**
- * Facts of an engine result. Pure.
+ * Facts of an engine result (in the stored form: open time left out). Pure.
  */
 export function factsFromResult(accountId: string, result: InstanceResult): InstanceFacts {
   const info = result.instance;
@@ -114,6 +122,7 @@ export function factsFromResult(accountId: string, result: InstanceResult): Inst
     attendance.set(a.userId, {
       userId: a.userId,
       attendedMs: a.attendedMs,
+      openSince: openIntervalStart(a.intervals),
       firstJoin: a.firstJoin,
       joinSeen: a.intervals.length > 0 && !a.intervals[0]!.openedWithoutJoin,
       lastLeave: a.lastLeave ?? null,
@@ -179,6 +188,7 @@ export async function factsFromDatabase(db: Kysely<Database>, accountId: string,
     attendance.set(a.user_id, {
       userId: a.user_id,
       attendedMs: Number(a.attended_ms),
+      openSince: a.open_since === null ? null : Number(a.open_since),
       firstJoin: Number(a.first_join),
       joinSeen: firstJoinSeen(a.intervals_json),
       lastLeave: a.last_leave === null ? null : Number(a.last_leave),
@@ -190,18 +200,17 @@ export async function factsFromDatabase(db: Kysely<Database>, accountId: string,
       present: Number(a.present) === 1,
     });
   }
-  const num = (v: number | null) => (v === null ? null : Number(v));
   return {
     instance: {
       accountId,
       uuid: instanceUuid,
       meetingId: instance.meeting_id,
       topic: instance.topic,
-      startTime: num(instance.start_time),
-      endTime: num(instance.end_time),
+      startTime: storedNumber(instance.start_time),
+      endTime: storedNumber(instance.end_time),
       status: instance.status,
-      spanFrom: num(instance.span_from),
-      spanTo: num(instance.span_to),
+      spanFrom: storedNumber(instance.span_from),
+      spanTo: storedNumber(instance.span_to),
     },
     sessions,
     attendance,

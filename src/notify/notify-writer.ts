@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
 import type { InstanceResult } from "../core/index.js";
-import type { Database } from "../store/index.js";
+import { storedNumber, type Database } from "../store/index.js";
 import type { InstanceRowChanges } from "../store/derived/index.js";
 import { deriveEvents, instanceData } from "./derive-events.js";
 import { factsFromDatabase, factsFromResult } from "./instance-facts.js";
@@ -47,17 +47,16 @@ export function createNotifyWriter(options: NotifyWriterOptions): NotifyWriter {
     async onFinalized(db, { accountId, instanceUuid }) {
       const row = await db.selectFrom("instances").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).executeTakeFirst();
       if (!row) return undefined;
-      const num = (v: number | null) => (v === null ? null : Number(v));
       const instance = instanceData({
         accountId,
         uuid: instanceUuid,
         meetingId: row.meeting_id,
         topic: row.topic,
-        startTime: num(row.start_time),
-        endTime: num(row.end_time),
+        startTime: storedNumber(row.start_time),
+        endTime: storedNumber(row.end_time),
         status: "finalized",
-        spanFrom: num(row.span_from),
-        spanTo: num(row.span_to),
+        spanFrom: storedNumber(row.span_from),
+        spanTo: storedNumber(row.span_to),
       });
       return recordEvents(db, [{ type: "instance.finalized", accountId, instanceUuid, onceKey: `instance.finalized:${accountId}:${instanceUuid}`, data: { instance } }], now(), firstDelayMs);
     },

@@ -1,4 +1,5 @@
 import { computeInstanceLean, type EngineOptions, type LeanInstanceResult, type Link, type NormalisedEvent } from "../core/index.js";
+import { wholeSeconds } from "../reports/index.js";
 
 /** A user's attendance that the report changed (or that only one side knew). */
 export interface AttendanceDifference {
@@ -93,7 +94,7 @@ export function attendanceDifferences(events: readonly NormalisedEvent[], links:
     }
   }
 
-  const total = (r: LeanInstanceResult) => Math.round(r.attendance.reduce((sum, a) => sum + a.attendedMs, 0) / 1000);
+  const total = (r: LeanInstanceResult) => wholeSeconds(r.attendance.reduce((sum, a) => sum + a.attendedMs, 0));
   return {
     differences,
     summary: {

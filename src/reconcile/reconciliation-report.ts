@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import type { ReconcileSummary } from "./attendance-differences.js";
+import { wholeSeconds } from "../reports/index.js";
 
 /** One recorded difference, as the CLI and the HTTP API show it (seconds, not milliseconds). */
 export interface DifferenceView {
@@ -50,7 +51,7 @@ export async function reconciliationReport(db: Kysely<Database>, instanceUuid: s
     .orderBy("kind")
     .orderBy("subject")
     .execute();
-  const seconds = (ms: number | null) => (ms === null ? null : Math.round(Number(ms) / 1000));
+  const seconds = (ms: number | null) => (ms === null ? null : wholeSeconds(Number(ms)));
   const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
   return {
     accountId: row.account_id,

@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
-import { withReadSnapshot, type Database } from "../store/index.js";
+import { withReadSnapshot, type Database, storedNumber } from "../store/index.js";
 import { expectedAttendees } from "./expected-attendees.js";
 import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
-import { attendeeFigures, firstJoinSeen, wholeSeconds } from "./attendee-figures.js";
+import { attendeeFigures, firstJoinSeen, liveAttendedMs, wholeSeconds } from "./attendee-figures.js";
 import { instanceCompleteness, type InstanceGap } from "./instance-gaps.js";
 import { isoTime } from "../json/index.js";
 
@@ -98,7 +98,7 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
     .orderBy("user_id")
     .execute();
   const attendees: AttendeeRow[] = rows.map((row) => {
-    const stored = { attendedMs: Number(row.attended_ms), countedFrom: Number(row.first_join), joinSeen: firstJoinSeen(row.intervals_json), lastLeave: num(row.last_leave), present: Number(row.present) === 1 };
+    const stored = { attendedMs: Number(row.attended_ms), openSince: storedNumber(row.open_since), countedFrom: Number(row.first_join), joinSeen: firstJoinSeen(row.intervals_json), lastLeave: storedNumber(row.last_leave), present: Number(row.present) === 1 };
     const { status, attendedSeconds, firstJoin, lastLeave, asOf } = attendeeFigures(stored, statusInstance, policy);
     return {
       externalId: row.user_id,
@@ -125,7 +125,7 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
     .innerJoin("participant_sessions as s", (j) =>
       j.onRef("s.account_id", "=", "r.account_id").onRef("s.instance_uuid", "=", "r.instance_uuid").onRef("s.session_key", "=", "r.session_key"),
     )
-    .select(["r.session_key", "s.display_name", "s.attended_ms", "r.unresolved_reason"])
+    .select(["r.session_key", "s.display_name", "s.attended_ms", "s.open_since", "r.unresolved_reason"])
     .where("r.account_id", "=", instance.account_id)
     .where("r.instance_uuid", "=", instanceUuid)
     .where("r.user_id", "is", null)
@@ -147,15 +147,12 @@ async function readAttendanceReport(db: Kysely<Database>, instanceUuid: string, 
     unresolved: unresolvedRows.map((r) => ({
       sessionKey: r.session_key,
       userName: r.display_name,
-      attendedSeconds: wholeSeconds(Number(r.attended_ms)),
+      attendedSeconds: wholeSeconds(liveAttendedMs(Number(r.attended_ms), storedNumber(r.open_since), statusInstance.spanTo)),
       reason: r.unresolved_reason ?? "identifier_unknown",
     })),
   };
 }
 
-function num(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
-}
 
 /** The row of a user with no time in the instance: expected and never joined, or no longer attributed any session. */
 export function absentAttendee(externalId: string): AttendeeRow {

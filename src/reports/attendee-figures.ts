@@ -7,7 +7,10 @@ import { attendanceStatus, DEFAULT_STATUS_POLICY, type AttendanceStatus, type St
  * computed it: what a row's status, seconds and times are made from. Times are epoch ms.
  */
 export interface StoredAttendance {
+  /** The closed part (the stored form): see {@link liveAttendedMs}. */
   attendedMs: number;
+  /** Start of the open interval while connected, else null. */
+  openSince: number | null;
   /** Start of the first counted interval. */
   countedFrom: number;
   /**
@@ -39,14 +42,32 @@ export interface AttendeeFigures {
  * to `asOf` (the latest event time Rollcall has seen of the instance: its `spanTo`), never `absent`.
  */
 export function attendeeFigures(stored: StoredAttendance, instance: StatusInstance, policy: StatusPolicy = DEFAULT_STATUS_POLICY): AttendeeFigures {
-  const status = attendanceStatus({ attendedMs: stored.attendedMs, firstJoin: stored.countedFrom, lastLeave: stored.lastLeave, present: stored.present }, instance, policy);
+  const attendedMs = liveAttendedMs(stored.attendedMs, stored.openSince, instance.spanTo);
+  const status = attendanceStatus({ attendedMs, firstJoin: stored.countedFrom, lastLeave: stored.lastLeave, present: stored.present }, instance, policy);
   return {
     status,
-    attendedSeconds: wholeSeconds(stored.attendedMs),
+    attendedSeconds: wholeSeconds(attendedMs),
     firstJoin: stored.joinSeen ? isoTime(stored.countedFrom) : null,
     lastLeave: isoTime(stored.lastLeave),
     asOf: status === "in_meeting" ? isoTime(Math.max(instance.spanTo ?? stored.countedFrom, stored.countedFrom)) : null,
   };
+}
+
+/**
+ * The time of a stored session or attendee row up to `asOf` (the instance's `span_to`: the latest
+ * event Rollcall has seen of it): rows keep the closed part (`attended_ms`) and where an open
+ * interval began (`open_since`), so they do not change while someone merely stays; readers add
+ * the open time. The one rule for every reader of stored time.
+ */
+export function liveAttendedMs(attendedMs: number, openSince: number | null, asOf: number | null | undefined): number {
+  if (openSince === null || asOf === null || asOf === undefined) return attendedMs;
+  return attendedMs + Math.max(0, asOf - openSince);
+}
+
+/** A user's share of the instance's span (0..1), from their time and the span. */
+export function shareOfSpan(attendedMs: number, spanFrom: number | null | undefined, spanTo: number | null | undefined): number {
+  const span = spanFrom !== null && spanFrom !== undefined && spanTo !== null && spanTo !== undefined ? spanTo - spanFrom : 0;
+  return span > 0 ? Math.min(1, attendedMs / span) : 0;
 }
 
 /** Milliseconds → the whole seconds every report, CSV and webhook shows (rounded to the nearest). */

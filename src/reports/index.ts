@@ -2,7 +2,7 @@
  * Reading attendance: one instance's report (expected attendees, statuses), the per-meeting roll-up,
  * the instance listing and their CSV forms.
  */
-export { attendeeFigures, firstJoinSeen, knownJoinAndLeave, wholeSeconds, type AttendeeFigures, type StoredAttendance } from "./attendee-figures.js";
+export { attendeeFigures, firstJoinSeen, knownJoinAndLeave, liveAttendedMs, shareOfSpan, wholeSeconds, type AttendeeFigures, type StoredAttendance } from "./attendee-figures.js";
 export { attendanceStatus, attendanceStatuses, DEFAULT_STATUS_POLICY, isEndedStatus, statusInstanceOf, type AttendanceStatus, type StatusInput, type StatusInstance } from "./status-policy.js";
 export { expectedAttendees } from "./expected-attendees.js";
 export { absentAttendee, attendanceReport, type AttendanceReport, type AttendanceReportOptions, type AttendeeRow, type AttendeeSource, type ResolvedBy, type UnresolvedRow } from "./attendance-report.js";

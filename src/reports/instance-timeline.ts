@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
-import { knownJoinAndLeave, wholeSeconds } from "./attendee-figures.js";
+import { knownJoinAndLeave, liveAttendedMs, shareOfSpan, wholeSeconds } from "./attendee-figures.js";
 import { roomSegments, type RoomSegment } from "./room-segments.js";
+import { storedNumber } from "../store/index.js";
 
 /** One stretch of a session's time in the meeting proper (epoch ms; `to` null while still open). */
 export interface TimelineInterval {
@@ -68,6 +69,7 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
       "s.intervals_json",
       "s.zoom_connection_ids_json",
       "s.attended_ms",
+      "s.open_since",
       "s.present",
       "s.source",
       "s.first_join",
@@ -84,7 +86,7 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
     .execute();
   const shareRows = await db
     .selectFrom("attendance")
-    .select(["user_id", "share_of_instance"])
+    .select(["user_id", "attended_ms", "open_since"])
     .where("account_id", "=", instance.account_id)
     .where("instance_uuid", "=", instanceUuid)
     .execute();
@@ -95,11 +97,11 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
   );
   return {
     uuid: instance.instance_uuid,
-    spanFrom: num(instance.span_from),
-    spanTo: num(instance.span_to),
-    startTime: num(instance.start_time),
-    endTime: num(instance.end_time),
-    shares: Object.fromEntries(shareRows.map((r) => [r.user_id, Number(r.share_of_instance)])),
+    spanFrom: storedNumber(instance.span_from),
+    spanTo: storedNumber(instance.span_to),
+    startTime: storedNumber(instance.start_time),
+    endTime: storedNumber(instance.end_time),
+    shares: Object.fromEntries(shareRows.map((r) => [r.user_id, shareOfSpan(liveAttendedMs(Number(r.attended_ms), storedNumber(r.open_since), storedNumber(instance.span_to)), storedNumber(instance.span_from), storedNumber(instance.span_to))])),
     sessions: rows.map((r) => {
       const intervals = JSON.parse(r.intervals_json) as Array<{ from: number; to?: number; closedByMeetingEnd: boolean; openedWithoutJoin?: boolean }>;
       const present = Number(r.present) === 1;
@@ -109,7 +111,7 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
         identifiers: (JSON.parse(r.identifiers_json) as Array<{ field: string; value: string; source: string }>).map(({ field, value, source }) => ({ field, value, source })),
         intervals: intervals.map((i) => ({ from: i.from, to: i.to ?? null, closedByMeetingEnd: i.closedByMeetingEnd })),
         rooms: rooms.get(r.session_key) ?? [],
-        attendedSeconds: wholeSeconds(Number(r.attended_ms)),
+        attendedSeconds: wholeSeconds(liveAttendedMs(Number(r.attended_ms), storedNumber(r.open_since), storedNumber(instance.span_to))),
         ...knownJoinAndLeave(intervals, present),
         present,
         source: r.source,
@@ -123,6 +125,3 @@ export async function instanceTimeline(db: Kysely<Database>, instanceUuid: strin
   };
 }
 
-function num(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
-}

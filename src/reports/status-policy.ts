@@ -1,4 +1,5 @@
 import { statusPolicySchema, type StatusPolicy } from "../config/index.js";
+import { storedNumber } from "../store/index.js";
 
 /**
  * The status of one user in one instance. While the instance is live: `in_meeting` (connected
@@ -56,10 +57,6 @@ export function statusInstanceOf(row: {
 /** Whether an instance status means the meeting is over (`ended`, or `finalized` after reconciliation). */
 export function isEndedStatus(status: string): boolean {
   return status === "ended" || status === "finalized";
-}
-
-function storedNumber(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
 }
 
 /**

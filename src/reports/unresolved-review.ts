@@ -1,9 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Conflict, Interval, SeenIdentifier } from "../core/index.js";
-import { knownJoinAndLeave, wholeSeconds } from "./attendee-figures.js";
+import { knownJoinAndLeave } from "./attendee-figures.js";
 import { isoTime } from "../json/index.js";
 import type { Database } from "../store/index.js";
 import { nameSimilarity } from "./name-similarity.js";
+import { storedNumber } from "../store/index.js";
+import { liveAttendedMs, wholeSeconds } from "./attendee-figures.js";
 
 /** A user who might be the person behind an unresolved session, and why. Shown, never applied. */
 export interface LinkSuggestion {
@@ -46,7 +48,7 @@ const MIN_SCORE = 0.5;
  * whose evidence also pointed at someone else (both sides). Undefined when the instance is unknown.
  */
 export async function unresolvedReview(db: Kysely<Database>, instanceUuid: string, options: { accountId?: string } = {}): Promise<ReviewSession[] | undefined> {
-  let instanceQuery = db.selectFrom("instances").select(["account_id"]).where("instance_uuid", "=", instanceUuid);
+  let instanceQuery = db.selectFrom("instances").select(["account_id", "span_to"]).where("instance_uuid", "=", instanceUuid);
   if (options.accountId !== undefined) instanceQuery = instanceQuery.where("account_id", "=", options.accountId);
   const instance = await instanceQuery.executeTakeFirst();
   if (!instance) return undefined;
@@ -55,7 +57,7 @@ export async function unresolvedReview(db: Kysely<Database>, instanceUuid: strin
     .innerJoin("participant_sessions as s", (j) =>
       j.onRef("s.account_id", "=", "r.account_id").onRef("s.instance_uuid", "=", "r.instance_uuid").onRef("s.session_key", "=", "r.session_key"),
     )
-    .select(["r.session_key", "r.user_id", "r.method", "r.unresolved_reason", "r.conflicts_json", "s.display_name", "s.attended_ms", "s.identifiers_json", "s.names_json", "s.intervals_json", "s.present"])
+    .select(["r.session_key", "r.user_id", "r.method", "r.unresolved_reason", "r.conflicts_json", "s.display_name", "s.attended_ms", "s.open_since", "s.identifiers_json", "s.names_json", "s.intervals_json", "s.present"])
     .where("r.account_id", "=", instance.account_id)
     .where("r.instance_uuid", "=", instanceUuid)
     .where((eb) => eb.or([eb("r.user_id", "is", null), eb("r.conflicts_json", "not in", ["", "[]"])]))
@@ -72,7 +74,7 @@ export async function unresolvedReview(db: Kysely<Database>, instanceUuid: strin
     return {
       sessionKey: row.session_key,
       userName: row.display_name,
-      attendedSeconds: wholeSeconds(Number(row.attended_ms)),
+      attendedSeconds: wholeSeconds(liveAttendedMs(Number(row.attended_ms), storedNumber(row.open_since), storedNumber(instance.span_to))),
       firstJoin: isoTime(firstJoin),
       lastLeave: isoTime(lastLeave),
       identifiers: identifiers.map((i) => ({ field: i.field, value: i.value, source: i.source })),

@@ -5,6 +5,7 @@ import type { AttendeeSource, ResolvedBy } from "./attendance-report.js";
 import { attendeeFigures, firstJoinSeen } from "./attendee-figures.js";
 import { isoTime as iso } from "../json/index.js";
 import { DEFAULT_STATUS_POLICY, statusInstanceOf, type AttendanceStatus } from "./status-policy.js";
+import { storedNumber } from "../store/index.js";
 
 /** One instance a user attended, as `GET /api/v1/users/{externalId}/attendance` lists it. */
 export interface UserInstanceAttendance {
@@ -61,6 +62,7 @@ export async function userAttendance(
       "a.closed_by_meeting_end",
       "a.present",
       "a.intervals_json",
+      "a.open_since",
     ])
     .where("a.user_id", "=", externalId);
   if (options.accountId !== undefined) query = query.where("a.account_id", "=", options.accountId);
@@ -70,7 +72,7 @@ export async function userAttendance(
   const rows = await query.orderBy("i.start_time", "desc").orderBy("i.instance_uuid").execute();
   const instances = rows.map((row): UserInstanceAttendance => {
     const statusInstance = statusInstanceOf(row);
-    const stored = { attendedMs: Number(row.attended_ms), countedFrom: Number(row.first_join), joinSeen: firstJoinSeen(row.intervals_json), lastLeave: num(row.last_leave), present: Number(row.present) === 1 };
+    const stored = { attendedMs: Number(row.attended_ms), openSince: storedNumber(row.open_since), countedFrom: Number(row.first_join), joinSeen: firstJoinSeen(row.intervals_json), lastLeave: storedNumber(row.last_leave), present: Number(row.present) === 1 };
     return {
       instance: { uuid: row.instance_uuid, meetingId: row.meeting_id, topic: row.topic, startTime: iso(statusInstance.startTime), endTime: iso(statusInstance.endTime), status: row.status },
       ...attendeeFigures(stored, statusInstance, policy),
@@ -84,6 +86,3 @@ export async function userAttendance(
   return { externalId, totalSeconds: instances.reduce((sum, i) => sum + i.attendedSeconds, 0), instances };
 }
 
-function num(value: number | string | null): number | null {
-  return value === null ? null : Number(value);
-}

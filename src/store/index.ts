@@ -6,3 +6,4 @@ export type { InboxEventTable } from "./tables/inbox.js";
 export { dataErrorReason, isDataError } from "./data-error.js";
 export { withReadSnapshot } from "./read-snapshot.js";
 export { withWriteTransaction } from "./write-transaction.js";
+export { storedNumber } from "./stored-number.js";

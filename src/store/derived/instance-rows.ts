@@ -1,4 +1,4 @@
-import type { Attendance, InstanceResult, Resolution, Session } from "../../core/index.js";
+import type { Attendance, InstanceResult, Interval, Resolution, Session } from "../../core/index.js";
 import type { Insertable } from "kysely";
 import type {
   AttendanceTable,
@@ -24,7 +24,8 @@ export interface InstanceRows {
 }
 
 /**
- * Maps an engine result to rows. Pure; every JSON column is written from already-sorted engine
+ * Maps an engine result to rows, which take the result's times as given: a result in the stored
+ * form (`InstanceState.update`, open time left out) makes rows in the stored form. Pure; every JSON column is written from already-sorted engine
  * arrays, so equal results give byte-equal rows (which is what the writer's change detection and
  * the reprocess-equals-incremental test rely on).
  */
@@ -81,6 +82,7 @@ export function sessionRow(key: RowKey, s: Session, latestName: string | undefin
     first_join: firstJoin,
     last_leave: open ? null : lastLeave,
     attended_ms: s.attendedMs,
+    open_since: openSince(s.intervals),
     present: s.present ? 1 : 0,
     source: s.source,
   };
@@ -117,10 +119,10 @@ export function attendanceRow(key: RowKey, a: Attendance): Insertable<Attendance
     instance_uuid: key.instance_uuid,
     user_id: a.userId,
     attended_ms: a.attendedMs,
+    open_since: openSince(a.intervals),
     first_join: a.firstJoin,
     last_leave: a.lastLeave ?? null,
     sessions: a.sessions,
-    share_of_instance: a.shareOfInstance,
     present: a.present ? 1 : 0,
     closed_by_meeting_end: a.closedByMeetingEnd ? 1 : 0,
     resolved_by: a.resolvedBy,
@@ -129,6 +131,12 @@ export function attendanceRow(key: RowKey, a: Attendance): Insertable<Attendance
     session_keys_json: JSON.stringify(a.sessionKeys),
     intervals_json: JSON.stringify(a.intervals),
   };
+}
+
+/** Start of the open interval (the last, if any is open), or null when all are closed. */
+function openSince(intervals: readonly Interval[]): number | null {
+  const last = intervals[intervals.length - 1];
+  return last !== undefined && last.to === undefined ? last.from : null;
 }
 
 export function instanceRow(key: RowKey, result: InstanceResult): InstanceRows["instance"] {

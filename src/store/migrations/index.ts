@@ -7,6 +7,7 @@ import { apiKeysMigration } from "./0006-api-keys.js";
 import { notifyMigration } from "./0007-notify.js";
 import { attendanceSourceMigration } from "./0008-attendance-source.js";
 import { websocketMigration } from "./0009-websocket.js";
+import { openTimeMigration } from "./0012-open-time.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -23,4 +24,5 @@ export const migrations: Record<string, RollcallMigration> = {
   "0007-notify": notifyMigration,
   "0008-attendance-source": attendanceSourceMigration,
   "0009-websocket": websocketMigration,
+  "0012-open-time": openTimeMigration,
 };

@@ -86,7 +86,14 @@ export interface ParticipantSessionTable {
   first_join: number | null;
   /** Null while the session is still open. */
   last_leave: number | null;
+  /**
+   * Time in the meeting, the open interval left out (migration 0012): while the session is open a
+   * reader adds the time from `open_since` to when it reads (the instance's `span_to`), so the row
+   * does not change while its participant merely stays.
+   */
   attended_ms: number;
+  /** Start of the open interval; null when the session is closed. */
+  open_since: number | null;
   present: number;
   /** `webhook` if any webhook event made it, else `report`. */
   source: string;
@@ -129,14 +136,15 @@ export interface AttendanceTable {
   instance_uuid: string;
   /** The app's `externalId`. */
   user_id: string;
+  /** Time in the meeting, the open interval left out: see `participant_sessions.attended_ms`. */
   attended_ms: number;
+  /** Start of the user's open interval; null when the user is not present. */
+  open_since: number | null;
   first_join: number;
   /** Null while the user is still present. */
   last_leave: number | null;
   /** Number of sessions (1 + rejoins + extra devices). */
   sessions: number;
-  /** attended / instance span, 0..1. */
-  share_of_instance: number;
   present: number;
   /** 1 when some interval was closed by `meeting.ended` for lack of a leave. */
   closed_by_meeting_end: number;
