@@ -43,6 +43,10 @@ vi.mock("../../src/core/index.js", async (importOriginal) => {
           if (poison) throw new Error("cannot take it");
           return state.lean(...args);
         },
+        update(...args: Parameters<InstanceState["update"]>) {
+          if (poison) throw new Error("cannot take it");
+          return state.update(...args);
+        },
       };
     },
     computeInstance: (events: readonly NormalisedEvent[], ...rest: unknown[]) => {

@@ -1,7 +1,7 @@
 import { attendanceCsv, attendanceReport, listInstances, type AttendanceReport } from "../../reports/index.js";
 import { withConfiguredStore } from "../configured-store.js";
 import type { StoreFlags } from "../store-options.js";
-import { parseDateFlag } from "../date-flag.js";
+import { parseDateFlag, parseRangeEndFlag } from "../date-flag.js";
 
 export interface ExportFlags extends StoreFlags {
   from?: string;
@@ -22,7 +22,7 @@ export async function runExport(flags: ExportFlags): Promise<void> {
       ...(flags.meeting !== undefined ? { meetingId: flags.meeting } : {}),
       ...(flags.account !== undefined ? { accountId: flags.account } : {}),
       ...(flags.from !== undefined ? { from: parseDateFlag("--from", flags.from) } : {}),
-      ...(flags.to !== undefined ? { to: parseDateFlag("--to", flags.to) } : {}),
+      ...(flags.to !== undefined ? { to: parseRangeEndFlag("--to", flags.to) } : {}),
     });
     const out: AttendanceReport[] = [];
     // Oldest first reads naturally in a spreadsheet.

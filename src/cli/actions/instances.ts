@@ -1,6 +1,6 @@
 import { listInstances } from "../../reports/index.js";
 import { withConfiguredStore } from "../configured-store.js";
-import { parseDateFlag } from "../date-flag.js";
+import { parseDateFlag, parseRangeEndFlag } from "../date-flag.js";
 import type { StoreFlags } from "../store-options.js";
 
 export interface InstancesFlags extends StoreFlags {
@@ -22,7 +22,7 @@ export async function runInstances(flags: InstancesFlags): Promise<void> {
       ...(flags.meeting !== undefined ? { meetingId: flags.meeting } : {}),
       ...(flags.account !== undefined ? { accountId: flags.account } : {}),
       ...(flags.from !== undefined ? { from: parseDateFlag("--from", flags.from) } : {}),
-      ...(flags.to !== undefined ? { to: parseDateFlag("--to", flags.to) } : {}),
+      ...(flags.to !== undefined ? { to: parseRangeEndFlag("--to", flags.to) } : {}),
     }),
   );
   if (flags.json) {

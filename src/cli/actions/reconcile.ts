@@ -8,7 +8,7 @@ import {
 } from "../../reconcile/index.js";
 import { notifyWriterFromConfig, pipelineOptionsFromConfig, reconcileContextFromConfig } from "../../service/index.js";
 import { withConfiguredStore } from "../configured-store.js";
-import { parseDateFlag } from "../date-flag.js";
+import { parseDateFlag, parseRangeEndFlag } from "../date-flag.js";
 import type { StoreFlags } from "../store-options.js";
 
 export interface ReconcileFlags extends StoreFlags {
@@ -25,7 +25,7 @@ export interface ReconcileFlags extends StoreFlags {
  */
 export async function runReconcile(flags: ReconcileFlags): Promise<void> {
   const from = flags.from === undefined ? undefined : parseDateFlag("--from", flags.from);
-  const to = flags.to === undefined ? undefined : parseDateFlag("--to", flags.to);
+  const to = flags.to === undefined ? undefined : parseRangeEndFlag("--to", flags.to);
   if (from !== undefined && to !== undefined && to <= from) throw new Error(`--to: expected a date after --from ${flags.from}, got ${flags.to}`);
   let failed: string[] = [];
   const output = await withConfiguredStore(flags, async (store, config) => {

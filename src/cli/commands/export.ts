@@ -13,7 +13,7 @@ export function registerExportCommand(program: Command): void {
       .command("export")
       .description("export the attendance of every instance in a date range (json, ndjson or csv)")
       .option("--from <date>", "instances that started at or after (ISO-8601)")
-      .option("--to <date>", "instances that started before (ISO-8601)")
+      .option("--to <date>", "instances that started before (ISO-8601; a date: through that day)")
       .option("--meeting <id>", "only instances of this meeting number")
       .option("--account <id>", "only this Zoom account")
       .option("--format <format>", "json, ndjson or csv", "json"),

@@ -14,7 +14,7 @@ export function registerInstancesCommand(program: Command): void {
       .option("--meeting <id>", "only instances of this meeting number")
       .option("--account <id>", "only this Zoom account")
       .option("--from <date>", "started at or after (ISO-8601)")
-      .option("--to <date>", "started before (ISO-8601)")
+      .option("--to <date>", "started before (ISO-8601; a date: through that day)")
       .option("--limit <n>", "at most this many", "20")
       .option("--json", "print JSON"),
   ).action(async (flags: InstancesFlags) => (await import("../actions/instances.js")).runInstances(flags));

@@ -18,7 +18,7 @@ export function registerReconcileCommand(program: Command): void {
       .description("merge Zoom's participant reports into attendance for ended instances (one, a date range, or every one not yet finalized)")
       .option("--instance <uuid>", "one instance (payload.object.uuid)")
       .option("--from <date>", "instances that ended at or after this date (ISO-8601, e.g. 2026-01-01)")
-      .option("--to <date>", "instances that ended before this date")
+      .option("--to <date>", "instances that ended before this (ISO-8601; a date: through that day)")
       .option("--force", "fetch the report again for instances already finalized")
       .option("--json", "print the reconciliations as JSON (each with its result: finalized, skipped, not_ready, rate_limited, unavailable or failed)"),
   ).action(async (flags: ReconcileFlags) => (await import("../actions/reconcile.js")).runReconcile(flags));

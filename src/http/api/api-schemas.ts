@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { parseIsoTime, parseRangeEnd } from "../../json/index.js";
 
 /**
  * The API's shapes: pagination, path parameters, and every answer's schema (the attendance shapes
@@ -24,11 +25,19 @@ export const meetingIdParam = z
   .regex(/^\d{9,12}$/, { error: "expected a meeting number (9 to 12 digits)" })
   .describe("Zoom meeting number.");
 
-/** ISO-8601 date or time in a query string → epoch ms. */
+const dateError = { error: "expected an ISO-8601 date or time, e.g. 2026-11-30 or 2026-11-30T09:00:00Z" };
+
+/** ISO-8601 date or time in a query string → epoch ms (a date: its midnight, UTC). */
 export const isoDate = z
   .string()
-  .refine((v) => !Number.isNaN(Date.parse(v)), { error: "expected an ISO-8601 date or time, e.g. 2026-11-30 or 2026-11-30T09:00:00Z" })
-  .transform((v) => Date.parse(v));
+  .refine((v) => parseIsoTime(v) !== undefined, dateError)
+  .transform((v) => parseIsoTime(v)!);
+
+/** The end of a date range (`to`) → exclusive epoch ms: a date includes its whole day, a time is the bound. */
+export const isoRangeEnd = z
+  .string()
+  .refine((v) => parseRangeEnd(v) !== undefined, dateError)
+  .transform((v) => parseRangeEnd(v)!);
 
 export const attendanceStatusSchema = z
   .enum(["in_meeting", "left", "present", "late", "left_early", "partial", "absent"])

@@ -5,7 +5,7 @@ import type { FastifyReply } from "fastify";
 import { attendanceCsv, attendanceReport, instanceCursor, listInstances, unresolvedReview, type AttendanceReport, type InstanceCursor } from "../../reports/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
-import { attendanceReportSchema, instancePageSchema, instanceUuidParam, isoDate, meetingIdParam, pageQuery, reviewSessionSchema } from "./api-schemas.js";
+import { attendanceReportSchema, instancePageSchema, instanceUuidParam, isoDate, isoRangeEnd, meetingIdParam, pageQuery, reviewSessionSchema } from "./api-schemas.js";
 
 const instancePath = z.object({ uuid: instanceUuidParam });
 const sessionPath = z.object({ uuid: instanceUuidParam, sessionKey: z.string().min(1, { error: "expected a session key" }).max(256).describe("`sessionKey` from the unresolved list.") });
@@ -32,7 +32,7 @@ export const instancesRoutes: ApiRouteGroup = (api) => {
       query: pageQuery.extend({
         meetingId: meetingIdParam.optional(),
         from: isoDate.optional().describe("Started at or after (ISO-8601)."),
-        to: isoDate.optional().describe("Started before (ISO-8601)."),
+        to: isoRangeEnd.optional().describe("Started before (ISO-8601; a date: through that day)."),
         status: z.enum(["live", "ended", "finalized"]).optional(),
         q: z.string().max(200).optional().describe("Only instances whose topic contains this (any case), or whose meeting number contains its digits."),
       }),

@@ -17,7 +17,7 @@ import { userAttendance } from "../../reports/index.js";
 import { privacySettingsFromConfig } from "../../zoom/privacy/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
-import { externalIdParam, importSummarySchema, isoDate, meetingIdParam, pageQuery, userAttendanceSchema, userPageSchema, userSchema } from "./api-schemas.js";
+import { externalIdParam, importSummarySchema, isoDate, isoRangeEnd, meetingIdParam, pageQuery, userAttendanceSchema, userPageSchema, userSchema } from "./api-schemas.js";
 
 /** The fields of a `rollcall users import` row, without `externalId` (it is in the path). */
 const userBody = userImportRowSchema.omit({ externalId: true });
@@ -161,7 +161,7 @@ export const usersRoutes: ApiRouteGroup = (api) => {
       description: "Every instance the user attended, newest first, with the same status and figures as each instance's attendance.",
       tags: ["users", "attendance"],
       params: userPath,
-      query: z.object({ meetingId: meetingIdParam.optional(), from: isoDate.optional().describe("Instances that started at or after."), to: isoDate.optional().describe("Instances that started before.") }),
+      query: z.object({ meetingId: meetingIdParam.optional(), from: isoDate.optional().describe("Instances that started at or after."), to: isoRangeEnd.optional().describe("Instances that started before (a date: through that day).") }),
       responses: {
         200: { description: "The user's attendance.", schema: userAttendanceSchema },
         404: { description: "No such user, and no attendance under that id." },

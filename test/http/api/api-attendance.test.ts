@@ -106,8 +106,13 @@ eachDatabase("API attendance and review", (database) => {
     expect(ofMeeting.json.data.map((i: { uuid: string }) => i.uuid).sort()).toEqual(["other/1==", "other/2=="]);
     const live = await server.call("GET", "/api/v1/instances?status=live");
     expect(live.json.data.map((i: { uuid: string }) => i.uuid).sort()).toEqual(["other/1==", "other/2=="]);
-    const window = await server.call("GET", `/api/v1/instances?from=2026-04-06T09:00:00Z&to=2026-04-08`);
+    // A date as `to` includes its whole day (the rule of the CLI and the dashboard too); a time is the exclusive bound.
+    const window = await server.call("GET", `/api/v1/instances?from=2026-04-06T09:00:00Z&to=2026-04-07`);
     expect(window.json.data.map((i: { uuid: string }) => i.uuid)).toEqual(["other/1==", main.uuid]);
+    const throughTheEighth = await server.call("GET", `/api/v1/instances?from=2026-04-06T09:00:00Z&to=2026-04-08`);
+    expect(throughTheEighth.json.data.map((i: { uuid: string }) => i.uuid)).toEqual(["other/2==", "other/1==", main.uuid]);
+    const beforeTheEighth = await server.call("GET", `/api/v1/instances?from=2026-04-06T09:00:00Z&to=2026-04-08T00:00:00Z`);
+    expect(beforeTheEighth.json.data.map((i: { uuid: string }) => i.uuid)).toEqual(["other/1==", main.uuid]);
     const badStatus = await server.call("GET", "/api/v1/instances?status=sleeping");
     expect(badStatus.status).toBe(400);
     expect(badStatus.json.error.details[0].path).toBe("query.status");

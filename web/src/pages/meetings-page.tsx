@@ -6,15 +6,13 @@ import { formatDateTime, formatDuration, instanceHref, unresolvedHref } from "..
 import { useData } from "../use-data.js";
 import { useLive } from "../use-live.js";
 
-const DAY_MS = 86_400_000;
-
-/** The listing for the filters: dates are whole days in UTC, `to` included. */
+/** The listing for the filters: dates are whole days in UTC, `to` included (the API's rule for a date). */
 function loadInstances(filters: Filters): Promise<InstancePage> {
   return apiGet<InstancePage>("/instances", {
     limit: 500,
     q: filters.q.trim(),
     from: filters.from || undefined,
-    to: filters.to ? new Date(Date.parse(`${filters.to}T00:00:00Z`) + DAY_MS).toISOString() : undefined,
+    to: filters.to || undefined,
   });
 }
 
