@@ -1,6 +1,7 @@
 import type { Interval } from "./instance-result.js";
 
-import { ascending, sortPrefix } from "./sort-prefix.js";
+import { ascending } from "./comparators.js";
+import { sortPrefix } from "./sort-prefix.js";
 import { resized } from "./typed-arrays.js";
 
 /**

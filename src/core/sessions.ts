@@ -7,7 +7,8 @@ import { intervalOf, pairTimes } from "./intervals.js";
 import { SessionTable } from "./session-table.js";
 import type { Scratch } from "./scratch.js";
 import { grown } from "./typed-arrays.js";
-import { compareStrings, sortPrefix } from "./sort-prefix.js";
+import { compareStrings } from "./comparators.js";
+import { sortPrefix } from "./sort-prefix.js";
 
 /**
  * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
