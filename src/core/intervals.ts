@@ -120,6 +120,12 @@ export class PieceBuffer {
     this.mergedFlags = new Uint8Array(size);
   }
 
+  /** Whether any piece added since the last clear has one of the flag bits of `mask` (1: closed by meeting end, 2: opened without join). */
+  anyFlag(mask: number): boolean {
+    for (let i = 0; i < this.length; i++) if ((this.flags[i]! & mask) !== 0) return true;
+    return false;
+  }
+
   /** The piece at `i` (in the order added), as an interval object; for inspection. */
   piece(i: number): Interval {
     return interval(this.from[i]!, this.to[i]!, (this.flags[i]! & 1) !== 0, (this.flags[i]! & 2) !== 0);

@@ -242,6 +242,8 @@ export function buildSession(group: Connection[], store: EventStore, ctx: Sessio
     }
     if (nJoins > 0 || nLeaves > 0) pairTimes(joins, nJoins, leaves, nLeaves, ctx.instanceStart, ctx.endTimes, pieces);
   }
+  const followsStart = pieces.anyFlag(2);
+  const followsEnd = pieces.anyFlag(1);
   const m = pieces.merge();
   const { mergedFrom, mergedTo } = pieces;
   let present = false;
@@ -271,6 +273,8 @@ export function buildSession(group: Connection[], store: EventStore, ctx: Sessio
   table.attendedMs.push(attendedMs);
   table.present.push(present);
   table.webhook.push(webhook);
+  table.followsStart.push(followsStart);
+  table.followsEnd.push(followsEnd || present);
   table.addIntervals(pieces, m);
   table.length++;
   if (!detail) return;
