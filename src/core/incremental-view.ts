@@ -332,13 +332,9 @@ function entryOf(built: BuiltSessions, r: number, state: SessionState): SessionE
   const { session, resolution } = state;
   let firstFrom = Infinity;
   let closedLastTo = -Infinity;
-  let followsEnd = session.present;
-  let followsStart = false;
   for (const i of session.intervals) {
     if (i.from < firstFrom) firstFrom = i.from;
     if (i.to !== undefined && i.to > closedLastTo) closedLastTo = i.to;
-    if (i.closedByMeetingEnd) followsEnd = true;
-    if (i.openedWithoutJoin) followsStart = true;
   }
   const userId = resolution.userId;
   const summary: SessionSummary = {
@@ -360,8 +356,8 @@ function entryOf(built: BuiltSessions, r: number, state: SessionState): SessionE
     confidence: t.confidence[r]!,
     firstFrom,
     closedLastTo,
-    followsEnd,
-    followsStart,
+    followsEnd: t.followsEnd[r]!,
+    followsStart: t.followsStart[r]!,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Interval } from "./instance-result.js";
 
-import { ascending, sortPrefix } from "./sort-prefix.js";
+import { ascending } from "./comparators.js";
+import { sortPrefix } from "./sort-prefix.js";
 import { resized } from "./typed-arrays.js";
 
 /**
@@ -117,6 +118,12 @@ export class PieceBuffer {
     this.mergedFrom = new Float64Array(size);
     this.mergedTo = new Float64Array(size);
     this.mergedFlags = new Uint8Array(size);
+  }
+
+  /** Whether any piece added since the last clear has one of the flag bits of `mask` (1: closed by meeting end, 2: opened without join). */
+  anyFlag(mask: number): boolean {
+    for (let i = 0; i < this.length; i++) if ((this.flags[i]! & mask) !== 0) return true;
+    return false;
   }
 
   /** The piece at `i` (in the order added), as an interval object; for inspection. */

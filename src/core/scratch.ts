@@ -1,7 +1,7 @@
 import type { EventSource } from "./normalised-event.js";
 import type { IdentifierField } from "./instance-result.js";
 import { PieceBuffer } from "./intervals.js";
-import { compareStrings } from "./sort-prefix.js";
+import { compareStrings } from "./comparators.js";
 
 /**
  * Working space of one result computation: typed buffers and lists reused from session to session

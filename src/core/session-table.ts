@@ -26,6 +26,12 @@ export class SessionTable {
   readonly present: boolean[] = [];
   /** Whether any webhook event made it (else only report rows did). */
   readonly webhook: boolean[] = [];
+  /**
+   * Whether its time depends on the instance's start (a piece opened by a leave without its join,
+   * even where a union hides it) or end (an open piece, or one `meeting.ended` closed).
+   */
+  readonly followsStart: boolean[] = [];
+  readonly followsEnd: boolean[] = [];
   /** The session's merged intervals are pool entries [intervalStart[i], intervalStart[i + 1]). */
   readonly intervalStart: number[] = [0];
   /** Interval pool: `to` Infinity while open; flags bit 0 closedByMeetingEnd, bit 1 openedWithoutJoin. */

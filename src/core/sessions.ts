@@ -7,7 +7,8 @@ import { intervalOf, pairTimes } from "./intervals.js";
 import { SessionTable } from "./session-table.js";
 import type { Scratch } from "./scratch.js";
 import { grown } from "./typed-arrays.js";
-import { compareStrings, sortPrefix } from "./sort-prefix.js";
+import { compareStrings } from "./comparators.js";
+import { sortPrefix } from "./sort-prefix.js";
 
 /**
  * Everything known about one Zoom connection of an instance: one `user_id` (each room segment and
@@ -165,87 +166,106 @@ export function buildSessions(graph: ConnectionGraph, ctx: SessionContext, scrat
   return built;
 }
 
+/** What gathering a group's events collects besides the scratch columns: counts, and the latest name. */
+interface Gathered {
+  nMerged: number;
+  nIds: number;
+  nNames: number;
+  nIdentifiers: number;
+  webhook: boolean;
+  latestName: string | undefined;
+  latestNameAt: number;
+  latestNameKey: string;
+}
+
 /** Gathers one group's events into the scratch, then adds the session as a table row (and objects, with detail). */
 export function buildSession(group: Connection[], store: EventStore, ctx: SessionContext, built: BuiltSessions, resolved: ResolvedIdentity, scratch: Scratch): void {
-  const { pieces, merged: scratchStrings, userIds: scratchIds, names: scratchNames } = scratch;
-  const detail = ctx.detail;
   const key = chooseKey(group);
-  const keyValue = key.value;
+  const g: Gathered = { nMerged: 0, nIds: 0, nNames: 0, nIdentifiers: 0, webhook: false, latestName: undefined, latestNameAt: -Infinity, latestNameKey: "" };
+  scratch.pieces.clear();
+  for (let i = 0; i < group.length; i++) gatherConnection(group[i]!, key.value, store, ctx, scratch, g);
+  const { present, attendedMs, m } = sessionTime(scratch, ctx.openEnd, built);
+  resolveIdentifiers(key.value, scratch, g.nIdentifiers, g.nNames > 0, store.rows.key, ctx.identity, ctx.detail, resolved);
+  addTableRow(built.table, key, resolved, g, scratch, attendedMs, present, m);
+  if (ctx.detail) addObjects(built, key, g, scratch, store.rows.key, attendedMs, present, m, resolved);
+}
+
+/** One connection's ids (with detail), its times paired into pieces, and its events' identifiers and names into the scratch. */
+function gatherConnection(conn: Connection, keyValue: string, store: EventStore, ctx: SessionContext, scratch: Scratch, g: Gathered): void {
+  const scratchNames = scratch.names;
+  if (conn.webhook) g.webhook = true;
+  if (ctx.detail) gatherIds(conn, keyValue, scratch, g);
   const rows = store.rows;
   const next = store.next;
   const { kind: kinds, at: ats, leaveAt: leaveAts, source: sources, key: keys, strings } = rows;
   const { customerKey, registrantId, zoomUserId, id: zoomId, email, userName: userNames } = rows;
-  let nMerged = 0;
-  let nIds = 0;
-  let nNames = 0;
-  let nIdentifiers = 0;
-  let webhook = false;
-  let latestName: string | undefined;
-  let latestNameAt = -Infinity;
-  let latestNameKey = "";
-  pieces.clear();
-  for (let g = 0; g < group.length; g++) {
-    const conn = group[g]!;
-    if (conn.webhook) webhook = true;
-    if (detail) {
-      if (conn.userId !== undefined) scratchIds[nIds++] = conn.userId;
-      const first = conn.uuid;
-      if (first !== undefined && first !== keyValue && !includes(scratchStrings, nMerged, first)) scratchStrings[nMerged++] = first;
-      const more = conn.moreUuids;
-      if (more !== undefined) {
-        for (let u = 0; u < more.length; u++) {
-          const uuid = more[u]!;
-          if (uuid !== keyValue && !includes(scratchStrings, nMerged, uuid)) scratchStrings[nMerged++] = uuid;
-        }
-      }
-      if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[nMerged++] = conn.userId;
+  let nJoins = 0;
+  let nLeaves = 0;
+  let joins = scratch.joins;
+  let leaves = scratch.leaves;
+  let n = g.nIdentifiers;
+  for (let i = conn.last; i !== -1; i = next[i]!) {
+    const kind = kinds[i]!;
+    const at = ats[i]!;
+    // Attendance times: joins and leaves of the meeting proper and breakout rooms; report rows both.
+    if (kind === JOINED || kind === BREAKOUT_JOINED || kind === REPORT_ROW) {
+      if (nJoins === joins.length) joins = scratch.joins = grown(joins);
+      joins[nJoins++] = at;
     }
-    let nJoins = 0;
-    let nLeaves = 0;
-    let joins = scratch.joins;
-    let leaves = scratch.leaves;
-    for (let i = conn.last; i !== -1; i = next[i]!) {
-      const kind = kinds[i]!;
-      const at = ats[i]!;
-      // Attendance times: joins and leaves of the meeting proper and breakout rooms; report rows both.
-      if (kind === JOINED || kind === BREAKOUT_JOINED || kind === REPORT_ROW) {
-        if (nJoins === joins.length) joins = scratch.joins = grown(joins);
-        joins[nJoins++] = at;
-      }
-      if (kind === LEFT || kind === BREAKOUT_LEFT || kind === REPORT_ROW) {
-        if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
-        leaves[nLeaves++] = kind === REPORT_ROW ? leaveAts[i]! : at;
-      }
-      const source = sources[i]!;
-      let id = customerKey[i]!;
-      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, CUSTOMER_KEY, id, source, at, i, keys);
-      id = registrantId[i]!;
-      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, REGISTRANT_ID, id, source, at, i, keys);
-      id = zoomUserId[i]!;
-      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, PARTICIPANT_USER_ID, id, source, at, i, keys);
-      id = zoomId[i]!;
-      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, ID, id, source, at, i, keys);
-      id = email[i]!;
-      if (id !== NO_STRING) nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, EMAIL, id, source, at, i, keys);
-      id = userNames[i]!;
-      if (id !== NO_STRING) {
-        nIdentifiers = addIdentifier(scratch, strings, nIdentifiers, USER_NAME, id, source, at, i, keys);
-        const userName = strings[id]!;
-        if (!includes(scratchNames, nNames, userName)) scratchNames[nNames++] = userName;
-        if (at > latestNameAt || (at === latestNameAt && keys[i]! > latestNameKey)) {
-          latestName = userName;
-          latestNameAt = at;
-          latestNameKey = keys[i]!;
-        }
+    if (kind === LEFT || kind === BREAKOUT_LEFT || kind === REPORT_ROW) {
+      if (nLeaves === leaves.length) leaves = scratch.leaves = grown(leaves);
+      leaves[nLeaves++] = kind === REPORT_ROW ? leaveAts[i]! : at;
+    }
+    const source = sources[i]!;
+    let id = customerKey[i]!;
+    if (id !== NO_STRING) n = addIdentifier(scratch, strings, n, CUSTOMER_KEY, id, source, at, i, keys);
+    id = registrantId[i]!;
+    if (id !== NO_STRING) n = addIdentifier(scratch, strings, n, REGISTRANT_ID, id, source, at, i, keys);
+    id = zoomUserId[i]!;
+    if (id !== NO_STRING) n = addIdentifier(scratch, strings, n, PARTICIPANT_USER_ID, id, source, at, i, keys);
+    id = zoomId[i]!;
+    if (id !== NO_STRING) n = addIdentifier(scratch, strings, n, ID, id, source, at, i, keys);
+    id = email[i]!;
+    if (id !== NO_STRING) n = addIdentifier(scratch, strings, n, EMAIL, id, source, at, i, keys);
+    id = userNames[i]!;
+    if (id !== NO_STRING) {
+      n = addIdentifier(scratch, strings, n, USER_NAME, id, source, at, i, keys);
+      const userName = strings[id]!;
+      if (!includes(scratchNames, g.nNames, userName)) scratchNames[g.nNames++] = userName;
+      if (at > g.latestNameAt || (at === g.latestNameAt && keys[i]! > g.latestNameKey)) {
+        g.latestName = userName;
+        g.latestNameAt = at;
+        g.latestNameKey = keys[i]!;
       }
     }
-    if (nJoins > 0 || nLeaves > 0) pairTimes(joins, nJoins, leaves, nLeaves, ctx.instanceStart, ctx.endTimes, pieces);
   }
+  g.nIdentifiers = n;
+  if (nJoins > 0 || nLeaves > 0) pairTimes(joins, nJoins, leaves, nLeaves, ctx.instanceStart, ctx.endTimes, scratch.pieces);
+}
+
+/** With detail: the connection's user_id, and the participant_uuids merged into the session's key. */
+function gatherIds(conn: Connection, keyValue: string, scratch: Scratch, g: Gathered): void {
+  const { merged: scratchStrings, userIds: scratchIds } = scratch;
+  if (conn.userId !== undefined) scratchIds[g.nIds++] = conn.userId;
+  const first = conn.uuid;
+  if (first !== undefined && first !== keyValue && !includes(scratchStrings, g.nMerged, first)) scratchStrings[g.nMerged++] = first;
+  const more = conn.moreUuids;
+  if (more !== undefined) {
+    for (let u = 0; u < more.length; u++) {
+      const uuid = more[u]!;
+      if (uuid !== keyValue && !includes(scratchStrings, g.nMerged, uuid)) scratchStrings[g.nMerged++] = uuid;
+    }
+  }
+  if (conn.phoneLeg && first === undefined && conn.userId !== undefined && conn.userId !== keyValue) scratchStrings[g.nMerged++] = conn.userId;
+}
+
+/** The session's pieces merged: attended time (open time counted to `openEnd`), presence; the result's span widened to them. */
+function sessionTime(scratch: Scratch, openEnd: number, built: BuiltSessions): { present: boolean; attendedMs: number; m: number } {
+  const pieces = scratch.pieces;
   const m = pieces.merge();
   const { mergedFrom, mergedTo } = pieces;
   let present = false;
   let attendedMs = 0;
-  const openEnd = ctx.openEnd;
   for (let i = 0; i < m; i++) {
     const from = mergedFrom[i]!;
     if (from < built.firstFrom) built.firstFrom = from;
@@ -257,29 +277,39 @@ export function buildSession(group: Connection[], store: EventStore, ctx: Sessio
     } else if (to > built.lastTo) built.lastTo = to;
     attendedMs += to - from;
   }
-  resolveIdentifiers(keyValue, scratch, nIdentifiers, nNames > 0, keys, ctx.identity, detail, resolved);
-  const table = built.table;
-  table.key.push(keyValue);
+  return { present, attendedMs, m };
+}
+
+function addTableRow(table: SessionTable, key: { value: string; isUuid: boolean }, resolved: ResolvedIdentity, g: Gathered, scratch: Scratch, attendedMs: number, present: boolean, m: number): void {
+  const pieces = scratch.pieces;
+  table.key.push(key.value);
   table.keyIsUuid.push(key.isUuid);
   table.userId.push(resolved.userId);
   table.methodRank.push(resolved.methodRank);
   table.confidence.push(resolved.confidence);
   table.sourceRank.push(resolved.sourceRank);
   table.reason.push(resolved.reason);
-  table.latestName.push(latestName);
+  table.latestName.push(g.latestName);
   table.attendedMs.push(attendedMs);
   table.present.push(present);
-  table.webhook.push(webhook);
+  table.webhook.push(g.webhook);
+  table.followsStart.push(pieces.anyFlag(2));
+  table.followsEnd.push(pieces.anyFlag(1) || present);
   table.addIntervals(pieces, m);
   table.length++;
-  if (!detail) return;
+}
+
+/** With detail: the session's and resolution's objects, aligned with the table row just added. */
+function addObjects(built: BuiltSessions, key: { value: string; isUuid: boolean }, g: Gathered, scratch: Scratch, keys: readonly string[], attendedMs: number, present: boolean, m: number, resolved: ResolvedIdentity): void {
+  const { mergedFrom, mergedTo, mergedFlags } = scratch.pieces;
+  const keyValue = key.value;
   const intervals: Interval[] = new Array(m);
-  for (let i = 0; i < m; i++) intervals[i] = intervalOf(mergedFrom[i]!, pieces.mergedTo[i]!, pieces.mergedFlags[i]!);
-  const userIds = sortedCopy(scratchIds, nIds);
-  const mergedKeys = sortedCopy(scratchStrings, nMerged);
-  const identifiers = identifierList(scratch, nIdentifiers, keys);
-  const names = sortedCopy(scratchNames, nNames);
-  const source: EventSource = webhook ? "webhook" : "report";
+  for (let i = 0; i < m; i++) intervals[i] = intervalOf(mergedFrom[i]!, mergedTo[i]!, mergedFlags[i]!);
+  const userIds = sortedCopy(scratch.userIds, g.nIds);
+  const mergedKeys = sortedCopy(scratch.merged, g.nMerged);
+  const identifiers = identifierList(scratch, g.nIdentifiers, keys);
+  const names = sortedCopy(scratch.names, g.nNames);
+  const source: EventSource = g.webhook ? "webhook" : "report";
   // One literal per shape (participantUuid last, as when it used to be added afterwards): a property
   // added later would give every session an extra out-of-object property store.
   built.sessions.push(

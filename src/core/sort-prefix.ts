@@ -30,13 +30,3 @@ export function sortPrefix<T>(list: Writable<T>, n: number, compare: (a: T, b: T
     list[k + 1] = v;
   }
 }
-
-/** Numbers ascending. */
-export function ascending(a: number, b: number): number {
-  return a - b;
-}
-
-/** Strings by UTF-16 code units (the order of `Array.prototype.sort()` without a comparator). */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,3 @@
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { parse as parseCsv } from "csv-parse/sync";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPipeline } from "../../src/pipeline/index.js";
@@ -7,9 +5,8 @@ import { importUsers, loadLinks } from "../../src/directory/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "../directory/support/meeting-events.js";
-import { rollcallCli } from "../support/rollcall-cli.js";
+import { runRollcall, type CliResult } from "../support/rollcall-cli.js";
 
-const run = promisify(execFile);
 const t0 = Date.UTC(2026, 2, 2, 9, 0, 0);
 const M = "87766554433";
 const week1 = { accountId: "ACCT-EXP", uuid: "exp/week1+A==", meetingId: M, topic: "Seminar – Week 1", start: t0 };
@@ -23,8 +20,11 @@ function stream(instance: typeof week1, anaMinutes: number) {
   return [z.started(), z.joined(ana, at(0)), z.joined(guest, at(5)), z.left(guest, at(15)), z.left(ana, at(anaMinutes)), z.ended(at(60))];
 }
 
-async function rollcall(url: string, ...args: string[]) {
-  return run(process.execPath, [...rollcallCli, ...args, "--database-url", url], { env: { ...process.env, LOG_LEVEL: "silent" } });
+/** One command from the sources; rejects with its output when it fails. */
+async function rollcall(url: string, ...args: string[]): Promise<CliResult> {
+  const result = await runRollcall([...args, "--database-url", url], { env: { ...process.env, LOG_LEVEL: "silent" } });
+  if (result.code !== 0) throw Object.assign(new Error(`rollcall ${args.join(" ")} exited with ${result.code}`), result);
+  return result;
 }
 
 eachDatabase("rollcall instances and rollcall export", (database) => {

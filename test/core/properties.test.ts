@@ -200,6 +200,19 @@ describe("engine properties", () => {
     expect(update.attendance.map((a) => [a.now.lastLeave, a.before?.lastLeave])).toEqual([[min(45), min(60)]]);
   });
 
+  it("an update after the instance's start arrives moves a leave without its join even where another interval covered it", () => {
+    const state = createInstanceState();
+    const at = (m: number) => min(m);
+    const p = (kind: ParticipantEventKind, m: number, who: ParticipantIdentifiers, extra: object = {}): NormalisedEvent =>
+      keyed({ type: "participant", kind, accountId: "acct", instanceUuid: UUID, meetingId: MEETING, product: "meeting", at: at(m), source: "webhook", participant: who, ...extra } as Omit<NormalisedEvent, "key">);
+    // A computer (P1) joins at 1m; its phone leg's leave (user 6) came without its join; the bind ties them.
+    for (const e of [p("joined", 1, { participantUuid: "P1" }), p("left", 1, { userId: "6" }), p("bind", 0, { participantUuid: "P1" }, { boundTo: { userId: "6" } })]) state.apply(e);
+    expect(state.update([]).sessions.map((s) => s.now.session.intervals[0]!.from)).toEqual([at(1)]);
+    state.apply(keyed({ type: "instance", kind: "started", accountId: "acct", instanceUuid: UUID, meetingId: MEETING, product: "meeting", at: at(0), source: "webhook", meeting: { startTime: at(0) } }));
+    // Now the leave's piece opens at the start, and the union with it starts there too.
+    expect(state.update([]).sessions.map((s) => s.now.session.intervals[0])).toEqual([{ from: at(0), closedByMeetingEnd: false, openedWithoutJoin: true }]);
+  });
+
   it("the lean result says what the full result says, whatever the order, and asking for one never disturbs the other", () => {
     fc.assert(
       fc.property(eventsArb.chain((evs) => fc.tuple(fc.constant(evs), planArb(evs.length), fc.boolean(), optionsArb)), ([evs, plan, manual, options]) => {

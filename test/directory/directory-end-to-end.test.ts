@@ -17,11 +17,12 @@ import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "./support/meeting-events.js";
 import { rollcallCli } from "../support/rollcall-cli.js";
+import { minutesFrom } from "../support/clock.js";
 
 const run = promisify(execFile);
 const store = { privacy: "store" as const };
 const t0 = Date.UTC(2026, 0, 20, 9, 0, 0);
-const at = (m: number) => t0 + m * minute;
+const at = minutesFrom(t0);
 const M = "85099887766";
 const first = { accountId: "ACCT-DIR", uuid: "inst1/dir+A==", meetingId: M, topic: "Cohort 9 – Week 1", start: t0 };
 const second = { ...first, uuid: "inst2/dir+B==", topic: "Cohort 9 – Week 2", start: t0 + 7 * 24 * 60 * minute };

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { migrateToLatest, openDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
-import { spawnServer } from "./helpers/child-server.js";
-import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
+import { spawnServer } from "./support/child-server.js";
+import { joinedBody, post, signedDelivery } from "./support/signed-delivery.js";
 
 const secret = "crash-test-secret";
 

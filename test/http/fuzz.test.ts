@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eachDatabase } from "../support/databases.js";
-import { startTestServer, type TestServer } from "./helpers/rollcall-server.js";
-import { signedDelivery } from "./helpers/signed-delivery.js";
-import { capturedBodies } from "./helpers/zoom-captures.js";
+import { startTestServer, type TestServer } from "./support/rollcall-server.js";
+import { signedDelivery } from "./support/signed-delivery.js";
+import { capturedBodies } from "./support/zoom-captures.js";
 
 const secret = "fuzz-secret";
 const captures = capturedBodies().map((c) => c.text);

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/index.js";
-import { spawnServer, type ChildServer } from "./helpers/child-server.js";
-import { joinedBody, signedDelivery } from "./helpers/signed-delivery.js";
+import { spawnServer, type ChildServer } from "./support/child-server.js";
+import { joinedBody, signedDelivery } from "./support/signed-delivery.js";
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..", "..");

@@ -8,7 +8,7 @@ import Fastify from "fastify";
 import { expect, it } from "vitest";
 import { lazySchemaCompilers } from "../../src/http/lazy-schema-compilers.js";
 import { createTestDatabase } from "../support/databases.js";
-import { startTestServer } from "./helpers/rollcall-server.js";
+import { startTestServer } from "./support/rollcall-server.js";
 
 /** Whether `pkg` (from node_modules) has been loaded into this process. */
 const loaded = (pkg: string): boolean => Object.keys(createRequire(import.meta.url).cache).some((path) => path.includes(`${sep}node_modules${sep}${pkg.split("/").join(sep)}${sep}`));

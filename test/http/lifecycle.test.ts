@@ -6,8 +6,8 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
-import { spawnServer } from "./helpers/child-server.js";
-import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
+import { spawnServer } from "./support/child-server.js";
+import { joinedBody, post, signedDelivery } from "./support/signed-delivery.js";
 import { rollcallCli } from "../support/rollcall-cli.js";
 
 const run = promisify(execFile);

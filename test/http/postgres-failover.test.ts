@@ -9,8 +9,8 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminPgUrl, createTestDatabase, describePostgres, type TestDatabase } from "../support/databases.js";
-import { spawnServer, type ChildServer } from "./helpers/child-server.js";
-import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
+import { spawnServer, type ChildServer } from "./support/child-server.js";
+import { joinedBody, post, signedDelivery } from "./support/signed-delivery.js";
 
 const secret = "failover-test-secret";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

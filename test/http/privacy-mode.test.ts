@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { eachDatabase } from "../support/databases.js";
-import { startTestServer, type TestServer } from "./helpers/rollcall-server.js";
-import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
+import { startTestServer, type TestServer } from "./support/rollcall-server.js";
+import { joinedBody, post, signedDelivery } from "./support/signed-delivery.js";
 
 const secret = "privacy-test-secret";
 const name = "Zebulon Quartermaine";

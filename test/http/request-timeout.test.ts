@@ -5,8 +5,8 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/databases.js";
-import { startTestServer, type TestServer } from "./helpers/rollcall-server.js";
-import { post, signedDelivery } from "./helpers/signed-delivery.js";
+import { startTestServer, type TestServer } from "./support/rollcall-server.js";
+import { post, signedDelivery } from "./support/signed-delivery.js";
 
 const secret = "request-timeout-secret";
 let database: TestDatabase;

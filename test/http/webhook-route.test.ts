@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerUrlValidation, signZoomWebhook } from "../../src/zoom/webhook/index.js";
 import { eachDatabase } from "../support/databases.js";
-import { startOutage } from "./helpers/database-outage.js";
-import { startTestServer, type TestServer } from "./helpers/rollcall-server.js";
-import { joinedBody, post, signedDelivery } from "./helpers/signed-delivery.js";
-import { capturedBodies } from "./helpers/zoom-captures.js";
+import { startOutage } from "./support/database-outage.js";
+import { startTestServer, type TestServer } from "./support/rollcall-server.js";
+import { joinedBody, post, signedDelivery } from "./support/signed-delivery.js";
+import { capturedBodies } from "./support/zoom-captures.js";
 
 const secret = "current-secret-token";
 const rotated = "previous-secret-token";

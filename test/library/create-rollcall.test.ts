@@ -5,12 +5,13 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createRollcall, signZoomWebhook, type EmbeddedRollcall } from "../../src/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant } from "../directory/support/meeting-events.js";
+import { minutesFrom } from "../support/clock.js";
 
 const secret = "library-test-secret";
 const start = Date.UTC(2026, 4, 4, 15, 0, 0);
 const instance = { accountId: "ACCT-LIB", uuid: "lib/embedded+A==", meetingId: "86655443322", topic: "Embedded", start };
 const z = meetingEvents(instance);
-const at = (m: number) => start + m * minute;
+const at = minutesFrom(start);
 const dana = participant({ user_id: "16778240", participant_uuid: "D0000000-0000-4000-8000-00000000L1B1", customer_key: "ck-dana" });
 const guest = participant({ user_id: "16778241", participant_uuid: "G0000000-0000-4000-8000-00000000L1B1", user_name: "Guest Phone" });
 

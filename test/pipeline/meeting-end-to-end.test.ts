@@ -8,10 +8,11 @@ import { markInstancesForReprocessing } from "../../src/store/derived/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startTestRollcall, testSecret, type TestRollcall } from "./support/start-test-rollcall.js";
 import { postSigned, zoomMeeting } from "./support/zoom-webhooks.js";
+import { minutesFrom } from "../support/clock.js";
 
 const min = 60_000;
 const t0 = Date.UTC(2026, 0, 15, 10, 0, 0);
-const at = (minutes: number) => t0 + minutes * min;
+const at = minutesFrom(t0);
 const meeting = { accountId: "ACCT-A", uuid: "mtgUUID/e2e+1==", id: "85012345678", topic: "Quarterly review", hostId: "HOSTzoomId01", start: t0 };
 const z = zoomMeeting(meeting);
 

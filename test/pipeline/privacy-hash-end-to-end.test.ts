@@ -22,10 +22,11 @@ import { eachDatabase } from "../support/databases.js";
 import { derivedSnapshot } from "./support/derived-snapshot.js";
 import { testSecret } from "./support/start-test-rollcall.js";
 import { iso, postSigned, zoomMeeting } from "./support/zoom-webhooks.js";
+import { minutesFrom } from "../support/clock.js";
 
 const min = 60_000;
 const t0 = Date.UTC(2026, 2, 10, 15, 0, 0);
-const at = (minutes: number) => t0 + minutes * min;
+const at = minutesFrom(t0);
 const meeting = { accountId: "ACCT-HASH", uuid: "hashUUID/e2e+1==", id: "85077788899", topic: "Hashed sync", hostId: "HOSThash01", start: t0 };
 const z = zoomMeeting(meeting);
 const blank = { user_name: "", email: "", id: "", participant_user_id: "", registrant_id: "", customer_key: "" };

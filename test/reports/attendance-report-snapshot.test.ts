@@ -13,11 +13,12 @@ import { attendanceReport } from "../../src/reports/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "../directory/support/meeting-events.js";
+import { minutesFrom } from "../support/clock.js";
 
 const start = Date.UTC(2026, 4, 4, 15, 0, 0);
 const instance = { accountId: "ACCT-SNAP", uuid: "snap/shot+A==", meetingId: "86655443399", topic: "Snapshot", start };
 const z = meetingEvents(instance);
-const at = (m: number) => start + m * minute;
+const at = minutesFrom(start);
 const dana = participant({ user_id: "16778240", participant_uuid: "D0000000-0000-4000-8000-0000000SNAP1", customer_key: "ck-dana" });
 const guest = participant({ user_id: "16778241", participant_uuid: "G0000000-0000-4000-8000-0000000SNAP1", user_name: "Guest Phone" });
 

@@ -12,6 +12,7 @@ import { ApiError, errorBody, handleApiError } from "./api-error.js";
 import { docsPath, docsRoutes } from "./docs-routes.js";
 import { createApiRouter, type ApiRouteGroup, type ApiRouteSpec } from "./api-route.js";
 import { instancesRoutes } from "./instances-routes.js";
+import { manualLinkRoutes } from "./manual-link-routes.js";
 import { joinLinksRoutes } from "./join-links-routes.js";
 import { meetingsRoutes } from "./meetings-routes.js";
 import { openApiDocument } from "./openapi-document.js";
@@ -48,7 +49,7 @@ export function guardApiScope(app: FastifyInstance): Set<string> {
 }
 
 /** Rollcall's own route groups, one file each. Other modules add theirs through `registerApi`'s `groups`. */
-export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, reviewRoutes, meetingsRoutes, joinLinksRoutes, webhookEndpointsRoutes, liveRoutes];
+export const apiRouteGroups: readonly ApiRouteGroup[] = [usersRoutes, instancesRoutes, manualLinkRoutes, reviewRoutes, meetingsRoutes, joinLinksRoutes, webhookEndpointsRoutes, liveRoutes];
 
 /** Paths of the public documentation. */
 export const openApiPath = "/openapi.json";

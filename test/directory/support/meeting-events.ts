@@ -7,7 +7,9 @@ import { upsertInboxEvents } from "../../../src/store/inbox/index.js";
 import { contentKey } from "../../../src/zoom/events/index.js";
 import type { BodyPreparer } from "../../../src/zoom/privacy/index.js";
 
-export const minute = 60_000;
+import { minute } from "../../support/clock.js";
+
+export { minute };
 export const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
 
 export interface Instance {

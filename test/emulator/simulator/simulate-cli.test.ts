@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -8,18 +7,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadScenario } from "../../../src/emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../../src/emulator/simulator/simulate-meeting.js";
-import { rollcallCli } from "../../support/rollcall-cli.js";
+import { runRollcall, type CliResult } from "../../support/rollcall-cli.js";
 
-const ROOT = join(import.meta.dirname, "../../..");
 
-function rollcall(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const cleanEnv = { ...process.env, ...env };
-    if (!("ZOOM_WEBHOOK_SECRET_TOKEN" in env)) delete cleanEnv.ZOOM_WEBHOOK_SECRET_TOKEN;
-    execFile("node", [...rollcallCli, "simulate", ...args], { cwd: ROOT, env: cleanEnv, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+/** `rollcall simulate` with `args`, without a webhook secret from the environment unless given. */
+function rollcall(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const cleanEnv = { ...process.env, ...env };
+  if (!("ZOOM_WEBHOOK_SECRET_TOKEN" in env)) delete cleanEnv.ZOOM_WEBHOOK_SECRET_TOKEN;
+  return runRollcall(["simulate", ...args], { env: cleanEnv });
 }
 
 let server: Server | undefined;

@@ -10,9 +10,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { eachDatabase } from "../../support/databases.js";
 import { meetingEvents, minute, participant } from "../../directory/support/meeting-events.js";
 import { pathUuid, rollcallCli, startApiTestServer, type ApiTestServer } from "./support/api-test-server.js";
+import { minutesFrom } from "../../support/clock.js";
 
 const t0 = Date.UTC(2026, 3, 6, 9, 0, 0);
-const at = (m: number) => t0 + m * minute;
+const at = minutesFrom(t0);
 const M = "86655443322";
 const OTHER = "81112223334";
 const main = { accountId: "ACCT-API", uuid: "api/Inst+One==", meetingId: M, topic: "API cohort – week 1", start: t0 };

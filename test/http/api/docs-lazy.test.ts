@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { sep } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../support/databases.js";
-import { startTestServer, type TestServer } from "../helpers/rollcall-server.js";
+import { startTestServer, type TestServer } from "../support/rollcall-server.js";
 
 let database: TestDatabase;
 let server: TestServer;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { createInboxWriter, InboxRefusedError, InboxUnavailableError, type NewInboxEvent } from "../../../src/store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../../src/store/index.js";
 import { eachDatabase } from "../../support/databases.js";
-import { startOutage } from "../../http/helpers/database-outage.js";
+import { startOutage } from "../../http/support/database-outage.js";
 
 let sequence = 0;
 function event(key = `key-${++sequence}`): NewInboxEvent {

@@ -11,9 +11,10 @@ import { hashEmail } from "../../../src/zoom/events/index.js";
 import { createBodyPreparer, normaliseOptionsForStoredBody, type PrivacySettings } from "../../../src/zoom/privacy/index.js";
 import { eachDatabase } from "../../support/databases.js";
 import { meetingEvents, minute, participant, storeInInbox } from "../../directory/support/meeting-events.js";
+import { minutesFrom } from "../../support/clock.js";
 
 const t0 = Date.UTC(2026, 1, 3, 14, 0, 0);
-const at = (m: number) => t0 + m * minute;
+const at = minutesFrom(t0);
 const meeting = { accountId: "ACCT-PRIV", uuid: "priv/inst+1==", meetingId: "86011122233", topic: "Weekly sync", start: t0 };
 const z = meetingEvents(meeting);
 const dana = participant({ user_id: "16778240", participant_uuid: "D0000000-0000-4000-8000-000000000001", user_name: "Dana Example", email: "Dana.Example@mail.test", registrant_id: "reg-dana" });

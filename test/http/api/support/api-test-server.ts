@@ -9,7 +9,7 @@ import { loadConfig, type ConfigInput } from "../../../../src/config/index.js";
 import { pipelineWorkerFromConfig } from "../../../../src/service/index.js";
 import type { StartRollcallOptions } from "../../../../src/service/start-rollcall.js";
 import { countPendingInboxEvents } from "../../../../src/store/inbox/index.js";
-import { startTestServer, type TestServer } from "../../helpers/rollcall-server.js";
+import { startTestServer, type TestServer } from "../../support/rollcall-server.js";
 import { postSigned } from "../../../pipeline/support/zoom-webhooks.js";
 import { rollcallCli as rollcallSources } from "../../../support/rollcall-cli.js";
 
