@@ -1,13 +1,13 @@
 /**
  * In-memory profile of the pipeline's per-batch work on the 10k webinar (no database, no HTTP):
- * normalise, apply, engine result, row mapping, change detection, and how many rows change per
- * batch. Helps decide where a batch's time goes.
+ * normalise, apply, the engine's update, row mapping, and how many rows change per batch. Helps
+ * decide where a batch's time goes.
  *
  *   node --import tsx bench/pipeline/profile-batches.ts [batchSize]
  */
 import { createInstanceState } from "../../src/core/index.js";
 import { normaliseInboxBody } from "../../src/zoom/events/normalise-inbox-body.js";
-import { instanceRowChanges, type RowSnapshot } from "../../src/store/derived/index.js";
+import { rowChangesOfUpdate } from "../../src/store/derived/index.js";
 import { webinarStream } from "./webinar-stream.js";
 
 const participants = Number(process.env["BENCH_PARTICIPANTS"] ?? 10_000);
@@ -15,9 +15,7 @@ const batchSize = Number(process.argv[2] ?? 500);
 const { bodies, links } = webinarStream({ participants, seed: 2026 });
 const raw = bodies.map((b) => JSON.stringify(b));
 const state = createInstanceState();
-const t = { parse: 0, apply: 0, result: 0, rows: 0 };
-let snapshot: RowSnapshot | undefined;
-let times = 0;
+const t = { parse: 0, apply: 0, update: 0, rows: 0 };
 let changedTotal = 0;
 let batches = 0;
 const lap = (k: keyof typeof t, started: number) => (t[k] += performance.now() - started);
@@ -29,16 +27,14 @@ for (let i = 0; i < raw.length; i += batchSize) {
   for (const e of events) if (e.status === "event") state.apply(e.event);
   lap("apply", s);
   s = performance.now();
-  const result = state.result(links, {});
-  lap("result", s);
+  const update = state.update(links, {});
+  lap("update", s);
   s = performance.now();
-  const changes = instanceRowChanges("BENCHacct", result, snapshot);
+  const changes = rowChangesOfUpdate("BENCHacct", update);
   lap("rows", s);
-  snapshot = changes.snapshot;
-  const changed = changes.sessions.length + changes.resolutions.length + changes.attendance.length;
-  times += changes.sessionTimes.length + changes.attendanceTimes.length;
+  const changed = changes.sessions.length + changes.goneSessions.length + changes.attendance.length + changes.goneAttendance.length;
   changedTotal += changed;
   batches++;
-  if (batches % 10 === 0) console.log(`batch ${batches}: ${result.sessions.length} sessions, ${changed} rows changed`);
+  if (batches % 10 === 0) console.log(`batch ${batches}: ${update.sessions.length} sessions changed, ${changed} rows changed`);
 }
-console.log(`${raw.length} bodies, ${batches} batches of ${batchSize}; ms per batch:`, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v / batches)])), `rows changed per batch ${Math.round(changedTotal / batches)}, narrow time updates ${Math.round(times / batches)}`);
+console.log(`${raw.length} bodies, ${batches} batches of ${batchSize}; ms per batch:`, Object.fromEntries(Object.entries(t).map(([k, v]) => [k, Math.round(v / batches)])), `rows changed per batch ${Math.round(changedTotal / batches)}`);

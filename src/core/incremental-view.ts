@@ -71,6 +71,7 @@ export class IncrementalView {
   private instanceStart: number | undefined;
   private endTimes: readonly number[] = [];
   private updated = false;
+  private instance: InstanceInfo | undefined;
 
   /** See `InstanceState.update`. */
   update(graph: ConnectionGraph, touched: readonly number[], ctx: UpdateContext, info: (spanFrom: number | undefined, spanTo: number | undefined) => InstanceInfo): InstanceUpdate {
@@ -86,12 +87,15 @@ export class IncrementalView {
     if (!everything) this.addFollowers(roots, ctx.instanceStart !== this.instanceStart, !sameTimes(ctx.endTimes, this.endTimes));
     this.instanceStart = ctx.instanceStart;
     this.endTimes = ctx.endTimes;
-    const complete = everything;
+    const complete = !this.updated;
     this.updated = true;
     const { changed, gone, users } = this.rebuild(graph, roots, ctx);
     const span = this.span(ctx);
     const attendance = this.attend(users, ctx.methods, span);
-    return { instance: info(span.from, span.to), sessions: changed, goneSessions: gone, attendance: attendance.changed, goneAttendance: attendance.gone, complete };
+    const instance = info(span.from, span.to);
+    const instanceBefore = this.instance;
+    this.instance = instance;
+    return { instance, instanceBefore, sessions: changed, goneSessions: gone, attendance: attendance.changed, goneAttendance: attendance.gone, complete };
   }
 
   // ── groups ───────────────────────────────────────────────────────────────────────────────

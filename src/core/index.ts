@@ -21,7 +21,7 @@ export {
 export { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 export { createInstanceState, type InstanceState } from "./instance-state.js";
-export type { InstanceUpdate, SessionState, UpdateOptions } from "./instance-update.js";
+export type { InstanceUpdate, SessionState, SessionSummary, UpdateOptions } from "./instance-update.js";
 export { computeInstance, computeInstanceLean } from "./compute-instance.js";
 export { unionIntervals, coveredMs } from "./intervals.js";
 export { EventColumnsBuilder, KINDS, NO_STRING, REPORT_ROW, REPORT_ROW_WAITING, type EventColumns } from "./event-columns.js";

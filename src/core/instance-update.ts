@@ -50,6 +50,8 @@ export interface SessionSummary {
  */
 export interface InstanceUpdate {
   instance: InstanceInfo;
+  /** The instance as the previous update said it (undefined on the first). */
+  instanceBefore: InstanceInfo | undefined;
   /** Sessions new or changed, with what they were (undefined when new). */
   sessions: Array<{ now: SessionState; before: SessionSummary | undefined }>;
   /** Sessions that are no more (merged into another), as they were. */
@@ -59,9 +61,9 @@ export interface InstanceUpdate {
   /** Users no session resolves to any more, as they were. */
   goneAttendance: Attendance[];
   /**
-   * True when the update covers every session (the first update of a state, or `everything`):
-   * `before` is then this state's own previous record, which a caller that stored rows from
-   * another state (a rebuild, another process) should not trust: it compares with its rows instead.
+   * True on a state's first update: every session and user is in it, as new. A caller that stored
+   * rows before (from another state: a rebuild, a restart, another process) compares with them.
+   * Later updates, `everything` included, say what changed since the previous one.
    */
   complete: boolean;
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { InstanceResult, Interval } from "../core/index.js";
+import type { Attendance, InstanceInfo, InstanceResult, Interval, SessionState, SessionSummary } from "../core/index.js";
 import { storedNumber, type Database } from "../store/index.js";
 import { firstJoinSeen } from "../reports/index.js";
 
@@ -95,60 +95,77 @@ function openIntervalStart(intervals: readonly Interval[]): number | null {
   return last !== undefined && last.to === undefined ? last.from : null;
 }
 
-/**
- * Facts of an engine result (in the stored form: open time left out). Pure.
- */
-export function factsFromResult(accountId: string, result: InstanceResult): InstanceFacts {
-  const info = result.instance;
-  const resolutions = new Map(result.resolutions.map((r) => [r.sessionKey, r]));
-  const names = new Map(result.unresolved.map((u) => [u.sessionKey, u.userName]));
-  const sessions = new Map<string, SessionFacts>();
-  for (const s of result.sessions) {
-    const r = resolutions.get(s.sessionKey);
-    const userId = r?.userId ?? null;
-    sessions.set(s.sessionKey, {
-      sessionKey: s.sessionKey,
-      userId,
-      method: r?.method ?? (userId !== null && s.source === "report" ? "report" : null),
-      ...intervalTimes(s.intervals, s.present),
-      present: s.present,
-      unresolvedReason: userId === null ? (r?.unresolvedReason ?? "identifier_unknown") : null,
-      identifiers: userId === null ? uniqueIdentifiers(s.identifiers) : [],
-      userName: userId === null ? (names.get(s.sessionKey) ?? s.names[0] ?? null) : null,
-    });
-  }
-  const attendance = new Map<string, AttendeeFacts>();
-  for (const a of result.attendance) {
-    attendance.set(a.userId, {
-      userId: a.userId,
-      attendedMs: a.attendedMs,
-      openSince: openIntervalStart(a.intervals),
-      firstJoin: a.firstJoin,
-      joinSeen: a.intervals.length > 0 && !a.intervals[0]!.openedWithoutJoin,
-      lastLeave: a.lastLeave ?? null,
-      sessions: a.sessions,
-      resolvedBy: a.resolvedBy,
-      source: a.source,
-      confidence: a.confidence,
-      closedByMeetingEnd: a.closedByMeetingEnd,
-      present: a.present,
-    });
-  }
+/** Facts of one session: whom it resolved to, its times, and for an unresolved one what a reviewer sees. */
+export function sessionFacts(s: SessionSummary): SessionFacts {
+  const userId = s.userId ?? null;
   return {
-    instance: {
-      accountId,
-      uuid: info.uuid,
-      meetingId: info.meetingId,
-      topic: info.topic ?? null,
-      startTime: info.startTime ?? null,
-      endTime: info.endTime ?? null,
-      status: info.status,
-      spanFrom: info.spanFrom ?? null,
-      spanTo: info.spanTo ?? null,
-    },
-    sessions,
-    attendance,
+    sessionKey: s.sessionKey,
+    userId,
+    method: s.method ?? (userId !== null && s.source === "report" ? "report" : null),
+    ...intervalTimes(s.intervals, s.present),
+    present: s.present,
+    unresolvedReason: userId === null ? (s.unresolvedReason ?? "identifier_unknown") : null,
+    identifiers: userId === null ? uniqueIdentifiers(s.identifiers) : [],
+    userName: userId === null ? (s.userName ?? null) : null,
   };
+}
+
+/** A session of an engine result (its state) as the summary facts are made from. */
+export function summaryOf(state: SessionState): SessionSummary {
+  const { session, resolution } = state;
+  return {
+    sessionKey: session.sessionKey,
+    userId: resolution.userId,
+    method: resolution.method,
+    unresolvedReason: resolution.unresolvedReason,
+    intervals: session.intervals,
+    present: session.present,
+    source: session.source,
+    userName: state.latestName ?? session.names[0],
+    identifiers: resolution.userId === undefined ? session.identifiers : [],
+  };
+}
+
+/** Facts of one user's attendance (in the stored form: open time left out). */
+export function attendeeFacts(a: Attendance): AttendeeFacts {
+  return {
+    userId: a.userId,
+    attendedMs: a.attendedMs,
+    openSince: openIntervalStart(a.intervals),
+    firstJoin: a.firstJoin,
+    joinSeen: a.intervals.length > 0 && !a.intervals[0]!.openedWithoutJoin,
+    lastLeave: a.lastLeave ?? null,
+    sessions: a.sessions,
+    resolvedBy: a.resolvedBy,
+    source: a.source,
+    confidence: a.confidence,
+    closedByMeetingEnd: a.closedByMeetingEnd,
+    present: a.present,
+  };
+}
+
+/** Facts of the instance itself. */
+export function instanceFacts(accountId: string, info: InstanceInfo): InstanceFacts["instance"] {
+  return {
+    accountId,
+    uuid: info.uuid,
+    meetingId: info.meetingId,
+    topic: info.topic ?? null,
+    startTime: info.startTime ?? null,
+    endTime: info.endTime ?? null,
+    status: info.status,
+    spanFrom: info.spanFrom ?? null,
+    spanTo: info.spanTo ?? null,
+  };
+}
+
+/** Facts of an engine result (in the stored form: open time left out). Pure. */
+export function factsFromResult(accountId: string, result: InstanceResult): InstanceFacts {
+  const latest = new Map(result.unresolved.map((u) => [u.sessionKey, u.userName]));
+  const sessions = new Map<string, SessionFacts>();
+  result.sessions.forEach((session, i) => sessions.set(session.sessionKey, sessionFacts(summaryOf({ session, resolution: result.resolutions[i]!, latestName: latest.get(session.sessionKey) }))));
+  const attendance = new Map(result.attendance.map((a) => [a.userId, attendeeFacts(a)]));
+  return { instance: instanceFacts(accountId, result.instance), sessions, attendance };
 }
 
 /**

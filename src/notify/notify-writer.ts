@@ -1,10 +1,9 @@
 import type { Kysely } from "kysely";
 import type { StatusPolicy } from "../config/index.js";
-import type { InstanceResult } from "../core/index.js";
+import type { InstanceUpdate } from "../core/index.js";
 import { storedNumber, type Database } from "../store/index.js";
-import type { InstanceRowChanges } from "../store/derived/index.js";
 import { deriveEvents, instanceData } from "./derive-events.js";
-import { factsFromDatabase, factsFromResult } from "./instance-facts.js";
+import { attendeeFacts, factsFromDatabase, instanceFacts, sessionFacts, summaryOf, type InstanceFacts } from "./instance-facts.js";
 import { recordEvents } from "./outbox.js";
 import type { NotifyEvent } from "./event-types.js";
 
@@ -19,7 +18,7 @@ export interface NotifyWriterOptions {
 /** The hooks other modules call inside their transactions; they write events and outbox messages there. */
 export interface NotifyWriter {
   /** For the pipeline's `onRowChanges`: the events that take each instance of a batch from its old rows to the new ones. */
-  onRowChanges(db: Kysely<Database>, instances: ReadonlyArray<{ changes: InstanceRowChanges; previous: InstanceResult | undefined }>): Promise<unknown>;
+  onRowChanges(db: Kysely<Database>, instances: ReadonlyArray<{ accountId: string; update: InstanceUpdate }>): Promise<unknown>;
   /** For reconciliation's `onFinalized`: `instance.finalized`, once per instance. */
   onFinalized(db: Kysely<Database>, instance: { accountId: string; instanceUuid: string }): Promise<unknown>;
 }
@@ -27,8 +26,10 @@ export interface NotifyWriter {
 /**
  * The writer side of outbound webhooks and the live stream, given to the pipeline and to
  * reconciliation as plain callbacks (so neither imports `src/notify`). Events are derived from the
- * difference between what was written before (the previous result this process wrote, else the
- * rows in the database) and what is being written, and recorded in the same transaction.
+ * difference between what was written before and what is being written, and recorded in the same
+ * transaction: from the engine's update alone (what changed, and what it was) while the meeting is
+ * live, from the rows in the database when the update is a state's first or the instance's own
+ * facts moved in a way every row's status follows (it ended, its times changed after it ended).
  */
 export function createNotifyWriter(options: NotifyWriterOptions): NotifyWriter {
   const now = options.now ?? Date.now;
@@ -36,9 +37,8 @@ export function createNotifyWriter(options: NotifyWriterOptions): NotifyWriter {
   return {
     async onRowChanges(db, instances) {
       const events: NotifyEvent[] = [];
-      for (const { changes, previous } of instances) {
-        const after = factsFromResult(changes.accountId, changes.snapshot.result);
-        const before = previous !== undefined ? factsFromResult(changes.accountId, previous) : await factsFromDatabase(db, changes.accountId, changes.instanceUuid);
+      for (const { accountId, update } of instances) {
+        const { before, after } = await beforeAndAfter(db, accountId, update);
         for (const event of deriveEvents(before, after, options.policy)) events.push(event);
       }
       // One call per batch: the endpoints are read once and the log rows go in together.
@@ -61,4 +61,47 @@ export function createNotifyWriter(options: NotifyWriterOptions): NotifyWriter {
       return recordEvents(db, [{ type: "instance.finalized", accountId, instanceUuid, onceKey: `instance.finalized:${accountId}:${instanceUuid}`, data: { instance } }], now(), firstDelayMs);
     },
   };
+}
+
+/**
+ * What an instance's facts were and are, as far as an update changes them: the changed sessions
+ * and users alone while nothing every row depends on moved; every session and user (the rows as
+ * stored, with the update applied) otherwise.
+ */
+async function beforeAndAfter(db: Kysely<Database>, accountId: string, update: InstanceUpdate): Promise<{ before: InstanceFacts | undefined; after: InstanceFacts }> {
+  const instance = instanceFacts(accountId, update.instance);
+  const previous = update.instanceBefore === undefined ? undefined : instanceFacts(accountId, update.instanceBefore);
+  if (update.complete || previous === undefined || everyRowFollows(previous, instance)) {
+    const before = await factsFromDatabase(db, accountId, update.instance.uuid);
+    const after: InstanceFacts = update.complete || before === undefined ? { instance, sessions: new Map(), attendance: new Map() } : { instance, sessions: new Map(before.sessions), attendance: new Map(before.attendance) };
+    applyUpdate(after, update);
+    return { before, after };
+  }
+  const before: InstanceFacts = { instance: previous, sessions: new Map(), attendance: new Map() };
+  for (const { before: old } of update.sessions) if (old !== undefined) before.sessions.set(old.sessionKey, sessionFacts(old));
+  for (const old of update.goneSessions) before.sessions.set(old.sessionKey, sessionFacts(old));
+  for (const { before: old } of update.attendance) if (old !== undefined) before.attendance.set(old.userId, attendeeFacts(old));
+  for (const old of update.goneAttendance) before.attendance.set(old.userId, attendeeFacts(old));
+  const after: InstanceFacts = { instance, sessions: new Map(), attendance: new Map() };
+  applyUpdate(after, update);
+  return { before, after };
+}
+
+/** The update's changes onto `facts`: changed sessions and users set, gone ones removed. */
+function applyUpdate(facts: InstanceFacts, update: InstanceUpdate): void {
+  for (const { now } of update.sessions) facts.sessions.set(now.session.sessionKey, sessionFacts(summaryOf(now)));
+  for (const gone of update.goneSessions) facts.sessions.delete(gone.sessionKey);
+  for (const { now } of update.attendance) facts.attendance.set(now.userId, attendeeFacts(now));
+  for (const gone of update.goneAttendance) facts.attendance.delete(gone.userId);
+}
+
+/**
+ * Whether every attendee row may say something new though its own time did not change: the
+ * instance ended (statuses go from `in_meeting`/`left` to the policy's), or, once it has ended, its
+ * start, end or span moved (lateness, leaving early and the share of the span follow them).
+ */
+function everyRowFollows(before: InstanceFacts["instance"], after: InstanceFacts["instance"]): boolean {
+  if (before.status !== after.status) return true;
+  if (after.status === "live") return false;
+  return before.startTime !== after.startTime || before.endTime !== after.endTime || before.spanFrom !== after.spanFrom || before.spanTo !== after.spanTo;
 }

@@ -1,14 +1,15 @@
 import type { InstanceState } from "../core/index.js";
-import type { RowSnapshot } from "../store/derived/index.js";
 
 /** What one process keeps in memory about an instance it processed. */
 export interface CachedInstance {
   /** Engine state holding every applied event of the instance. */
   state: InstanceState;
-  /** The `instances.revision` this process wrote; another value in the database means the entry is stale. */
+  /**
+   * The `instances.revision` this process wrote; another value in the database means the entry is
+   * stale. The state's own record of what it last reported (its update view) matches the rows of
+   * that revision, so its next update says exactly what to write.
+   */
   revision: number;
-  /** The rows written with that revision (undefined right after a rebuild: the next write replaces all). */
-  snapshot: RowSnapshot | undefined;
 }
 
 /**

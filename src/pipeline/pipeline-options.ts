@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
-import type { EngineOptions, InstanceResult, Link, RegistrationEvent } from "../core/index.js";
-import type { InstanceRowChanges } from "../store/derived/index.js";
+import type { EngineOptions, InstanceUpdate, Link, RegistrationEvent } from "../core/index.js";
 import type { Database } from "../store/index.js";
 import type { NormaliseOptions } from "../zoom/events/index.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
@@ -13,11 +12,11 @@ export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEve
 
 /**
  * Told about the instance writes of a batch, inside its transaction and before the rows are written
- * (so the old rows can still be read): per instance, `changes` as worked out from the new result and
- * `previous` the result this process wrote last (undefined after a restart or when another process
- * wrote since: read the rows then). Whatever it writes commits or rolls back with the rows.
+ * (so the old rows can still be read): per instance, the engine's update (what changed, and what it
+ * was; a `complete` one, after a rebuild or a restart, holds everything as new: read the old rows
+ * then). Whatever it writes commits or rolls back with the rows.
  */
-export type RowChangesHandler = (db: Kysely<Database>, instances: ReadonlyArray<{ changes: InstanceRowChanges; previous: InstanceResult | undefined }>) => Promise<unknown>;
+export type RowChangesHandler = (db: Kysely<Database>, instances: ReadonlyArray<{ accountId: string; update: InstanceUpdate }>) => Promise<unknown>;
 
 /** Where the pipeline reports what it cannot handle (no names or e-mails are ever passed). */
 export interface PipelineLogger {

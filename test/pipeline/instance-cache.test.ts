@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { InstanceState } from "../../src/core/index.js";
 import { InstanceCache, type CachedInstance } from "../../src/pipeline/instance-cache.js";
 
-const entry = (size: number): CachedInstance => ({ state: { size } as InstanceState, revision: 1, snapshot: undefined });
+const entry = (size: number): CachedInstance => ({ state: { size } as InstanceState, revision: 1 });
 
 describe("InstanceCache", () => {
   it("evicts the least recently used entries once the events held pass the limit, never the one just set", () => {

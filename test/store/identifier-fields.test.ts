@@ -35,7 +35,7 @@ eachDatabase("store: re-resolution reads the engine's method → field map", (da
     for (const field of FIELDS) {
       const event = { ...joined(min(0), { userId: "16778240", [PROPERTY_OF_FIELD[field]]: VALUE }), instanceUuid: instanceOf(field) };
       const result = computeInstance([event], []);
-      await writeInstanceRows(db.db, "acct", result, undefined, { revision: 1, eventCount: 1, resolvedMarks: 0, now: min(1) });
+      await writeInstanceRows(db.db, "acct", result, { revision: 1, eventCount: 1, resolvedMarks: 0, now: min(1) });
     }
   });
   afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { Attendance, InstanceResult, Interval, Resolution, Session } from "../../core/index.js";
+import type { Attendance, InstanceInfo, InstanceResult, Interval, Resolution, Session } from "../../core/index.js";
 import type { Insertable } from "kysely";
 import type {
   AttendanceTable,
@@ -39,7 +39,7 @@ export function instanceRows(accountId: string, result: InstanceResult): Instanc
   for (const s of result.sessions) identifierRows(key, s, identifiers);
   const resolutions = result.resolutions.map((r) => resolutionRow(key, r));
   const attendance = result.attendance.map((a) => attendanceRow(key, a));
-  return { accountId, instanceUuid, instance: instanceRow(key, result), meeting: meetingRow(accountId, result), sessions, identifiers, resolutions, attendance };
+  return { accountId, instanceUuid, instance: instanceRow(key, info), meeting: meetingRow(accountId, info), sessions, identifiers, resolutions, attendance };
 }
 
 /** The account and instance columns every derived row starts with. */
@@ -139,8 +139,7 @@ function openSince(intervals: readonly Interval[]): number | null {
   return last !== undefined && last.to === undefined ? last.from : null;
 }
 
-export function instanceRow(key: RowKey, result: InstanceResult): InstanceRows["instance"] {
-  const info = result.instance;
+export function instanceRow(key: RowKey, info: InstanceInfo): InstanceRows["instance"] {
   return {
     account_id: key.account_id,
     instance_uuid: key.instance_uuid,
@@ -158,8 +157,7 @@ export function instanceRow(key: RowKey, result: InstanceResult): InstanceRows["
   };
 }
 
-export function meetingRow(accountId: string, result: InstanceResult): InstanceRows["meeting"] {
-  const info = result.instance;
+export function meetingRow(accountId: string, info: InstanceInfo): InstanceRows["meeting"] {
   if (info.meetingId === "") return undefined;
   return {
     account_id: accountId,

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { InstanceResult } from "../../core/index.js";
 import type { Database } from "../schema.js";
 import { instanceRows } from "./instance-rows.js";
-import { noRowChanges, type InstanceRowChanges } from "./write-instance-rows.js";
+import { noRowChanges, type InstanceRowChanges } from "./row-changes.js";
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -27,7 +27,7 @@ export async function storedRowChanges(db: Db, accountId: string, result: Instan
     .execute();
   const storedResolutions = await db.selectFrom("session_resolutions").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
   const storedAttendance = await db.selectFrom("attendance").selectAll().where("account_id", "=", accountId).where("instance_uuid", "=", instanceUuid).execute();
-  const changes = noRowChanges(accountId, result);
+  const changes = noRowChanges(accountId, result.instance);
   changes.goneSessions = changedRows(storedSessions, rows.sessions, (r) => r.session_key, changes.sessions);
   changes.goneResolutions = changedRows(storedResolutions, rows.resolutions, (r) => r.session_key, changes.resolutions);
   changes.goneAttendance = changedRows(storedAttendance, rows.attendance, (r) => r.user_id, changes.attendance);
