@@ -55,6 +55,16 @@ eachDatabase("rollcall serve lifecycle", (database) => {
     expect(await second.exited).toBe(0);
   });
 
+  it("--role ingest exits 0 on SIGTERM after storing deliveries (nothing but the inbox's commit thread is left to wait for)", { timeout: 60_000 }, async () => {
+    const secret = "ingest-role-secret";
+    const server = await spawnServer({ DATABASE_URL: database().url, ROLLCALL_DATA_DIR: dataDir, ZOOM_WEBHOOK_SECRET_TOKEN: secret }, ["--role", "ingest"]);
+    for (let i = 0; i < 20; i++) expect((await post(server.url, signedDelivery(secret, joinedBody()))).status).toBe(200);
+    server.process.kill("SIGTERM");
+    expect(await server.exited, server.output()).toBe(0);
+    expect(server.output()).toContain("rollcall stopped");
+    expect(server.output()).not.toContain("unsettled top-level await");
+  });
+
   it("stops at a bad value with one line naming the variable", async () => {
     await expect(spawnServer({ DATABASE_URL: database().url, ROLLCALL_DATA_DIR: dataDir, ROLLCALL_WEBHOOK_TOLERANCE_SECONDS: "soon" })).rejects.toThrow(
       /rollcall: ROLLCALL_WEBHOOK_TOLERANCE_SECONDS/,

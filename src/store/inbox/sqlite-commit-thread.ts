@@ -142,6 +142,9 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
       if (!current) return;
       thread = undefined;
       const exited = new Promise<void>((resolve) => current.once("exit", () => resolve()));
+      // Unreferenced, the thread would not keep the process alive until it exits: with nothing
+      // else left (role ingest), Node would end with this stop still unsettled (exit code 13).
+      current.ref();
       // Messages are handled in order: any commit posted before this one finishes first.
       current.postMessage({ type: "close" });
       await exited;
