@@ -143,6 +143,11 @@ export const configSchema = z.object({
    */
   requestTimeoutSeconds: positiveInt.default(30),
   /**
+   * Instances whose engine state the pipeline keeps in memory (ended ones leave first); each costs
+   * some kilobytes even with one event. An instance not kept is rebuilt from the inbox when touched.
+   */
+  cacheMaxInstances: positiveInt.default(2000),
+  /**
    * SQLite `synchronous`: `FULL` fsyncs every commit (survives power loss); `NORMAL` in WAL mode
    * survives a process crash (SIGKILL) but may lose the last commits on power loss or an OS crash.
    */

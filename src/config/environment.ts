@@ -16,6 +16,7 @@ export const environmentVariables = {
   ROLLCALL_WEBHOOK_TOLERANCE_SECONDS: "webhookToleranceSeconds",
   ROLLCALL_BODY_LIMIT_BYTES: "bodyLimitBytes",
   ROLLCALL_REQUEST_TIMEOUT_SECONDS: "requestTimeoutSeconds",
+  ROLLCALL_CACHE_MAX_INSTANCES: "cacheMaxInstances",
   ROLLCALL_SQLITE_SYNCHRONOUS: "sqliteSynchronous",
   ROLLCALL_PRIVACY: "privacy",
   ROLLCALL_HASH_KEY: "privacyHashKey",

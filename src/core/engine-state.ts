@@ -54,6 +54,11 @@ export class EngineState implements InstanceState {
   private readonly isTouched: boolean[] = [];
   private view: IncrementalView | undefined;
 
+  /** Whether a `meeting.ended` (or a report's end) was applied. */
+  get ended(): boolean {
+    return this.endTimes.length > 0;
+  }
+
   get size(): number {
     return this.count;
   }

@@ -178,11 +178,19 @@ function tokenOf(name: string, ctx: IdentityContext): string | null {
   if (ctx.options.namePattern === DEFAULT_NAME_PATTERN) return defaultToken(name);
   let token = ctx.tokenCache.get(name);
   if (token === undefined) {
-    const match = ctx.options.namePattern.exec(name);
-    token = match?.groups?.["token"] || null;
+    token = nameToken(name, ctx.options.namePattern);
     ctx.tokenCache.set(name, token);
   }
   return token;
+}
+
+/**
+ * The token a display name carries under `namePattern` (its named group `token`), or null: what a
+ * `name_token` link's value is compared with. Exported so the store can look such links up by value.
+ */
+export function nameToken(name: string, namePattern: RegExp): string | null {
+  if (namePattern === DEFAULT_NAME_PATTERN) return defaultToken(name);
+  return namePattern.exec(name)?.groups?.["token"] || null;
 }
 
 /**

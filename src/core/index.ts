@@ -19,6 +19,7 @@ export {
   type ResolvedEngineOptions,
 } from "./engine-options.js";
 export { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
+export { nameToken } from "./identity.js";
 export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 export { createInstanceState, type InstanceState } from "./instance-state.js";
 export type { InstanceUpdate, SessionState, SessionSummary, UpdateOptions } from "./instance-update.js";

@@ -39,6 +39,8 @@ export interface InstanceState {
   update(links: readonly Link[] | LinkIndex, options?: UpdateOptions): InstanceUpdate;
   /** Number of distinct events applied. */
   readonly size: number;
+  /** Whether the instance has ended (a `meeting.ended`, or an end from a report). */
+  readonly ended: boolean;
 }
 
 /**

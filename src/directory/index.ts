@@ -19,6 +19,7 @@ export {
   type StoredLinkMethod,
 } from "./links-repository.js";
 export { loadLinks, toLink } from "./load-links.js";
+export { directoryRevision, loadInstanceLinks } from "./load-instance-links.js";
 export { reresolveLinks } from "./reresolve.js";
 export { learnRegistrants } from "./learn-registrants.js";
 export { userImportRowSchema, userLinkListsSchema, userPatchSchema, validateUserRows, UserImportError, type UserImportRow, type UserLinkLists, type UserPatch } from "./user-import-schema.js";

@@ -12,7 +12,7 @@ export async function loadLinks(db: Kysely<Database>, accountId: string): Promis
 }
 
 /** One stored link in the engine's terms. */
-export function toLink(link: StoredLink): Link {
+export function toLink(link: Pick<StoredLink, "method" | "value" | "scope" | "externalId">): Link {
   if (link.method === "manual") return { method: "manual", instanceUuid: link.scope, sessionKey: link.value, userId: link.externalId };
   const out: Link = { method: link.method, value: link.value, userId: link.externalId };
   if (link.scope !== "") out.meetingId = link.scope;

@@ -4,7 +4,7 @@ import { isDataError, type Database, type RollcallDatabase } from "../store/inde
 import { applyRows } from "./apply-rows.js";
 import { claimIds, claimRows, parkRefused, pendingIds, type ClaimScope } from "./inbox-rows.js";
 import { instanceKey } from "./instance-cache.js";
-import { computeInstanceBatch, instanceMarks, linkLoader, writeInstances } from "./instance-compute.js";
+import { computeInstanceBatch, instanceLinkLoader, instanceMarks, writeInstances } from "./instance-compute.js";
 import { addSummary, derivedTables, emptySummary, pipelineContext, rebuildable, type BatchSummary, type InboxRow, type PipelineContext } from "./pipeline-context.js";
 import type { PipelineOptions } from "./pipeline-options.js";
 import { tryLockInstance, withWriteTransaction } from "./write-transaction.js";
@@ -28,7 +28,10 @@ export interface Pipeline {
    * the old rows. What `reprocess` runs per instance.
    */
   rebuildInstance(instanceUuid: string | null): Promise<RebuildSummary>;
-  /** Recomputes instances marked by `markInstancesForReprocessing` (links changed). Returns how many. */
+  /**
+   * Recomputes instances marked by `markInstancesForReprocessing` (links changed), at most `limit`
+   * and for about 100 ms, each in its own transaction. Returns how many.
+   */
   processMarkedInstances(limit?: number): Promise<number>;
   /** Runs both until nothing is pending or marked; returns the totals. */
   runUntilIdle(): Promise<BatchSummary>;
@@ -60,7 +63,10 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
     rebuildInstance: (instanceUuid) => rebuildInstance(ctx, instanceUuid),
     processMarkedInstances: (limit) => processMarkedInstances(ctx, limit),
     runUntilIdle: () => runUntilIdle(ctx),
-    clearCache: () => ctx.cache.clear(),
+    clearCache: () => {
+      ctx.cache.clear();
+      ctx.links.clear();
+    },
   };
 }
 
@@ -150,7 +156,11 @@ async function rebuildByResetting(ctx: PipelineContext, instanceUuid: string | n
   }
 }
 
+/** Re-resolution stops taking instances after this long, so the worker can let requests in (see `processMarkedInstances`). */
+const markedSliceMs = 100;
+
 async function processMarkedInstances(ctx: PipelineContext, limit = 100): Promise<number> {
+  const started = performance.now();
   const marked = await ctx.store.db
     .selectFrom("instances")
     .select(["account_id", "instance_uuid"])
@@ -161,25 +171,31 @@ async function processMarkedInstances(ctx: PipelineContext, limit = 100): Promis
     .execute();
   let done = 0;
   for (const m of marked) {
-    const key = instanceKey(m.account_id, m.instance_uuid);
-    const touched = new Set<string>();
-    try {
-      await withWriteTransaction(ctx.store, async (trx) => {
-        // Someone else holds it: they compute it with the current links anyway, or we come back.
-        if (!(await tryLockInstance(trx, ctx.store.dialect, key))) return;
-        const batch = { accountId: m.account_id, instanceUuid: m.instance_uuid, items: [], columns: new EventColumnsBuilder(1), rowIds: [], rows: [] };
-        const still = (await instanceMarks(trx, [batch])).get(key);
-        if (!still || still.needs_resolve <= 0) return;
-        const write = await computeInstanceBatch(ctx, trx, batch, still, linkLoader(ctx, trx), new Map(), touched);
-        if (write) await writeInstances(ctx, trx, [write], { upserted: 0, deleted: 0 });
-        done++;
-      }, rebuildable);
-    } catch (error) {
-      for (const k of touched) ctx.cache.delete(k);
-      throw error;
-    }
+    if (await resolveMarked(ctx, m.account_id, m.instance_uuid)) done++;
+    if (performance.now() - started > markedSliceMs) break;
   }
   return done;
+}
+
+/** Recomputes one marked instance with the links its sessions can match; false when someone else holds it or the mark is gone. */
+async function resolveMarked(ctx: PipelineContext, accountId: string, instanceUuid: string): Promise<boolean> {
+  const key = instanceKey(accountId, instanceUuid);
+  const touched = new Set<string>();
+  try {
+    return await withWriteTransaction(ctx.store, async (trx) => {
+      // Someone else holds it: they compute it with the current links anyway, or we come back.
+      if (!(await tryLockInstance(trx, ctx.store.dialect, key))) return false;
+      const batch = { accountId, instanceUuid, items: [], columns: new EventColumnsBuilder(1), rowIds: [], rows: [] };
+      const still = (await instanceMarks(trx, [batch])).get(key);
+      if (!still || still.needs_resolve <= 0) return false;
+      const write = await computeInstanceBatch(ctx, trx, batch, still, instanceLinkLoader(ctx, trx, instanceUuid), new Map(), touched);
+      if (write) await writeInstances(ctx, trx, [write], { upserted: 0, deleted: 0 });
+      return true;
+    }, rebuildable);
+  } catch (error) {
+    for (const k of touched) ctx.cache.delete(k);
+    throw error;
+  }
 }
 
 async function runUntilIdle(ctx: PipelineContext): Promise<BatchSummary> {

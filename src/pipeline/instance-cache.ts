@@ -12,58 +12,81 @@ export interface CachedInstance {
   revision: number;
 }
 
+/** The bounds of an {@link InstanceCache}. */
+export interface InstanceCacheLimits {
+  /** Events all entries may hold together (a 10,000-participant webinar holds about 30,000). */
+  maxEvents: number;
+  /**
+   * Entries at most, whatever they hold: each costs some kilobytes even with one event, and a
+   * service sees thousands of meetings a day.
+   */
+  maxInstances: number;
+}
+
 /**
- * Engine states by instance, least recently used evicted first once the events they hold pass
- * `maxEvents` (a 10,000-participant webinar holds about 30,000). An evicted instance is rebuilt
- * from the inbox when it is next touched.
+ * Engine states by instance, bounded by the events they hold and by their number. Ended instances
+ * leave first (their events rarely come back), least recently used first, then live ones. An
+ * evicted instance is rebuilt from the inbox when it is next touched.
  */
 export class InstanceCache {
-  private readonly entries = new Map<string, CachedInstance>();
+  /** Insertion order is use order: a Map iterates oldest first. */
+  private readonly live = new Map<string, CachedInstance>();
+  private readonly ended = new Map<string, CachedInstance>();
   /** Events each entry held when it was last set (states grow in place between sets). */
   private readonly counted = new Map<string, number>();
   private total = 0;
 
-  constructor(private readonly maxEvents: number) {}
+  constructor(private readonly limits: InstanceCacheLimits) {}
 
   /** The entry, marked as most recently used. */
   get(key: string): CachedInstance | undefined {
-    const entry = this.entries.get(key);
+    const from = this.live.has(key) ? this.live : this.ended;
+    const entry = from.get(key);
     if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
+      from.delete(key);
+      from.set(key, entry);
     }
     return entry;
   }
 
   set(key: string, entry: CachedInstance): void {
     this.delete(key);
-    this.entries.set(key, entry);
+    (entry.state.ended ? this.ended : this.live).set(key, entry);
     this.counted.set(key, entry.state.size);
     this.total += entry.state.size;
     // A running total: summing every entry on each set made a batch over many instances quadratic.
-    if (this.total > this.maxEvents) this.evict(key);
+    if (this.total > this.limits.maxEvents || this.size > this.limits.maxInstances) this.evict(key);
   }
 
   delete(key: string): void {
-    this.entries.delete(key);
+    this.live.delete(key);
+    this.ended.delete(key);
     this.total -= this.counted.get(key) ?? 0;
     this.counted.delete(key);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.live.clear();
+    this.ended.clear();
     this.counted.clear();
     this.total = 0;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.live.size + this.ended.size;
+  }
+
+  /** Events the entries held when last set. */
+  get events(): number {
+    return this.total;
   }
 
   private evict(keep: string): void {
-    for (const key of [...this.entries.keys()]) {
-      if (this.total <= this.maxEvents) break;
-      if (key !== keep) this.delete(key);
+    for (const from of [this.ended, this.live]) {
+      for (const key of from.keys()) {
+        if (this.total <= this.limits.maxEvents && this.size <= this.limits.maxInstances) return;
+        if (key !== keep) this.delete(key);
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import { resultOfCompleteUpdate, rowChangesOfUpdate, storedRowChanges, writeInst
 import { forTuples } from "../store/row-statements.js";
 import type { Database } from "../store/index.js";
 import { instanceKey, type CachedInstance } from "./instance-cache.js";
+import type { BatchLinks } from "./link-cache.js";
 import { discard, eventObject, normaliseRow } from "./normalise-rows.js";
 import { derivedTables, type InstanceBatch, type Outcome, type PipelineContext } from "./pipeline-context.js";
 
@@ -22,14 +23,24 @@ export interface InstanceWriteItem {
   write: InstanceWrite;
 }
 
-/** Each account's links, loaded and indexed once per batch (not once per instance). */
-export function linkLoader(ctx: PipelineContext, trx: Kysely<Database>): (accountId: string) => Promise<LinkIndex> {
-  const loaded = new Map<string, Promise<LinkIndex>>();
+/** Each account's links for a batch: asked for once per batch (kept between batches by `ctx.links`). */
+export function linkLoader(ctx: PipelineContext, trx: Kysely<Database>): (accountId: string) => Promise<BatchLinks> {
+  const loaded = new Map<string, Promise<BatchLinks>>();
   return (accountId) => {
     let links = loaded.get(accountId);
-    if (!links) loaded.set(accountId, (links = ctx.options.loadLinks(trx, accountId).then(buildLinkIndex)));
+    if (!links) loaded.set(accountId, (links = ctx.links.forBatch(trx, accountId)));
     return links;
   };
+}
+
+/**
+ * The links a marked instance (links changed) is re-resolved with: those its stored sessions can
+ * match, when the directory can say (`loadInstanceLinks`), else its account's.
+ */
+export function instanceLinkLoader(ctx: PipelineContext, trx: Kysely<Database>, instanceUuid: string): (accountId: string) => Promise<BatchLinks> {
+  const load = ctx.options.loadInstanceLinks;
+  if (!load) return linkLoader(ctx, trx);
+  return async (accountId) => ({ index: buildLinkIndex(await load(trx, accountId, instanceUuid, ctx.namePattern)), current: true });
 }
 
 /** The `instances` rows (revision, marks) of the given instances, by key: one query per batch. */
@@ -53,7 +64,7 @@ export async function computeInstanceBatch(
   trx: Kysely<Database>,
   batch: InstanceBatch,
   row: InstanceMarks | undefined,
-  linksOf: (accountId: string) => Promise<LinkIndex>,
+  linksOf: (accountId: string) => Promise<BatchLinks>,
   outcomes: Map<number, Outcome>,
   touched: Set<string>,
   rebuild = false,
@@ -63,8 +74,10 @@ export async function computeInstanceBatch(
   const revision = row?.revision ?? 0;
   let entry: CachedInstance | undefined = rebuild ? { state: createInstanceState(), revision } : ctx.cache.get(key);
   if (entry === undefined || entry.revision !== revision) entry = { state: await rebuiltState(ctx, trx, batch), revision };
-  const links = await linksOf(batch.accountId);
-  const updateOptions = { ...ctx.engineOptions, everything: (row?.needs_resolve ?? 0) > 0 };
+  const { index: links, current } = await linksOf(batch.accountId);
+  // Links of an earlier revision (see `BatchLinks`) resolve nothing for good: the marks stay, and one is added.
+  const resolvedMarks = current ? (row?.needs_resolve ?? 0) : 0;
+  const updateOptions = { ...ctx.engineOptions, everything: resolvedMarks > 0 };
   let update: InstanceUpdate | undefined;
   try {
     for (const item of batch.items) entry.state.apply(item.event);
@@ -86,7 +99,7 @@ export async function computeInstanceBatch(
     accountId: batch.accountId,
     state: entry.state,
     update,
-    write: { changes, options: { revision: nextRevision(revision), eventCount: entry.state.size, resolvedMarks: row?.needs_resolve ?? 0, now: Date.now() } },
+    write: { changes, options: { revision: nextRevision(revision), eventCount: entry.state.size, resolvedMarks, markAgain: !current, now: Date.now() } },
   };
 }
 

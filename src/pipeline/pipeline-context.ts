@@ -3,6 +3,7 @@ import type { RollcallDatabase } from "../store/index.js";
 import type { NormaliseOptions } from "../zoom/events/index.js";
 import type { PrivacySettings } from "../zoom/privacy/index.js";
 import { InstanceCache } from "./instance-cache.js";
+import { LinkCache } from "./link-cache.js";
 import type { PipelineLogger, PipelineOptions } from "./pipeline-options.js";
 import type { PipelineMetrics } from "./pipeline-metrics.js";
 
@@ -12,7 +13,11 @@ export interface PipelineContext {
   options: PipelineOptions;
   batchSize: number;
   cache: InstanceCache;
+  /** Each account's links, kept between batches while the directory stays the same. */
+  links: LinkCache;
   engineOptions: EngineOptions;
+  /** The display-name token pattern as resolved (for reading an instance's links by value). */
+  namePattern: RegExp;
   /** The configured privacy mode (each stored body is read with the options it needs: see `normalise-rows.ts`). */
   privacy: PrivacySettings;
   logger: PipelineLogger | undefined;
@@ -23,14 +28,16 @@ export interface PipelineContext {
 export function pipelineContext(store: RollcallDatabase, options: PipelineOptions): PipelineContext {
   const normalise: NormaliseOptions = options.normalise ?? {};
   const engineOptions: EngineOptions = { ...options.engine, privacy: normalise.privacy ?? "store" };
-  resolveEngineOptions(engineOptions);
+  const { namePattern } = resolveEngineOptions(engineOptions);
   const mode = normalise.privacy ?? "store";
   return {
     store,
     options,
     batchSize: options.batchSize ?? 2000,
-    cache: new InstanceCache(options.cacheMaxEvents ?? 1_000_000),
+    cache: new InstanceCache({ maxEvents: options.cacheMaxEvents ?? 1_000_000, maxInstances: options.cacheMaxInstances ?? 2_000 }),
+    links: new LinkCache(options.loadLinks, options.linksRevision),
     engineOptions,
+    namePattern,
     privacy: normalise.hashKey === undefined ? { privacy: mode } : { privacy: mode, hashKey: normalise.hashKey },
     logger: options.logger,
     metrics: options.metrics,

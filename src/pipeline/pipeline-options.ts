@@ -7,6 +7,12 @@ import type { PipelineMetrics } from "./pipeline-metrics.js";
 /** Reads the links of one account (the directory's `loadLinks`), inside the pipeline's transaction. */
 export type LoadLinks = (db: Kysely<Database>, accountId: string) => Promise<Link[]>;
 
+/** The links one instance's stored sessions can match (the directory's `loadInstanceLinks`), inside the pipeline's transaction. */
+export type LoadInstanceLinks = (db: Kysely<Database>, accountId: string, instanceUuid: string, namePattern: RegExp) => Promise<Link[]>;
+
+/** A number that changes whenever what `loadLinks` answers may change (the directory's `directoryRevision`). */
+export type LinksRevision = (db: Kysely<Database>) => Promise<number>;
+
 /** Told about `*.registration_created` events, inside the batch's transaction, before instances are computed. */
 export type RegistrationHandler = (db: Kysely<Database>, events: RegistrationEvent[]) => Promise<unknown>;
 
@@ -27,6 +33,16 @@ export interface PipelineLogger {
 export interface PipelineOptions {
   /** Links of an account; called once per account per batch. */
   loadLinks: LoadLinks;
+  /**
+   * The revision of what `loadLinks` reads: while it stays the same, the links indexed for one batch
+   * serve the next ones. Without it links are loaded in every batch.
+   */
+  linksRevision?: LinksRevision;
+  /**
+   * Re-resolving an instance marked because links changed reads only the links its sessions can
+   * match (index lookups) instead of every link of its account. Without it, `loadLinks`.
+   */
+  loadInstanceLinks?: LoadInstanceLinks;
   /** Learns from registrations (the directory's registrant links). Optional: without it they are just marked done. */
   onRegistrations?: RegistrationHandler;
   /** Hears every instance write in its transaction (outbound webhooks, `src/notify`). Optional. */
@@ -37,8 +53,13 @@ export interface PipelineOptions {
   engine?: Omit<EngineOptions, "now" | "privacy">;
   /** Most inbox rows per transaction (default 2000). */
   batchSize?: number;
-  /** Events kept in the in-memory engine cache before the least recently used instances are dropped (default 1,000,000). */
+  /** Events kept in the in-memory engine cache before instances are dropped (default 1,000,000). */
   cacheMaxEvents?: number;
+  /**
+   * Instances kept in the in-memory engine cache (default 2,000): ended ones leave first, then the
+   * least recently used. A dropped instance is rebuilt from the inbox when it is touched again.
+   */
+  cacheMaxInstances?: number;
   metrics?: PipelineMetrics;
   logger?: PipelineLogger;
 }

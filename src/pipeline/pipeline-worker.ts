@@ -118,7 +118,11 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
           await breathe(Math.max(minBatchIntervalMs, performance.now() - started));
           continue;
         }
-        if ((await pipeline!.processMarkedInstances()) > 0) continue;
+        if ((await pipeline!.processMarkedInstances()) > 0) {
+          // A slice of re-resolution (links changed) is done: requests first, then the next slice.
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
         for (const resolve of idleWaiters.splice(0, waitingBeforeRound)) resolve();
         // Someone asked during this round: go round once more for them instead of sleeping.
         if (idleWaiters.length > 0) continue;

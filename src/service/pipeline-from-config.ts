@@ -1,5 +1,6 @@
 import type { Config } from "../config/index.js";
 import { learnRegistrants } from "../directory/learn-registrants.js";
+import { directoryRevision, loadInstanceLinks } from "../directory/load-instance-links.js";
 import { loadLinks } from "../directory/load-links.js";
 import type { PipelineOptions } from "../pipeline/pipeline-options.js";
 import { createPipelineWorker, type PipelineWorker } from "../pipeline/pipeline-worker.js";
@@ -7,13 +8,17 @@ import { notifyWriterFromConfig } from "./notify-from-config.js";
 import { privacySettingsFromConfig } from "../zoom/privacy/index.js";
 
 /**
- * Pipeline options from the service configuration: the directory's links and registrant learning,
+ * Pipeline options from the service configuration: the directory's links (kept between batches by
+ * its revision, read per instance for re-resolution) and registrant learning,
  * the privacy mode (with its hash key, generated into the data directory when not configured) and
  * the display-name token pattern.
  */
 export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Required<Pick<PipelineOptions, "engine">> {
   return {
     loadLinks,
+    linksRevision: directoryRevision,
+    loadInstanceLinks,
+    cacheMaxInstances: config.cacheMaxInstances,
     onRegistrations: learnRegistrants,
     normalise: privacySettingsFromConfig(config),
     engine: { namePattern: new RegExp(config.namePattern) },

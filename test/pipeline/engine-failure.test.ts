@@ -27,6 +27,9 @@ vi.mock("../../src/core/index.js", async (importOriginal) => {
         get size() {
           return state.size;
         },
+        get ended() {
+          return state.ended;
+        },
         apply(event: NormalisedEvent) {
           poison ||= poisoned([event]);
           return state.apply(event);

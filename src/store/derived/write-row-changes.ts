@@ -20,6 +20,8 @@ export interface WriteInstanceOptions {
   eventCount: number;
   /** The `needs_resolve` value read before the links were loaded; subtracted, so marks made since survive. */
   resolvedMarks: number;
+  /** Computed with links known to be out of date: the instance is marked for re-resolution again. */
+  markAgain?: boolean;
   now: number;
 }
 
@@ -108,6 +110,10 @@ async function upsertInstances(db: Db, writes: readonly InstanceWrite[]): Promis
   const columns = Object.keys(rows[0]!).filter((c) => c !== "account_id" && c !== "instance_uuid");
   const update = Object.fromEntries(columns.map((c) => [c, c === "needs_resolve" ? "instances.needs_resolve - excluded.needs_resolve" : `excluded.${c}`]));
   await insertRows(db, "instances", rows, { conflictKey: ["account_id", "instance_uuid"], update });
+  const again = writes.filter((w) => w.options.markAgain);
+  if (again.length > 0) {
+    await forTuples(db, again.map((w) => [w.changes.accountId, w.changes.instanceUuid]), (v) => `update instances set needs_resolve = needs_resolve + 1 where (account_id, instance_uuid) in (values ${v})`);
+  }
   // An ended instance whose reconciliation with Zoom's report is done (src/reconcile) stays
   // `finalized` through every recomputation, `reprocess` included: the engine only knows live/ended.
   // A live instance counts too: Zoom serves a report only once the meeting is over, so a finalized

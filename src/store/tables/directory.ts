@@ -35,7 +35,14 @@ export interface DirectoryLinkTable {
   created_at: number;
 }
 
+/** One row (`id` 1): bumped by triggers on every change to `directory_links` (migration 0014). */
+export interface DirectoryRevisionTable {
+  id: number;
+  revision: number;
+}
+
 export interface DirectoryTables {
   directory_users: DirectoryUserTable;
   directory_links: DirectoryLinkTable;
+  directory_revision: DirectoryRevisionTable;
 }
