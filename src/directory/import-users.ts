@@ -1,12 +1,11 @@
 import type { Kysely } from "kysely";
-import type { Link } from "../core/link.js";
 import { withWriteTransaction, type Database, type RollcallDatabase } from "../store/index.js";
 import { protectEmail, protectName, type PrivacySettings } from "../zoom/privacy/index.js";
-import { asLink, linkListEntries, type ListedLinkMethod } from "./link-lists.js";
-import { replaceLinksFromSource, type ScopedValue } from "./links-repository.js";
+import { importChunk, type PreparedUser } from "./import-chunk.js";
+import { linkListEntries, type ListedLinkMethod } from "./link-lists.js";
+import type { ScopedValue } from "./links-repository.js";
 import { reresolveLinks } from "./reresolve.js";
 import type { UserImportRow } from "./user-import-schema.js";
-import { upsertUser } from "./users-repository.js";
 
 export interface ImportUsersOptions {
   /** Account the users belong to; `*` (default) = every account. */
@@ -27,6 +26,22 @@ export interface ImportUsersOptions {
    * once could keep it from the lock for the whole import.
    */
   sqlitePauseMs?: number;
+  /**
+   * Stops the import between chunks (the service is stopping): what committed stays, the rest is
+   * not done, and {@link ImportInterruptedError} says how far it got. Running it again finishes it.
+   */
+  signal?: AbortSignal;
+}
+
+/** The import stopped between chunks because its `signal` fired: `done` of `total` rows committed. */
+export class ImportInterruptedError extends Error {
+  override name = "ImportInterruptedError";
+  constructor(
+    readonly done: number,
+    readonly total: number,
+  ) {
+    super(`the import stopped after ${done} of ${total} users (the service is stopping); importing the same rows again finishes it`);
+  }
 }
 
 export interface ImportUsersResult {
@@ -62,37 +77,33 @@ export async function importUsers(target: RollcallDatabase | Kysely<Database>, r
   for (let start = 0; start < rows.length || start === 0; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     const marked = await transaction(async (trx) => {
-      const changed: Link[] = [];
-      for (const given of chunk) {
-        // Replace (`PUT /api/v1/users/{externalId}`): an absent field clears what was stored.
-        const row = options.replace ? { zoomUserIds: [], customerKeys: [], nameTokens: [], registrants: [], ...given } : given;
-        const absent = options.replace ? null : undefined;
-        const email = row.email === undefined ? absent : (protectEmail(row.email, options.privacy) ?? null);
-        const name = row.name === undefined ? absent : (protectName(row.name, options.privacy) ?? null);
-        const { user, created } = await upsertUser(trx, { accountId: options.accountId, externalId: row.externalId, email, name }, now);
-        if (created) result.created++;
-        else result.updated++;
-        for (const [method, wanted] of wantedLinks(row, email)) {
-          const { added, removed } = await replaceLinksFromSource(trx, user, method, "import", wanted, now);
-          result.linksAdded += added.length;
-          result.linksRemoved += removed.length;
-          for (const v of [...added, ...removed]) changed.push(asLink(method, v, user.externalId));
-        }
-      }
+      const done = await importChunk(trx, options.accountId, chunk.map((row) => prepareUser(row, options)), now);
+      result.created += done.created;
+      result.updated += done.updated;
+      result.linksAdded += done.linksAdded;
+      result.linksRemoved += done.linksRemoved;
       // In the chunk's transaction: its links and the marks they cause commit together.
-      return reresolveLinks(trx, options.accountId, changed);
+      return reresolveLinks(trx, options.accountId, done.changed);
     });
     for (const uuid of marked) reresolved.add(uuid);
-    if (rows.length === 0) break;
-    if (pauseMs > 0 && start + chunkSize < rows.length) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    if (rows.length === 0 || start + chunkSize >= rows.length) break;
+    if (options.signal?.aborted) throw new ImportInterruptedError(start + chunk.length, rows.length);
+    // SQLite's driver is synchronous: without a turn of the event loop between chunks, an import on
+    // a server's own connection would answer nothing else until it ends.
+    await new Promise((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
   }
   result.reresolvedInstances = [...reresolved].sort();
   return result;
 }
 
-/** The link lists a row gives, by method: the e-mail as a link, then the identifier lists (absent ones left out, so their links are kept). */
-function wantedLinks(row: UserImportRow, protectedEmail: string | null | undefined): Array<[ListedLinkMethod, ScopedValue[]]> {
+/** A row as it will be stored: e-mail and name as the privacy mode keeps them, and its link lists. */
+function prepareUser(given: UserImportRow, options: ImportUsersOptions): PreparedUser {
+  // Replace (`PUT /api/v1/users/{externalId}`): an absent field clears what was stored.
+  const row = options.replace ? { zoomUserIds: [], customerKeys: [], nameTokens: [], registrants: [], ...given } : given;
+  const absent = options.replace ? null : undefined;
+  const email = row.email === undefined ? absent : (protectEmail(row.email, options.privacy) ?? null);
+  const name = row.name === undefined ? absent : (protectName(row.name, options.privacy) ?? null);
   // Under `drop` the e-mail is not kept, so there is no e-mail link either (the method is off).
-  const email: Array<[ListedLinkMethod, ScopedValue[]]> = protectedEmail === undefined ? [] : [["email", protectedEmail === null ? [] : [{ value: protectedEmail, scope: "" }]]];
-  return [...email, ...linkListEntries(row)];
+  const emailList: Array<[ListedLinkMethod, ScopedValue[]]> = email === undefined ? [] : [["email", email === null ? [] : [{ value: email, scope: "" }]]];
+  return { externalId: row.externalId, email, name, lists: [...emailList, ...linkListEntries(row)] };
 }

@@ -17,6 +17,8 @@ import { pipelineOptionsFromConfig } from "./pipeline-from-config.js";
 import { zoomApiFromConfig } from "../zoom/api/index.js";
 import { meetingSdkFromConfig } from "../zoom/sdk/sdk-credentials.js";
 
+/** After SIGTERM or SIGINT, the longest a graceful stop may take before the process exits anyway. */
+const stopGraceMs = 10_000;
 /** SQLite: longest lock wait on the event loop's own connection (see the comment where it is set). */
 const serviceSqliteBusyTimeoutMs = 200;
 /** SQLite: longest lock wait of an inbox commit on its thread, inside the 2.5 s commit timeout. */
@@ -135,6 +137,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   // Before any other route: nothing may answer under /api without a key.
   guardApiScope(app);
 
+  const stopRequested = new AbortController();
   let address: string;
   try {
     const dashboardSecret = config.dashboardSecret ?? ensureGeneratedSecret(config.dataDir, dashboardSecretFile, 32).value;
@@ -145,7 +148,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
       ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     });
     for (const route of options.routes ?? []) await route(app, context);
-    await registerApi(app, { ...apiDeps(config, store), dashboardSecret }, { groups: options.apiRoutes ?? [] });
+    await registerApi(app, { ...apiDeps(config, store), dashboardSecret, stopping: stopRequested.signal }, { groups: options.apiRoutes ?? [] });
     for (const worker of options.workers ?? []) {
       await worker.start(context);
       workers.push(worker);
@@ -170,6 +173,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
+    stopRequested.abort();
     stopping ??= shutdown(app, inbox, workers, store, logger).finally(() => {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
@@ -178,7 +182,17 @@ export async function startRollcall(config: Config, options: StartRollcallOption
     return stopping;
   };
   const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, "stopping now: a second signal");
+      process.exit(1);
+    }
     logger.info({ signal }, "stopping gracefully");
+    // A supervisor must be able to count on the signal: whatever is still running after the grace
+    // period (a stuck database call), the process goes. What was acknowledged is stored already.
+    setTimeout(() => {
+      logger.error({ signal, graceMs: stopGraceMs }, "graceful stop took too long; exiting");
+      process.exit(1);
+    }, stopGraceMs).unref();
     stop().catch((error: unknown) => logger.error({ errorCode: (error as { code?: string }).code }, "shutdown failed"));
   };
   if (options.handleSignals ?? true) {
@@ -195,6 +209,7 @@ function apiDeps(config: Config, store: RollcallDatabase): ApiDeps {
   let pipeline: Pipeline | undefined;
   return {
     db: store.db,
+    store,
     dialect: store.dialect,
     config,
     // A manual link answers with attendance that already counts it.
@@ -217,10 +232,13 @@ function resolveSecrets(config: Config): { value: string; created: boolean; path
 /** Stop accepting (in-flight requests finish, each after its commit), flush the inbox, stop workers, close the database. */
 async function shutdown(app: FastifyInstance, inbox: InboxWriter, workers: Worker[], store: RollcallDatabase, logger: Logger): Promise<void> {
   await app.close();
+  logger.debug("stopping: no request in flight");
   await inbox.close();
+  logger.debug("stopping: inbox closed");
   for (const worker of [...workers].reverse()) {
     try {
       await worker.stop();
+      logger.debug({ worker: worker.name }, "stopping: worker stopped");
     } catch (error) {
       logger.error({ worker: worker.name, errorCode: (error as { code?: string }).code ?? "error" }, "worker failed to stop");
     }

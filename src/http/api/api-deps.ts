@@ -1,12 +1,18 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../../config/index.js";
-import type { Database, DialectName } from "../../store/index.js";
+import type { Database, DialectName, RollcallDatabase } from "../../store/index.js";
 import type { ZoomApiClient } from "../../zoom/api/index.js";
 import type { MeetingSdkCredentials } from "../../zoom/sdk/sdk-credentials.js";
 
 /** What the API's route groups work with; built by the composition root (`src/service`). */
 export interface ApiDeps {
   db: Kysely<Database>;
+  /**
+   * The store `db` belongs to, for writes in many transactions (a users import): on SQLite each
+   * then takes the write lock up front (`BEGIN IMMEDIATE`) instead of failing when the inbox's
+   * thread commits between its first read and its first write.
+   */
+  store?: RollcallDatabase;
   /** Which database `db` is (the live streams read PostgreSQL's event ids with care for transactions still in flight). */
   dialect: DialectName;
   config: Config;
@@ -24,5 +30,7 @@ export interface ApiDeps {
   joinTokenSecret: string;
   /** HMAC key of dashboard session cookies: with it, `/api` also answers the dashboard's signed-in requests. */
   dashboardSecret?: string;
+  /** Fires when the service begins to stop: long requests (a users import) end early instead of holding the shutdown. */
+  stopping?: AbortSignal;
   now?: () => number;
 }

@@ -3,7 +3,8 @@ import {
   DEFAULT_ACCOUNT,
   deleteUser,
   importUsers,
-  parseUserCsv,
+  ImportInterruptedError,
+  parseUserCsvInSlices,
   patchUser,
   userImportRowSchema,
   userPatchSchema,
@@ -133,12 +134,15 @@ export const usersRoutes: ApiRouteGroup = (api) => {
       tags: ["users"],
       body: z.array(userImportRowSchema).or(z.string()),
       bodyAlternatives: { "text/csv": "The CSV `rollcall users import` reads (externalId,email,name,zoomUserIds,customerKeys,nameTokens,registrants)." },
-      responses: { 200: { description: "What the import changed.", schema: importSummarySchema } },
+      responses: {
+        200: { description: "What the import changed.", schema: importSummarySchema },
+        503: { description: "The service began stopping during the import: what committed stays; sending the same rows again finishes it." },
+      },
     },
     async ({ request }) => {
       let rows: UserImportRow[];
       try {
-        rows = typeof request.body === "string" ? parseUserCsv(request.body, "body") : validateUserRows(request.body, "body");
+        rows = typeof request.body === "string" ? await parseUserCsvInSlices(request.body, "body") : validateUserRows(request.body, "body");
       } catch (error) {
         if (error instanceof UserImportError) {
           const details = error.issues.map((issue) => {
@@ -149,7 +153,12 @@ export const usersRoutes: ApiRouteGroup = (api) => {
         }
         throw error;
       }
-      return importUsers(db, rows, { accountId: DEFAULT_ACCOUNT, privacy: privacy() });
+      try {
+        return await importUsers(api.deps.store ?? db, rows, { accountId: DEFAULT_ACCOUNT, privacy: privacy(), ...(api.deps.stopping ? { signal: api.deps.stopping } : {}) });
+      } catch (error) {
+        if (error instanceof ImportInterruptedError) throw new ApiError(503, "stopping", error.message);
+        throw error;
+      }
     },
   );
 
