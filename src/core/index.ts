@@ -20,7 +20,7 @@ export {
 } from "./engine-options.js";
 export { IDENTIFIER_FIELDS_OF_METHOD } from "./identifier-fields.js";
 export { nameToken } from "./identity.js";
-export { buildLinkIndex, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
+export { buildLinkIndex, LinkIndexBuilder, manualKey, type LinkIndex, type LinkTarget } from "./link-index.js";
 export { createInstanceState, type InstanceState } from "./instance-state.js";
 export type { InstanceUpdate, SessionState, SessionSummary, UpdateOptions } from "./instance-update.js";
 export { computeInstance, computeInstanceLean } from "./compute-instance.js";

@@ -22,25 +22,39 @@ export interface LinkIndex {
  * which lower-casing leaves alone); other values are compared exactly.
  */
 export function buildLinkIndex(links: readonly Link[]): LinkIndex {
-  const byMethod = new Map<IdentifierLinkMethod, Map<string, LinkTarget[]>>();
-  const manual = new Map<string, string[]>();
-  for (const link of links) {
-    if (link.method === "manual") {
-      const key = manualKey(link.instanceUuid, link.sessionKey);
-      const users = manual.get(key);
-      if (users === undefined) manual.set(key, [link.userId]);
-      else if (!users.includes(link.userId)) users.push(link.userId);
-      continue;
+  const builder = new LinkIndexBuilder();
+  builder.add(links);
+  return builder.index;
+}
+
+/** A {@link LinkIndex} built a slice of links at a time (so a caller can pause between slices). */
+export class LinkIndexBuilder {
+  private readonly byMethod = new Map<IdentifierLinkMethod, Map<string, LinkTarget[]>>();
+  private readonly manual = new Map<string, string[]>();
+
+  add(links: readonly Link[]): void {
+    for (const link of links) {
+      if (link.method === "manual") {
+        const key = manualKey(link.instanceUuid, link.sessionKey);
+        const users = this.manual.get(key);
+        if (users === undefined) this.manual.set(key, [link.userId]);
+        else if (!users.includes(link.userId)) users.push(link.userId);
+        continue;
+      }
+      const value = link.method === "email" ? link.value.trim().toLowerCase() : link.value;
+      let values = this.byMethod.get(link.method);
+      if (values === undefined) this.byMethod.set(link.method, (values = new Map()));
+      const target: LinkTarget = link.meetingId !== undefined && link.method === "registrant_id" ? { userId: link.userId, meetingId: link.meetingId } : { userId: link.userId };
+      const targets = values.get(value);
+      if (targets === undefined) values.set(value, [target]);
+      else if (!targets.some((t) => t.userId === target.userId && t.meetingId === target.meetingId)) targets.push(target);
     }
-    const value = link.method === "email" ? link.value.trim().toLowerCase() : link.value;
-    let values = byMethod.get(link.method);
-    if (values === undefined) byMethod.set(link.method, (values = new Map()));
-    const target: LinkTarget = link.meetingId !== undefined && link.method === "registrant_id" ? { userId: link.userId, meetingId: link.meetingId } : { userId: link.userId };
-    const targets = values.get(value);
-    if (targets === undefined) values.set(value, [target]);
-    else if (!targets.some((t) => t.userId === target.userId && t.meetingId === target.meetingId)) targets.push(target);
   }
-  return { kind: "link-index", byMethod, manual };
+
+  /** The index of every link added so far. */
+  get index(): LinkIndex {
+    return { kind: "link-index", byMethod: this.byMethod, manual: this.manual };
+  }
 }
 
 /** The manual-link lookup key for a session of an instance. */

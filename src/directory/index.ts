@@ -18,7 +18,7 @@ export {
   type StoredLink,
   type StoredLinkMethod,
 } from "./links-repository.js";
-export { loadLinks, toLink } from "./load-links.js";
+export { loadLinkPages, loadLinks, toLink } from "./load-links.js";
 export { directoryRevision, loadInstanceLinks } from "./load-instance-links.js";
 export { reresolveLinks } from "./reresolve.js";
 export { learnRegistrants } from "./learn-registrants.js";

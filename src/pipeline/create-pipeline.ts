@@ -37,6 +37,8 @@ export interface Pipeline {
   runUntilIdle(): Promise<BatchSummary>;
   /** Forgets every cached engine state (after `reprocess` deleted derived rows, for one). */
   clearCache(): void;
+  /** Resolves once no background read of the directory's links is running. */
+  settleLinks(): Promise<void>;
 }
 
 /** What a rebuild did: its batches, and how many inbox rows it took again. */
@@ -67,6 +69,7 @@ export function createPipeline(store: RollcallDatabase, options: PipelineOptions
       ctx.cache.clear();
       ctx.links.clear();
     },
+    settleLinks: () => ctx.links.settled(),
   };
 }
 

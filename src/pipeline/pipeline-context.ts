@@ -35,7 +35,7 @@ export function pipelineContext(store: RollcallDatabase, options: PipelineOption
     options,
     batchSize: options.batchSize ?? 2000,
     cache: new InstanceCache({ maxEvents: options.cacheMaxEvents ?? 1_000_000, maxInstances: options.cacheMaxInstances ?? 2_000 }),
-    links: new LinkCache(options.loadLinks, options.linksRevision),
+    links: new LinkCache({ db: store.db, load: options.loadLinks, revision: options.linksRevision, pages: options.loadLinkPages, logger: options.logger }),
     engineOptions,
     namePattern,
     privacy: normalise.hashKey === undefined ? { privacy: mode } : { privacy: mode, hashKey: normalise.hashKey },

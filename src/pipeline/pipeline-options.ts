@@ -10,6 +10,9 @@ export type LoadLinks = (db: Kysely<Database>, accountId: string) => Promise<Lin
 /** The links one instance's stored sessions can match (the directory's `loadInstanceLinks`), inside the pipeline's transaction. */
 export type LoadInstanceLinks = (db: Kysely<Database>, accountId: string, instanceUuid: string, namePattern: RegExp) => Promise<Link[]>;
 
+/** Every link of one account, a page at a time (the directory's `loadLinkPages`). */
+export type LoadLinkPages = (db: Kysely<Database>, accountId: string) => AsyncIterable<Link[]>;
+
 /** A number that changes whenever what `loadLinks` answers may change (the directory's `directoryRevision`). */
 export type LinksRevision = (db: Kysely<Database>) => Promise<number>;
 
@@ -38,6 +41,8 @@ export interface PipelineOptions {
    * serve the next ones. Without it links are loaded in every batch.
    */
   linksRevision?: LinksRevision;
+  /** With `linksRevision`: how a changed directory is read again in the background, a page at a time (default `loadLinks`). */
+  loadLinkPages?: LoadLinkPages;
   /**
    * Re-resolving an instance marked because links changed reads only the links its sessions can
    * match (index lookups) instead of every link of its account. Without it, `loadLinks`.

@@ -1,7 +1,7 @@
 import type { Config } from "../config/index.js";
 import { learnRegistrants } from "../directory/learn-registrants.js";
 import { directoryRevision, loadInstanceLinks } from "../directory/load-instance-links.js";
-import { loadLinks } from "../directory/load-links.js";
+import { loadLinkPages, loadLinks } from "../directory/load-links.js";
 import type { PipelineOptions } from "../pipeline/pipeline-options.js";
 import { createPipelineWorker, type PipelineWorker } from "../pipeline/pipeline-worker.js";
 import { notifyWriterFromConfig } from "./notify-from-config.js";
@@ -17,6 +17,7 @@ export function pipelineOptionsFromConfig(config: Config): PipelineOptions & Req
   return {
     loadLinks,
     linksRevision: directoryRevision,
+    loadLinkPages,
     loadInstanceLinks,
     cacheMaxInstances: config.cacheMaxInstances,
     onRegistrations: learnRegistrants,
