@@ -17,6 +17,8 @@ import type { SessionTable } from "./session-table.js";
 
 /** Batches with at most this many strings (one event's) reuse one connection cache. */
 const SMALL_BATCH_STRINGS = 32;
+/** Scratch for small batches, shared by every state (a batch is applied in one synchronous call): one per state cost each cached instance 256 bytes. */
+const smallCache = new Int32Array(2 * SMALL_BATCH_STRINGS);
 
 /**
  * The engine's state of one instance (see {@link InstanceState}): every distinct event once, as
@@ -28,7 +30,8 @@ export class EngineState implements InstanceState {
   // are de-duplicated within their connection, which keeps this set tiny.
   private readonly otherKeys = new Set<string>();
   private count = 0;
-  private readonly rows = new EventColumnsBuilder(64);
+  // Small at first: most instances hold a handful of events, and a service caches thousands.
+  private readonly rows = new EventColumnsBuilder(4);
   private readonly store: EventStore = { rows: this.rows, next: [], fingerprints: [] };
   /** Connections by user_id, and by participant_uuid for events without a user_id. */
   private readonly byUserId = new Map<string, Connection>();
@@ -48,7 +51,6 @@ export class EngineState implements InstanceState {
   private latest = -Infinity;
   /** One event object goes through a one-row column batch of its own: one code path for both inputs. */
   private readonly single = new EventColumnsBuilder(1, false);
-  private readonly smallCache = new Int32Array(2 * SMALL_BATCH_STRINGS);
   /** Connections that got rows since the last update (indexes), for {@link update}. */
   private readonly touched: number[] = [];
   private readonly isTouched: boolean[] = [];
@@ -274,7 +276,7 @@ export class EngineState implements InstanceState {
     // half, participant_uuids of rows without a user_id in the second. Where the batch interned
     // them, a connection's later rows find it here without a map lookup.
     const n = batch.strings.length;
-    const cache = n <= SMALL_BATCH_STRINGS ? this.smallCache.fill(0, 0, 2 * n) : new Int32Array(2 * n);
+    const cache = n <= SMALL_BATCH_STRINGS ? smallCache.fill(0, 0, 2 * n) : new Int32Array(2 * n);
     const strs = batch.strings;
     let lastInstance = NO_STRING;
     let added = 0;

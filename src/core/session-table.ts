@@ -35,9 +35,10 @@ export class SessionTable {
   /** The session's merged intervals are pool entries [intervalStart[i], intervalStart[i + 1]). */
   readonly intervalStart: number[] = [0];
   /** Interval pool: `to` Infinity while open; flags bit 0 closedByMeetingEnd, bit 1 openedWithoutJoin. */
-  from = new Float64Array(256);
-  to = new Float64Array(256);
-  flags = new Uint8Array(256);
+  // Small at first (grown by doubling): a cached instance keeps its table, and most are small.
+  from = new Float64Array(8);
+  to = new Float64Array(8);
+  flags = new Uint8Array(8);
 
   /** Appends the first `m` merged intervals of `pieces` to the pool for the row being added. */
   addIntervals(pieces: PieceBuffer, m: number): void {

@@ -4,10 +4,13 @@ import type { WriteStats } from "../store/derived/index.js";
 import type { Database } from "../store/index.js";
 import { instanceKey } from "./instance-cache.js";
 import { computeInstanceBatch, instanceMarks, linkLoader, writeInstances, type InstanceWriteItem } from "./instance-compute.js";
-import { markRows } from "./inbox-rows.js";
+import { markRows, rowsWithinInstanceBound } from "./inbox-rows.js";
 import { normaliseRow } from "./normalise-rows.js";
 import { emptySummary, instanceBatch, rebuildable, type BatchSummary, type InboxRow, type InstanceBatch, type Outcome, type PipelineContext } from "./pipeline-context.js";
 import { lockInstances, withWriteTransaction } from "./write-transaction.js";
+
+/** Most instances one batch computes (see `rowsWithinInstanceBound`). */
+const maxInstancesPerBatch = 250;
 
 /**
  * Applies the rows `take` claims, in one transaction: normalises them into one batch per instance
@@ -24,6 +27,11 @@ export async function applyRows(ctx: PipelineContext, take: (trx: Kysely<Databas
   try {
     await withWriteTransaction(ctx.store, async (trx) => {
       received = await take(trx);
+      if (!rebuild) {
+        const { kept, deferred } = rowsWithinInstanceBound(received, maxInstancesPerBatch);
+        received = kept;
+        summary.deferred = deferred;
+      }
       summary.claimed = received.length;
       if (received.length === 0) return;
       const { outcomes, batches, registrations } = normaliseBatch(ctx, received);

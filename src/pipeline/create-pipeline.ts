@@ -206,8 +206,8 @@ async function runUntilIdle(ctx: PipelineContext): Promise<BatchSummary> {
   for (;;) {
     const batch = await processInboxBatch(ctx);
     addSummary(total, batch);
-    const resolved = batch.claimed === 0 ? await processMarkedInstances(ctx) : 0;
+    const resolved = batch.claimed === 0 && batch.deferred === 0 ? await processMarkedInstances(ctx) : 0;
     total.instances += resolved;
-    if (batch.claimed === 0 && resolved === 0) return total;
+    if (batch.claimed === 0 && batch.deferred === 0 && resolved === 0) return total;
   }
 }

@@ -18,7 +18,7 @@ const partitionGraceMs = 120_000;
 
 /** Takes pending rows for a batch, oldest first; on PostgreSQL rows another process holds are skipped, not waited for. */
 export async function claimRows(ctx: PipelineContext, trx: Kysely<Database>, scope: ClaimScope | undefined): Promise<InboxRow[]> {
-  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending");
+  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at", "instance_uuid"]).where("status", "=", "pending");
   if (scope?.instanceUuid !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
   const partition = scope?.partition;
   if (ctx.store.dialect === "postgres" && partition !== undefined && partition.count > 1) {
@@ -40,9 +40,30 @@ export async function pendingIds(ctx: PipelineContext, scope: ClaimScope | undef
 
 /** Takes the given pending rows (the isolating path). */
 export async function claimIds(ctx: PipelineContext, trx: Kysely<Database>, ids: number[]): Promise<InboxRow[]> {
-  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at"]).where("status", "=", "pending").where("id", "in", ids).orderBy("id");
+  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at", "instance_uuid"]).where("status", "=", "pending").where("id", "in", ids).orderBy("id");
   if (ctx.store.dialect === "postgres") query = query.forUpdate().skipLocked();
   return query.execute();
+}
+
+/**
+ * The rows of the first `maxInstances` instances among `rows` (in their order; rows without an
+ * instance always), and how many rows were left for a later batch. A batch's work, its time on the
+ * event loop and what it keeps alive until it commits grow with the instances it touches: a
+ * backlog over thousands of small meetings is taken a bounded slice at a time. An instance's rows
+ * stay in order: all of them are taken, or none.
+ */
+export function rowsWithinInstanceBound(rows: readonly InboxRow[], maxInstances: number): { kept: InboxRow[]; deferred: number } {
+  const instances = new Set<string>();
+  const kept: InboxRow[] = [];
+  for (const row of rows) {
+    const uuid = row.instance_uuid;
+    if (uuid !== null && uuid !== undefined && !instances.has(uuid)) {
+      if (instances.size >= maxInstances) continue;
+      instances.add(uuid);
+    }
+    kept.push(row);
+  }
+  return { kept, deferred: rows.length - kept.length };
 }
 
 /** Marks each claimed row with its outcome; a rebuild's row whose outcome stays the same is left as it is. */

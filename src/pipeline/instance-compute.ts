@@ -73,7 +73,9 @@ export async function computeInstanceBatch(
   touched.add(key);
   const revision = row?.revision ?? 0;
   let entry: CachedInstance | undefined = rebuild ? { state: createInstanceState(), revision } : ctx.cache.get(key);
-  if (entry === undefined || entry.revision !== revision) entry = { state: await rebuiltState(ctx, trx, batch), revision };
+  // No `instances` row: nothing of the instance was ever kept (rows the engine kept nothing of
+  // leave none), so its done rows, if any, would rebuild an empty state. Most new instances are this.
+  if (entry === undefined || entry.revision !== revision) entry = { state: row === undefined ? createInstanceState() : await rebuiltState(ctx, trx, batch), revision };
   const { index: links, current } = await linksOf(batch.accountId);
   // Links of an earlier revision (see `BatchLinks`) resolve nothing for good: the marks stay, and one is added.
   const resolvedMarks = current ? (row?.needs_resolve ?? 0) : 0;
@@ -156,7 +158,7 @@ async function acceptedState(ctx: PipelineContext, trx: Kysely<Database>, batch:
 /** A new state holding every event already applied to the instance (its `done` inbox rows, normalised again). */
 async function rebuiltState(ctx: PipelineContext, trx: Kysely<Database>, batch: InstanceBatch): Promise<InstanceState> {
   const state = createInstanceState();
-  const columns = new EventColumnsBuilder(1024);
+  const columns = new EventColumnsBuilder(16);
   // Rows of another account that share the uuid are not this instance's.
   const mine = (accountId: string, instanceUuid: string): EventColumnsBuilder => (accountId === batch.accountId && instanceUuid === batch.instanceUuid ? columns : discard());
   for (const body of await doneBodies(trx, batch)) {

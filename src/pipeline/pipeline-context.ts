@@ -59,7 +59,7 @@ export interface InstanceBatch {
 }
 
 /** An empty batch of one instance's rows. */
-export function instanceBatch(accountId: string, instanceUuid: string, capacity = 64): InstanceBatch {
+export function instanceBatch(accountId: string, instanceUuid: string, capacity = 8): InstanceBatch {
   return { accountId, instanceUuid, items: [], columns: new EventColumnsBuilder(capacity), rowIds: [], rows: [] };
 }
 
@@ -68,6 +68,8 @@ export interface InboxRow {
   id: number;
   body: string;
   received_at: number;
+  /** As ingest recorded it (claims only; a rebuild's rows are one instance's). */
+  instance_uuid?: string | null;
   /** Rebuilds only: the row's status and error as claimed, so a row whose outcome stays the same is not rewritten. */
   status?: string;
   error?: string | null;
@@ -90,9 +92,11 @@ export interface BatchSummary {
   instances: number;
   /** Derived rows written or deleted. */
   rowsWritten: number;
+  /** Pending rows the batch read but left for a later one (more instances than a batch takes). */
+  deferred: number;
 }
 
-export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
+export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0, deferred: 0 });
 
 /** Adds `batch`'s counts to `total`. */
 export function addSummary(total: BatchSummary, batch: BatchSummary): void {

@@ -102,13 +102,20 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
       // their events committed proves nothing about those events.
       const waitingBeforeRound = idleWaiters.length;
       try {
+        await ingestFirst(context);
         const started = performance.now();
         const partition = slots ? await slots.partition() : undefined;
         const batch = await pipeline!.processInboxBatch({ limit, ...(partition ? { partition } : {}) });
         failures = 0;
+        if (batch.deferred > 0) {
+          // More instances pending than a batch takes: go on at once, reading about what a batch uses.
+          limit = Math.max(64, Math.min(batch.claimed * 2, batchSize * maxBacklogFactor));
+          await new Promise((resolve) => setImmediate(resolve)); // let requests in, go on
+          continue;
+        }
         if (batch.claimed >= limit) {
-          // A backlog: take more next time. Each batch recomputes every instance it touches in
-          // full, so during a burst over many live meetings bigger batches cost far less per event.
+          // A backlog of few instances (a large webinar's join storm): take more next time; a batch
+          // costs per instance what its new events changed, plus a part that does not grow with them.
           limit = Math.min(limit * 2, batchSize * maxBacklogFactor);
           await new Promise((resolve) => setImmediate(resolve)); // let requests in, go on
           continue;
@@ -181,4 +188,18 @@ export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWo
       return promise;
     },
   };
+}
+
+/** Longest a batch waits for the inbox's commits in flight (see {@link ingestFirst}). */
+const ingestFirstMs = 100;
+
+/**
+ * SQLite has one writer at a time: batches back to back under a backlog would leave the inbox's
+ * thread only instants to take the lock, and acknowledgements would wait seconds. A batch starts
+ * once the deliveries in flight have committed (or after a short wait).
+ */
+async function ingestFirst(context: WorkerContext): Promise<void> {
+  if (context.store.dialect !== "sqlite") return;
+  const deadline = performance.now() + ingestFirstMs;
+  while (context.inbox.inFlight > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
 }
