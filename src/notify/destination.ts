@@ -100,7 +100,7 @@ function checkHost(hostname: string): void {
   }
   if (isIP(host) === 0) return;
   const reason = refusedAddressReason(host);
-  if (reason !== undefined) throw new RefusedDestinationError(`url: ${host} is a ${reason} address ${allowHint}`);
+  if (reason !== undefined) throw new RefusedDestinationError(`url: ${host} is not a public address: ${reason} ${allowHint}`);
 }
 
 /**
@@ -113,7 +113,7 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     if (error) return callback(error, [], undefined);
     const refused = addresses.find((a) => refusedAddressReason(a.address) !== undefined);
     if (refused !== undefined) {
-      return callback(new RefusedDestinationError(`${hostname} resolves to a ${refusedAddressReason(refused.address)} address ${allowHint}`), [], undefined);
+      return callback(new RefusedDestinationError(`${hostname} resolves to an address that is not public: ${refusedAddressReason(refused.address)} ${allowHint}`), [], undefined);
     }
     if (options.all) return callback(null, addresses);
     const first = addresses[0];
