@@ -42,7 +42,8 @@ export const webhookEndpointsRoutes: ApiRouteGroup = (api) => {
       method: "POST",
       path: "/webhook-endpoints",
       summary: "Add a webhook endpoint",
-      description: "Loopback, private, link-local and metadata addresses are refused unless `ROLLCALL_WEBHOOK_ALLOW_PRIVATE=1`.",
+      description:
+        "Addresses that are not public (loopback, private, link-local and metadata, IPv6 forms of those, other special-purpose ranges) are refused, here and at every delivery, unless `ROLLCALL_WEBHOOK_ALLOW_PRIVATE=1`.",
       tags,
       body: z.strictObject({
         url: z.string().min(1).max(2048).describe("http(s) URL events are POSTed to."),
