@@ -209,7 +209,8 @@ describe("API join links: the SDK page in Chromium", () => {
           w["__rollcallCalls"] = [];
           // What the page's Content-Security-Policy blocked, if anything.
           w["__cspViolations"] = [];
-          globalThis.addEventListener("securitypolicyviolation", (e) => (w["__cspViolations"] as unknown[]).push(`${e.violatedDirective} ${e.blockedURI}`));
+          const page = globalThis as unknown as { addEventListener(type: string, listener: (e: { violatedDirective: string; blockedURI: string }) => void): void };
+          page.addEventListener("securitypolicyviolation", (e) => (w["__cspViolations"] as unknown[]).push(`${e.violatedDirective} ${e.blockedURI}`));
           let real: Record<string, unknown> | undefined;
           Object.defineProperty(globalThis, "ZoomMtg", {
             configurable: true,
