@@ -94,7 +94,8 @@ export function checkEndpointUrl(value: string, options: { allowPrivate: boolean
 
 /** Refuses a metadata or local host name, or a literal address that is not public. */
 function checkHost(hostname: string): void {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  // A trailing dot names the same host ("localhost." is localhost).
+  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
   if (metadataHosts.has(host) || host === "localhost" || host.endsWith(".localhost")) {
     throw new RefusedDestinationError(`url: "${host}" is a local or metadata address ${allowHint}`);
   }

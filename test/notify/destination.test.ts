@@ -69,9 +69,12 @@ describe("webhook destinations", () => {
     expect(() => checkEndpointUrl("https://user:pw@example.com/", { allowPrivate: true })).toThrow(/^url: credentials/);
   });
 
-  it("refuse, at delivery, a host name that resolves to a loopback address", async () => {
-    await expect(checkDestination("http://localhost.:9000/", { allowPrivate: false })).rejects.toThrow(/loopback|local/);
-    await expect(checkDestination("http://localhost.:9000/", { allowPrivate: true })).resolves.toBeUndefined();
+  it("refuse local and metadata host names, with or without the trailing dot, at registration and at delivery", async () => {
+    for (const url of ["http://localhost.:9000/", "http://metadata.google.internal./x", "http://app.localhost/"]) {
+      expect(() => checkEndpointUrl(url, { allowPrivate: false })).toThrow(/is a local or metadata address/);
+      await expect(checkDestination(url, { allowPrivate: false })).rejects.toThrow(/is a local or metadata address/);
+      await expect(checkDestination(url, { allowPrivate: true })).resolves.toBeUndefined();
+    }
   });
 });
 
