@@ -28,6 +28,34 @@ export interface HostedJoinRouteOptions {
   now?: () => number;
 }
 
+/**
+ * Content-Security-Policy of the hosted join's answers without script (an error page, a redirect):
+ * nothing at all, and no framing (a join page in someone else's frame could be clickjacked).
+ */
+const plainCsp = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/**
+ * Content-Security-Policy of the SDK page: its scripts and styles from Rollcall only (the SDK is
+ * served from `@zoom/meetingsdk`), no framing. What the Meeting SDK itself needs, per Zoom's
+ * published policy for its web SDKs: `'unsafe-eval'` and `'wasm-unsafe-eval'` (its audio/video
+ * WebAssembly), workers from blob: URLs, inline styles (React), and Zoom's servers over HTTPS and
+ * WebSocket (`*.zoom.us`) for the meeting itself, with images, media and fonts from HTTPS.
+ */
+const sdkPageCsp = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https:",
+  "media-src 'self' blob: mediastream: https:",
+  "font-src 'self' data: https:",
+  "connect-src 'self' https://zoom.us https://*.zoom.us wss://*.zoom.us",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "object-src 'none'",
+].join("; ");
+
 const require = createRequire(import.meta.url);
 const sdkDist = join(dirname(require.resolve("@zoom/meetingsdk/package.json")), "dist");
 
@@ -59,7 +87,7 @@ export async function hostedJoinRoute(app: FastifyInstance, options: HostedJoinR
           : "This join link is not valid. Go back to the app and click Join again.";
       return page(reply.code(403), "Join link not valid", `<h1>Cannot join</h1><p>${text}</p>`);
     }
-    reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer");
+    reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer").header("content-security-policy", plainCsp);
     if (hosted.kind === "registrant") {
       if (!/^https?:\/\//.test(hosted.joinUrl)) return page(reply.code(403), "Join link not valid", "<h1>Cannot join</h1><p>This join link is not valid.</p>");
       return reply.redirect(hosted.joinUrl, 302);
@@ -88,7 +116,7 @@ export async function hostedJoinRoute(app: FastifyInstance, options: HostedJoinR
     };
     const vendor = ["react.min.js", "react-dom.min.js", "redux.min.js", "redux-thunk.min.js", "lodash.min.js"].map((f) => `<script src="${zoomSdkAssetsPath}/lib/vendor/${f}"></script>`);
     return page(
-      reply,
+      reply.header("content-security-policy", sdkPageCsp),
       "Joining the meeting…",
       [
         ...sdkStyles.map((f) => `<link rel="stylesheet" href="${zoomSdkAssetsPath}/ui/${f}">`),
@@ -103,7 +131,9 @@ export async function hostedJoinRoute(app: FastifyInstance, options: HostedJoinR
   });
 }
 
+/** An HTML page; without a policy of its own (the SDK page's), the one that allows no script. */
 function page(reply: FastifyReply, title: string, body: string): FastifyReply {
+  if (!reply.hasHeader("content-security-policy")) reply.header("content-security-policy", plainCsp);
   return reply
     .type("text/html; charset=utf-8")
     .send(`<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>${title}</title>\n</head>\n<body>\n${body}\n</body>\n</html>\n`);

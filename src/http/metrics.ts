@@ -26,13 +26,15 @@ export interface RollcallMetrics {
   countWebhook(outcome: WebhookOutcome): void;
   /** Records one group commit (fits `InboxWriterOptions.onCommit`). */
   observeCommit(outcome: { ok: boolean; size: number; seconds: number }): void;
+  /** Counts deliveries answered unavailable and stored after all (fits `InboxWriterOptions.onStoredLate`). */
+  countStoredLate(count: number): void;
   /** Sets how the inbox depth (events the pipeline has not applied yet) is read at scrape time. */
   trackInboxDepth(read: () => Promise<number>): void;
 }
 
 /**
- * Creates the metrics: webhook requests by outcome, inbox depth, group-commit latency and batch
- * size, plus Node's default process metrics.
+ * Creates the metrics: webhook requests by outcome, deliveries stored after a 503, inbox depth,
+ * group-commit latency and batch size, plus Node's default process metrics.
  */
 export function createMetrics(): RollcallMetrics {
   const registry = new Registry();
@@ -62,6 +64,11 @@ export function createMetrics(): RollcallMetrics {
     buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
     registers: [registry],
   });
+  const storedLate = new Counter({
+    name: "rollcall_webhook_stored_after_unavailable_total",
+    help: "Zoom deliveries answered 503 (their commit outlasted the ack timeout) whose commit then succeeded: stored, and Zoom's retry is a duplicate",
+    registers: [registry],
+  });
   let readDepth: (() => Promise<number>) | undefined;
   new Gauge({
     name: "rollcall_inbox_depth",
@@ -83,6 +90,7 @@ export function createMetrics(): RollcallMetrics {
       (ok ? committed : failed).observe(seconds);
       if (ok) batchSize.observe(size);
     },
+    countStoredLate: (count) => storedLate.inc(count),
     trackInboxDepth: (read) => {
       readDepth = read;
     },

@@ -16,6 +16,10 @@ export interface WebhookEndpoint {
   createdAt: string;
   /** Until when the previous secret still signs (after a rotation), else null. */
   previousSecretExpiresAt: string | null;
+  /** False once switched off (a `410 Gone`, or the API): nothing is written or sent to it. */
+  enabled: boolean;
+  disabledAt: string | null;
+  disabledReason: string | null;
 }
 
 export interface NewEndpoint {
@@ -37,6 +41,9 @@ function endpointOf(row: Selectable<WebhookEndpointTable>, now: number): Webhook
     description: row.description,
     createdAt: new Date(Number(row.created_at)).toISOString(),
     previousSecretExpiresAt: expires !== null && expires > now ? new Date(expires).toISOString() : null,
+    enabled: row.disabled_at === null,
+    disabledAt: row.disabled_at === null ? null : new Date(Number(row.disabled_at)).toISOString(),
+    disabledReason: row.disabled_reason,
   };
 }
 
@@ -57,6 +64,8 @@ export async function addEndpoint(db: Kysely<Database>, input: NewEndpoint, opti
     description: input.description ?? null,
     created_at: now,
     updated_at: now,
+    disabled_at: null,
+    disabled_reason: null,
   };
   await db.insertInto("webhook_endpoints").values(row).execute();
   return { endpoint: endpointOf(row, now), secret: row.secret };

@@ -10,7 +10,9 @@ export { factsFromDatabase, factsFromResult, type InstanceFacts } from "./instan
 export { deriveEvents } from "./derive-events.js";
 export { recordEvents, type RecordedEvents } from "./outbox.js";
 export { createNotifyWriter, type NotifyWriter, type NotifyWriterOptions } from "./notify-writer.js";
-export { checkDestination, checkEndpointUrl, RefusedDestinationError } from "./destination.js";
+export { checkDestination, checkEndpointUrl, guardConnection, guardedLookup, refusedAddressReason, RefusedDestinationError } from "./destination.js";
+export { disableEndpoint, enableEndpoint, goneReason } from "./endpoint-status.js";
+export { answerExcerptBytes, createWebhookTransport, type WebhookAnswer, type WebhookTransport } from "./post-webhook.js";
 export { addEndpoint, defaultRotationGraceMs, getEndpoint, listEndpoints, removeEndpoint, rotateEndpointSecret, type NewEndpoint, type WebhookEndpoint } from "./endpoints-repository.js";
 export { listDeadLetters, replayDeadLetters, type DeadLetter } from "./dead-letters.js";
 export { nextAttemptDelayMs } from "./retry-schedule.js";

@@ -37,7 +37,8 @@ export interface RecordedEvents {
 export async function recordEvents(db: Kysely<Database>, events: readonly NotifyEvent[], now: number, firstDelayMs: number): Promise<RecordedEvents> {
   const recorded: RecordedEvents = { events: 0, messages: 0, coalesced: 0 };
   if (events.length === 0) return recorded;
-  const endpoints = await db.selectFrom("webhook_endpoints").select(["id", "event_types_json"]).orderBy("id").execute();
+  // A disabled endpoint gets nothing: it said it is gone, or was switched off.
+  const endpoints = await db.selectFrom("webhook_endpoints").select(["id", "event_types_json"]).where("disabled_at", "is", null).orderBy("id").execute();
   const subscribers: Subscriber[] = endpoints.map((e) => ({ id: e.id, types: e.event_types_json === null ? undefined : new Set(JSON.parse(e.event_types_json) as string[]) }));
   const timestamp = new Date(now).toISOString();
   const messages: Insertable<WebhookMessageTable>[] = [];

@@ -1,11 +1,12 @@
 import { sql } from "kysely";
-import { Counter, Gauge, type Registry } from "prom-client";
+import type { Registry } from "prom-client";
 import { withWriteTransaction } from "../pipeline/write-transaction.js";
 import type { RollcallDatabase } from "../store/index.js";
-import { checkDestination, RefusedDestinationError } from "./destination.js";
-import { signingSecrets } from "./endpoints-repository.js";
+import { attemptDelivery, type Outcome } from "./delivery-attempt.js";
+import { disableEndpoint, goneReason } from "./endpoint-status.js";
+import { createWebhookTransport } from "./post-webhook.js";
 import { nextAttemptDelayMs } from "./retry-schedule.js";
-import { sign } from "./signing.js";
+import { createSenderMetrics } from "./sender-metrics.js";
 
 /** How the sender runs. */
 export interface WebhookSenderOptions {
@@ -31,9 +32,6 @@ export interface WebhookSenderOptions {
   registry?: Registry;
   now?: () => number;
 }
-
-/** What became of one attempt. */
-type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string };
 
 interface Claimed {
   id: number;
@@ -61,7 +59,8 @@ export interface WebhookSender {
  * to one of them) and only the head of each (endpoint, instance) queue is claimable, so per
  * endpoint and instance messages go out in the order they were written. A claim counts the attempt
  * and leases the message; the request runs outside any transaction; the outcome is recorded after.
- * Non-2xx answers, timeouts and connection errors are retried on the schedule, then dead-lettered.
+ * Non-2xx answers, timeouts and connection errors are retried on the schedule, then dead-lettered;
+ * a `410 Gone` is not retried: it disables the endpoint and dead-letters what was pending for it.
  * Each endpoint has its own slots, and a failing one waits for its retry times, so it never holds up
  * the others.
  */
@@ -74,6 +73,7 @@ export function createWebhookSender(store: RollcallDatabase, options: WebhookSen
   const inFlight = new Map<number, Promise<void>>();
   const endpointLoad = new Map<string, number>();
   const metrics = options.registry ? createSenderMetrics(options.registry, store, now) : undefined;
+  const transport = createWebhookTransport();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
   let loop: Promise<void> | undefined;
@@ -128,72 +128,40 @@ export function createWebhookSender(store: RollcallDatabase, options: WebhookSen
 
   async function attempt(message: Claimed): Promise<Outcome> {
     const endpoint = await store.db.selectFrom("webhook_endpoints").selectAll().where("id", "=", message.endpointId).executeTakeFirst();
-    if (!endpoint) return { ok: false, status: null, error: "endpoint removed" };
-    try {
-      await checkDestination(endpoint.url, { allowPrivate: options.allowPrivate });
-    } catch (error) {
-      if (error instanceof RefusedDestinationError) return { ok: false, status: null, error: `refused: ${error.message}` };
-      return { ok: false, status: null, error: `dns: ${(error as NodeJS.ErrnoException).code ?? "lookup failed"}` };
-    }
-    const at = now();
-    const timestamp = Math.floor(at / 1000);
-    try {
-      const response = await fetch(endpoint.url, {
-        method: "POST",
-        body: message.body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(options.timeoutMs),
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "Rollcall-Webhooks/1",
-          "webhook-id": message.messageId,
-          "webhook-timestamp": String(timestamp),
-          "webhook-signature": sign(signingSecrets(endpoint, at), message.messageId, timestamp, message.body),
-        },
-      });
-      // The answer's body is not needed; reading it frees the connection.
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
-      return { ok: false, status: response.status, error: `HTTP ${response.status}` };
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name === "TimeoutError" || name === "AbortError") return { ok: false, status: null, error: `timeout after ${options.timeoutMs} ms` };
-      const cause = (error as { cause?: { code?: string } }).cause;
-      return { ok: false, status: null, error: `connection: ${cause?.code ?? (error as Error).message}` };
-    }
+    return attemptDelivery(endpoint, message, { transport, timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate, now: now() });
   }
 
   async function deliver(message: Claimed): Promise<void> {
     const started = now();
     const outcome = await attempt(message);
     const finished = now();
-    const delay = outcome.ok ? undefined : nextAttemptDelayMs(options.retrySeconds, message.attempt);
+    const delay = outcome.ok || outcome.final ? undefined : nextAttemptDelayMs(options.retrySeconds, message.attempt);
     const state = outcome.ok ? "delivered" : delay === undefined ? "dead" : "pending";
-    await withWriteTransaction(store, async (trx) => {
+    // The record keeps the start of the receiver's answer; the log line below does not.
+    const error = outcome.ok ? null : outcome.detail === undefined ? outcome.error : `${outcome.error}: ${outcome.detail}`;
+    const disabled = await withWriteTransaction(store, async (trx) => {
       // Only if no other sender took it again meanwhile (its lease ran out): that one records its own attempt.
-      const updated = await trx
+      await trx
         .updateTable("webhook_messages")
-        .set({
-          state,
-          next_attempt_at: delay === undefined ? finished : finished + delay,
-          last_status: outcome.status,
-          last_error: outcome.ok ? null : outcome.error,
-          delivered_at: outcome.ok ? finished : null,
-          updated_at: finished,
-        })
+        .set({ state, next_attempt_at: delay === undefined ? finished : finished + delay, last_status: outcome.status, last_error: error, delivered_at: outcome.ok ? finished : null, updated_at: finished })
         .where("id", "=", message.id)
         .where("attempts", "=", message.attempt)
         .where("state", "=", "pending")
-        .executeTakeFirst();
+        .execute();
       await trx
         .insertInto("webhook_attempts")
-        .values({ message_row_id: message.id, endpoint_id: message.endpointId, attempt: message.attempt, status: outcome.status, error: outcome.ok ? null : outcome.error, duration_ms: finished - started, attempted_at: started })
+        .values({ message_row_id: message.id, endpoint_id: message.endpointId, attempt: message.attempt, status: outcome.status, error, duration_ms: finished - started, attempted_at: started })
         .execute();
-      return updated;
+      // 410: the receiver says it is gone for good; the endpoint's other pending messages go dead with this one.
+      return !outcome.ok && outcome.gone === true && (await disableEndpoint(trx, message.endpointId, goneReason, finished));
     });
     metrics?.attempts.inc();
     metrics?.deliveries.inc({ outcome: outcome.ok ? "delivered" : state === "dead" ? "dead" : "failed" });
     if (!outcome.ok) options.logger?.warn({ endpoint: message.endpointId, webhookId: message.messageId, attempt: message.attempt, status: outcome.status, error: outcome.error, next: state }, "outbound webhook failed");
+    if (disabled) {
+      metrics?.endpointsDisabled.inc();
+      options.logger?.warn({ endpoint: message.endpointId, webhookId: message.messageId }, "outbound webhook endpoint disabled: its receiver answered 410 Gone; its pending messages are dead letters (enable it, then replay them)");
+    }
   }
 
   function launch(message: Claimed): void {
@@ -247,6 +215,7 @@ export function createWebhookSender(store: RollcallDatabase, options: WebhookSen
       wake?.();
       await loop;
       await Promise.all(inFlight.values());
+      transport.close();
     },
     deliverDue,
     async drained(timeoutMs = 30_000) {
@@ -259,36 +228,4 @@ export function createWebhookSender(store: RollcallDatabase, options: WebhookSen
       }
     },
   };
-}
-
-/** Deliveries by outcome, attempts, outbox depth and the age of the oldest undelivered message. */
-function createSenderMetrics(registry: Registry, store: RollcallDatabase, now: () => number): { deliveries: Counter<"outcome">; attempts: Counter } {
-  const existing = registry.getSingleMetric("rollcall_outbound_webhook_deliveries_total") as Counter<"outcome"> | undefined;
-  if (existing) return { deliveries: existing, attempts: registry.getSingleMetric("rollcall_outbound_webhook_attempts_total") as Counter };
-  const deliveries = new Counter({
-    name: "rollcall_outbound_webhook_deliveries_total",
-    help: "Outbound webhook attempts by outcome: delivered, failed (to be retried), dead (dead-lettered)",
-    labelNames: ["outcome"],
-    registers: [registry],
-  });
-  const attempts = new Counter({ name: "rollcall_outbound_webhook_attempts_total", help: "Outbound webhook delivery attempts", registers: [registry] });
-  new Gauge({
-    name: "rollcall_outbound_webhook_outbox_depth",
-    help: "Outbound webhook messages not yet delivered (pending)",
-    registers: [registry],
-    async collect() {
-      const row = await store.db.selectFrom("webhook_messages").select((eb) => eb.fn.countAll<number>().as("n")).where("state", "=", "pending").executeTakeFirstOrThrow();
-      this.set(Number(row.n));
-    },
-  });
-  new Gauge({
-    name: "rollcall_outbound_webhook_oldest_undelivered_seconds",
-    help: "Age of the oldest pending outbound webhook message (0 when none)",
-    registers: [registry],
-    async collect() {
-      const row = await store.db.selectFrom("webhook_messages").select((eb) => eb.fn.min<number>("created_at").as("oldest")).where("state", "=", "pending").executeTakeFirst();
-      this.set(row?.oldest == null ? 0 : Math.max(0, (now() - Number(row.oldest)) / 1000));
-    },
-  });
-  return { deliveries, attempts };
 }

@@ -117,7 +117,7 @@ export async function startRollcall(config: Config, options: StartRollcallOption
 
   const metrics = createMetrics();
   metrics.trackInboxDepth(() => countPendingInboxEvents(store.db));
-  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit, lockWaitMs: inboxLockWaitMs });
+  const inbox = createInboxWriter(store, { onCommit: metrics.observeCommit, onStoredLate: metrics.countStoredLate, lockWaitMs: inboxLockWaitMs });
   const verifier = createWebhookVerifier({ secrets, toleranceSeconds: config.webhookToleranceSeconds });
   const doors = createDoorBoard();
   if (servesWebhooks) doors.set("webhook", "open");

@@ -3,6 +3,7 @@ import { createApiKey } from "../../src/api-keys/index.js";
 import type { RunningRollcall } from "../../src/service/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startNotifyService } from "./support/notify-service.js";
+import { embeddedLoopbackUrls } from "./support/refused-urls.js";
 
 eachDatabase("/api/v1/webhook-endpoints", (database) => {
   let rollcall: RunningRollcall;
@@ -55,6 +56,26 @@ eachDatabase("/api/v1/webhook-endpoints", (database) => {
     const metadata = await call("POST", "", auth, { url: "http://169.254.169.254/latest/meta-data" });
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json().error.message).toMatch(/metadata/);
+  });
+
+  it("refuses IPv6 literals that carry a loopback IPv4 address, naming the field", async () => {
+    for (const url of embeddedLoopbackUrls(8080)) {
+      const refused = await call("POST", "", auth, { url });
+      expect(refused.statusCode, url).toBe(400);
+      expect(refused.json().error.details).toEqual([{ path: "body.url", message: expect.stringMatching(/not a public address: loopback/) }]);
+    }
+  });
+
+  it("disables and enables an endpoint with PATCH, showing when and why it was disabled", async () => {
+    const { id } = (await call("POST", "", auth, { url: "https://app.example.com/patch" })).json();
+    expect((await call("PATCH", `/${id}`, readOnly, { enabled: false })).statusCode).toBe(403);
+    const disabled = await call("PATCH", `/${id}`, auth, { enabled: false });
+    expect(disabled.statusCode).toBe(200);
+    expect(disabled.json()).toMatchObject({ id, enabled: false, disabledReason: "disabled through the API", disabledAt: expect.stringMatching(/^\d{4}-/) });
+    expect((await call("GET", "", readOnly)).json().data.find((e: { id: string }) => e.id === id)).toMatchObject({ enabled: false, disabledReason: "disabled through the API" });
+    expect((await call("PATCH", `/${id}`, auth, { enabled: true })).json()).toMatchObject({ id, enabled: true, disabledAt: null, disabledReason: null });
+    expect(JSON.stringify((await call("PATCH", `/${id}`, auth, { enabled: "yes" })).json())).toContain("body.enabled");
+    expect((await call("PATCH", "/ep_nope", auth, { enabled: true })).statusCode).toBe(404);
   });
 
   it("is in the OpenAPI document, with the live stream", async () => {

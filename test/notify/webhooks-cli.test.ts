@@ -27,6 +27,9 @@ eachDatabase("rollcall webhooks", (database) => {
     const [endpoint] = JSON.parse(listed.stdout) as Array<{ id: string; events: string[] }>;
     expect(endpoint!.events).toEqual(["attendee.joined", "attendee.left"]);
 
+    const enabled = await rollcall(database().url, {}, "webhooks", "enable", endpoint!.id);
+    expect(enabled.stdout).toMatch(/^enabled webhook endpoint ep_/);
+
     const rotated = await rollcall(database().url, {}, "webhooks", "rotate-secret", endpoint!.id);
     expect(rotated.stdout.trimEnd().split("\n").at(-1)).toMatch(/^whsec_/);
     expect(rotated.stdout).not.toContain(secret);

@@ -1,4 +1,4 @@
-import { addEndpoint, listDeadLetters, listEndpoints, parseEventTypes, removeEndpoint, replayDeadLetters, rotateEndpointSecret } from "../../notify/index.js";
+import { addEndpoint, enableEndpoint, listDeadLetters, listEndpoints, parseEventTypes, removeEndpoint, replayDeadLetters, rotateEndpointSecret } from "../../notify/index.js";
 import { withConfiguredStore } from "../configured-store.js";
 import type { StoreFlags } from "../store-options.js";
 
@@ -38,6 +38,13 @@ export async function runWebhooksRemove(id: string, flags: StoreFlags): Promise<
   const removed = await withConfiguredStore(flags, (store) => removeEndpoint(store.db, id));
   if (!removed) throw new Error(`id: no webhook endpoint "${id}"`);
   process.stdout.write(`removed webhook endpoint ${id}\n`);
+}
+
+/** `rollcall webhooks enable ID`: on again after a `410 Gone` (or a disable); its dead letters wait for `replay`. */
+export async function runWebhooksEnable(id: string, flags: StoreFlags): Promise<void> {
+  const enabled = await withConfiguredStore(flags, (store) => enableEndpoint(store.db, id));
+  if (!enabled) throw new Error(`id: no webhook endpoint "${id}"`);
+  process.stdout.write(`enabled webhook endpoint ${id}; \`rollcall webhooks replay ${id}\` sends what it missed\n`);
 }
 
 /** `rollcall webhooks rotate-secret ID`: prints the new secret alone on the last line; the old one keeps signing for the grace period. */

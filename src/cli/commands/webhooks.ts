@@ -4,7 +4,7 @@ import { notifyEventTypes } from "../../notify/event-types.js";
 import { withStoreOptions, type StoreFlags } from "../store-options.js";
 
 /**
- * `rollcall webhooks add|list|remove|rotate-secret|dead-letters|replay`: the app's endpoints for
+ * `rollcall webhooks add|list|remove|enable|rotate-secret|dead-letters|replay`: the app's endpoints for
  * outbound webhooks (Standard Webhooks signatures). `add` and `rotate-secret` print the signing
  * secret alone on the last line of stdout.
  */
@@ -27,6 +27,10 @@ export function registerWebhooksCommand(program: Command): void {
 
   withStoreOptions(webhooks.command("remove <id>").description("remove an endpoint and its undelivered messages")).action(async (id: string, flags: StoreFlags) =>
     (await actions()).runWebhooksRemove(id, flags),
+  );
+
+  withStoreOptions(webhooks.command("enable <id>").description("enable an endpoint again (one whose receiver answered 410 Gone is disabled); replay its dead letters after")).action(
+    async (id: string, flags: StoreFlags) => (await actions()).runWebhooksEnable(id, flags),
   );
 
   withStoreOptions(

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { addEndpoint, checkEndpointUrl, getEndpoint, listDeadLetters, listEndpoints, notifyEventTypes, removeEndpoint, replayDeadLetters, rotateEndpointSecret } from "../../notify/index.js";
+import { addEndpoint, checkEndpointUrl, disableEndpoint, enableEndpoint, getEndpoint, listDeadLetters, listEndpoints, notifyEventTypes, removeEndpoint, replayDeadLetters, rotateEndpointSecret } from "../../notify/index.js";
 import { ApiError } from "./api-error.js";
 import { notFound, type ApiRouteGroup } from "./api-route.js";
 
@@ -10,6 +10,9 @@ const endpointSchema = z.object({
   description: z.string().nullable(),
   createdAt: z.string(),
   previousSecretExpiresAt: z.string().nullable().describe("Until when the previous secret still signs too (after a rotation)."),
+  enabled: z.boolean().describe("False once disabled (its receiver answered 410 Gone, or `PATCH` with `enabled: false`): no messages are written or sent to it."),
+  disabledAt: z.string().nullable().describe("When it was disabled; null while enabled."),
+  disabledReason: z.string().nullable().describe("Why it was disabled; null while enabled."),
 }).meta({ id: "WebhookEndpoint" });
 const deadLetterSchema = z.object({
   messageId: z.string().describe("The `webhook-id` it was, and will again be, sent with."),
@@ -27,7 +30,8 @@ const secretSchema = z.string().describe("The signing secret (`whsec_…`, Stand
 
 /**
  * `/api/v1/webhook-endpoints`: where Rollcall sends outbound webhooks (Standard Webhooks
- * signatures). Create answers the signing secret once; rotate-secret, dead letters and replay.
+ * signatures). Create answers the signing secret once; enable/disable, rotate-secret, dead letters
+ * and replay.
  */
 export const webhookEndpointsRoutes: ApiRouteGroup = (api) => {
   const { db, config } = api.deps;
@@ -38,7 +42,8 @@ export const webhookEndpointsRoutes: ApiRouteGroup = (api) => {
       method: "POST",
       path: "/webhook-endpoints",
       summary: "Add a webhook endpoint",
-      description: "Loopback, private, link-local and metadata addresses are refused unless `ROLLCALL_WEBHOOK_ALLOW_PRIVATE=1`.",
+      description:
+        "Addresses that are not public (loopback, private, link-local and metadata, IPv6 forms of those, other special-purpose ranges) are refused, here and at every delivery, unless `ROLLCALL_WEBHOOK_ALLOW_PRIVATE=1`.",
       tags,
       body: z.strictObject({
         url: z.string().min(1).max(2048).describe("http(s) URL events are POSTed to."),
@@ -74,6 +79,26 @@ export const webhookEndpointsRoutes: ApiRouteGroup = (api) => {
     async ({ params, reply }) => {
       if (!(await removeEndpoint(db, params.id))) throw notFound("id", `no webhook endpoint "${params.id}"`);
       return reply.code(204).send();
+    },
+  );
+
+  api.route(
+    {
+      method: "PATCH",
+      path: "/webhook-endpoints/{id}",
+      summary: "Enable or disable a webhook endpoint",
+      description:
+        "An endpoint whose receiver answers `410 Gone` is disabled: its pending messages become dead letters and no new ones are written for it. `enabled: true` turns it on again for new events; replay its dead letters to send what it missed. `enabled: false` disables it the same way.",
+      tags,
+      params: idPath,
+      body: z.strictObject({ enabled: z.boolean() }),
+      responses: { 200: { description: "The endpoint.", schema: endpointSchema }, 404: { description: "No such endpoint." } },
+    },
+    async ({ params, body }) => {
+      if (!(await getEndpoint(db, params.id))) throw notFound("id", `no webhook endpoint "${params.id}"`);
+      if (body.enabled) await enableEndpoint(db, params.id);
+      else await db.transaction().execute((trx) => disableEndpoint(trx, params.id, "disabled through the API", Date.now()));
+      return (await getEndpoint(db, params.id)) ?? Promise.reject(notFound("id", `no webhook endpoint "${params.id}"`));
     },
   );
 

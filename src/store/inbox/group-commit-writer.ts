@@ -21,6 +21,13 @@ export interface InboxWriterOptions {
   commitTimeoutMs?: number;
   onCommit?: CommitObserver;
   /**
+   * Told how many deliveries of a commit had already been answered "unavailable" (their commit
+   * outlasted `commitTimeoutMs`) and were stored all the same: a 503 over HTTP, then a duplicate
+   * when Zoom retries. Not told about those that timed out before their transaction began: they
+   * were never written.
+   */
+  onStoredLate?: (count: number) => void;
+  /**
    * SQLite file databases: commit on a worker thread of its own (default true), so the commit and
    * its fsync do not block the event loop. False commits on the store's connection, in-thread.
    */
@@ -127,9 +134,12 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
       const written = new Map(rows.map((row) => [row.dedupe_key, row]));
       const newIds: number[] = [];
       const answered = new Set<string>();
+      let late = 0;
       for (const waiting of batch) {
         const key = waiting.event.dedupeKey;
         const row = written.get(key);
+        // Its timer ran out while this transaction ran: already answered unavailable, stored now.
+        if (waiting.settled && row) late += 1;
         if (!row) {
           settle(waiting, new InboxUnavailableError("the inbox did not return the stored row", "missing_row"));
           continue;
@@ -142,6 +152,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
         settle(waiting, { id: Number(row.id), duplicate: !insertedNow });
       }
       if (newIds.length > 0) for (const listener of listeners) notify(listener, newIds);
+      if (late > 0) options.onStoredLate?.(late);
     } catch (error) {
       options.onCommit?.({ ok: false, size: batch.length, seconds: (performance.now() - started) / 1000 });
       const code = errorCode(error);

@@ -8,6 +8,7 @@ import { notifyMigration } from "./0007-notify.js";
 import { attendanceSourceMigration } from "./0008-attendance-source.js";
 import { websocketMigration } from "./0009-websocket.js";
 import { openTimeMigration } from "./0012-open-time.js";
+import { webhookEndpointDisabledMigration } from "./0013-webhook-endpoint-disabled.js";
 import { directoryRevisionMigration } from "./0014-directory-revision.js";
 import type { RollcallMigration } from "./migration.js";
 
@@ -26,5 +27,6 @@ export const migrations: Record<string, RollcallMigration> = {
   "0008-attendance-source": attendanceSourceMigration,
   "0009-websocket": websocketMigration,
   "0012-open-time": openTimeMigration,
+  "0013-webhook-endpoint-disabled": webhookEndpointDisabledMigration,
   "0014-directory-revision": directoryRevisionMigration,
 };

@@ -3,7 +3,8 @@
  *
  * - `notify_events`: every event Rollcall announced (joins, leaves, attendance changes, …), written
  *   in the transaction of the change that caused it. The live stream (SSE) reads it by `id`.
- * - `webhook_endpoints`: where the app wants events sent, with their signing secrets.
+ * - `webhook_endpoints`: where the app wants events sent, with their signing secrets; a disabled
+ *   one (`410 Gone`, or the API) gets nothing until it is enabled again.
  * - `webhook_messages`: the durable outbox, one row per (event, endpoint); the sender delivers it.
  * - `webhook_attempts`: one row per delivery attempt (status, error, duration).
  */
@@ -38,6 +39,10 @@ export interface WebhookEndpointTable {
   description: string | null;
   created_at: number;
   updated_at: number;
+  /** When it was switched off (no messages are written or sent to it), or null: enabled. */
+  disabled_at: number | null;
+  /** Why: `410 Gone` from the receiver, or the API. */
+  disabled_reason: string | null;
 }
 
 /** One event for one endpoint: the outbox row the sender delivers. */

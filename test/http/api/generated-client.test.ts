@@ -176,6 +176,11 @@ describe("the OpenAPI document with a generated client", () => {
     const id = endpoint.json.id as string;
     await check("GET", "/api/v1/webhook-endpoints", "/api/v1/webhook-endpoints");
     await check("GET", "/api/v1/webhook-endpoints/{id}", `/api/v1/webhook-endpoints/${id}`);
+    const disabled = await check("PATCH", "/api/v1/webhook-endpoints/{id}", `/api/v1/webhook-endpoints/${id}`, { body: { enabled: false } });
+    expect(disabled.json).toMatchObject({ enabled: false, disabledReason: expect.any(String), disabledAt: expect.any(String) });
+    await check("GET", "/api/v1/webhook-endpoints", "/api/v1/webhook-endpoints");
+    await check("PATCH", "/api/v1/webhook-endpoints/{id}", `/api/v1/webhook-endpoints/${id}`, { body: { enabled: true } });
+    await check("PATCH", "/api/v1/webhook-endpoints/{id}", "/api/v1/webhook-endpoints/ep_nope", { body: { enabled: true } });
     await check("POST", "/api/v1/webhook-endpoints/{id}/rotate-secret", `/api/v1/webhook-endpoints/${id}/rotate-secret`);
     await check("GET", "/api/v1/webhook-endpoints/{id}/dead-letters", `/api/v1/webhook-endpoints/${id}/dead-letters`);
     await check("POST", "/api/v1/webhook-endpoints/{id}/replay", `/api/v1/webhook-endpoints/${id}/replay`, { body: {} });

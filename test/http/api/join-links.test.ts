@@ -67,6 +67,7 @@ eachDatabase("API join links", (database) => {
     const hosted = await fetch(issued.json.joinUrl, { redirect: "manual" });
     expect(hosted.status).toBe(302);
     expect(hosted.headers.get("location")).toBe(registrant?.join_url);
+    expect(hosted.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
 
     // The link is stored as made by the API: the user is recognised when they join.
     const user = await s.server.call("GET", "/api/v1/users/u-dana");
@@ -119,6 +120,22 @@ eachDatabase("API join links", (database) => {
     expect((await s.server.call("GET", "/api/v1/users/u-otto")).json.registrants).toEqual([{ meetingId: s.meetingId, registrantId: registered.json.value }]);
   });
 
+  it("serves the SDK page with a Content-Security-Policy: scripts from Rollcall only, Zoom's servers to connect to, no framing", async () => {
+    const issued = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ivan", kind: "sdk" } });
+    const page = await fetch(issued.json.joinUrl);
+    expect(page.status).toBe(200);
+    const csp = Object.fromEntries((page.headers.get("content-security-policy") ?? "").split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
+    expect(csp["frame-ancestors"]).toEqual(["'none'"]);
+    expect(csp["script-src"]).toEqual(["'self'", "'unsafe-eval'", "'wasm-unsafe-eval'", "blob:"]); // no 'unsafe-inline', no other host
+    expect(csp["connect-src"]).toEqual(expect.arrayContaining(["'self'", "wss://*.zoom.us"]));
+    // Every script and stylesheet of the page is Rollcall's own (what 'self' allows), and the one inline script is JSON data.
+    const html = await page.text();
+    const sources = [...html.matchAll(/<(?:script src|link rel="stylesheet" href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(sources.length).toBeGreaterThan(5);
+    expect(sources.every((src) => src.startsWith("/join-assets/"))).toBe(true);
+    expect([...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1])).toEqual([' id="rollcall-join" type="application/json"']);
+  });
+
   it("lets the app set where the hosted SDK page sends the user after the meeting", async () => {
     const bundleOf = async (joinUrl: string) => JSON.parse(/<script id="rollcall-join" type="application\/json">(.*?)<\/script>/s.exec(await (await fetch(joinUrl)).text())![1]!) as { leaveUrl: string };
     const asked = await s.server.call("POST", "/api/v1/join-links", { body: { meetingId: s.meetingId, externalId: "u-ivan", kind: "sdk", leaveUrl: "https://app.example.com/after-the-call?room=7" } });
@@ -151,6 +168,8 @@ eachDatabase("API join links", (database) => {
       expect(answer.status, t).toBe(403);
       expect(answer.headers.get("content-type")).toMatch(/^text\/html/);
       expect(await answer.text()).toContain(says);
+      // The page has no script: it allows none, and no framing.
+      expect(answer.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     }
   });
 });
@@ -188,6 +207,10 @@ describe("API join links: the SDK page in Chromium", () => {
         await page.addInitScript(() => {
           const w = globalThis as unknown as Record<string, unknown>;
           w["__rollcallCalls"] = [];
+          // What the page's Content-Security-Policy blocked, if anything.
+          w["__cspViolations"] = [];
+          const page = globalThis as unknown as { addEventListener(type: string, listener: (e: { violatedDirective: string; blockedURI: string }) => void): void };
+          page.addEventListener("securitypolicyviolation", (e) => (w["__cspViolations"] as unknown[]).push(`${e.violatedDirective} ${e.blockedURI}`));
           let real: Record<string, unknown> | undefined;
           Object.defineProperty(globalThis, "ZoomMtg", {
             configurable: true,
@@ -218,6 +241,10 @@ describe("API join links: the SDK page in Chromium", () => {
         const claims = JSON.parse(Buffer.from(String(join["signature"]).split(".")[1]!, "base64url").toString());
         expect(claims).toMatchObject({ appKey: sdkKey, sdkKey, mn: s.meetingId, role: 0 });
         expect(await page.textContent("#rollcall-status")).toBe("Joined.");
+        // The SDK ran under the page's policy (its WebAssembly and workers included): nothing was refused.
+        await page.waitForLoadState("networkidle", { timeout: 60_000 }).catch(() => undefined);
+        expect(await page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations)).toEqual([]);
+        expect(console.filter((line) => /Content Security Policy/i.test(line))).toEqual([]);
         // The real SDK and its vendor scripts came from Rollcall itself.
         expect(sdkRequests.find((r) => /zoom-meeting-[\d.]+\.min\.js$/.test(r.url))?.status).toBe(200);
         expect(sdkRequests.filter((r) => r.url.includes("/lib/vendor/")).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
+import BetterSqlite3 from "better-sqlite3";
+import { sql } from "kysely";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMetrics } from "../../../src/http/index.js";
 import { createInboxWriter, InboxRefusedError, InboxUnavailableError, type NewInboxEvent } from "../../../src/store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../../src/store/index.js";
-import { eachDatabase } from "../../support/databases.js";
+import { eachDatabase, type TestDatabase } from "../../support/databases.js";
 import { startOutage } from "../../http/support/database-outage.js";
 
 let sequence = 0;
@@ -135,5 +138,66 @@ for (const commitThread of [true, false]) eachDatabase(`inbox group-commit write
     expect(stored.map((r) => r.dedupe_key).sort()).toEqual(good.map((e) => e.dedupeKey).sort());
     expect(inbox.healthy).toBe(true);
     await inbox.close();
+  });
+});
+
+/**
+ * Holds the inbox's write lock from another connection for `ms`; resolves once it is held, with a
+ * promise of its release. SQLite: a second connection's write transaction; PostgreSQL: a table lock.
+ */
+async function holdInboxLock(database: TestDatabase, ms: number): Promise<{ released: Promise<void> }> {
+  if (database.dialect === "sqlite") {
+    const other = new BetterSqlite3(database.url.slice("sqlite:".length));
+    other.exec("begin immediate");
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec("commit");
+        other.close();
+        resolve();
+      }, ms),
+    );
+    return { released };
+  }
+  const other = await openDatabase(database.url);
+  let held!: () => void;
+  const locked = new Promise<void>((resolve) => (held = resolve));
+  const released = other.db
+    .transaction()
+    .execute(async (trx) => {
+      await sql`lock table inbox_events in exclusive mode`.execute(trx);
+      held();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    })
+    .finally(() => other.close());
+  await locked;
+  return { released };
+}
+
+// The default path of each database (SQLite commits on its thread: a lock wait there leaves the
+// event loop free to answer, and to release the lock).
+eachDatabase("inbox group-commit writer: a commit that outlasts the ack timeout", (database) => {
+  let store: RollcallDatabase;
+  beforeAll(async () => {
+    store = await openDatabase(database().url);
+    await migrateToLatest(store);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it("answers unavailable, stores the delivery when the commit goes through, and counts it as stored late", async () => {
+    const metrics = createMetrics();
+    const inbox = createInboxWriter(store, { commitTimeoutMs: 200, lockWaitMs: 10_000, onStoredLate: metrics.countStoredLate });
+    const { released } = await holdInboxLock(database(), 1000);
+    const late = event();
+    await expect(inbox.append(late)).rejects.toMatchObject({ code: "timeout" });
+    await released;
+    await inbox.close();
+    expect(await store.db.selectFrom("inbox_events").select("id").where("dedupe_key", "=", late.dedupeKey).executeTakeFirst()).toBeDefined();
+    expect(await metrics.registry.metrics()).toMatch(/^rollcall_webhook_stored_after_unavailable_total 1$/m);
+    // Zoom's retry of it is a duplicate.
+    const retry = createInboxWriter(store);
+    expect(await retry.append({ ...late })).toMatchObject({ duplicate: true });
+    await retry.close();
   });
 });
