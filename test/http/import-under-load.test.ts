@@ -1,5 +1,5 @@
 /**
- * A large `rollcall users import` next to a running server on SQLite (issue 14 item 5): the import
+ * A large `rollcall users import` (the CLI, another process) next to a running server on SQLite (issue 14 item 5): the import
  * commits in short chunks, the server's event loop never waits on the lock longer than its answer
  * budget (every webhook answered within Zoom's 3 s, /healthz quickly), and a second import at the
  * same time waits its turn instead of failing with "database is locked".
@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/index.js";
+import { rollcallCli } from "../support/rollcall-cli.js";
 import { spawnServer, type ChildServer } from "./support/child-server.js";
 import { joinedBody, signedDelivery } from "./support/signed-delivery.js";
 
@@ -65,7 +66,7 @@ it("keeps answering webhooks within Zoom's budget while two imports run, and bot
     }
   })();
   const env = { PATH: process.env["PATH"] ?? "", DATABASE_URL: url, LOG_LEVEL: "silent" };
-  const imports = ["a", "b"].map((file) => run(process.execPath, ["bin/rollcall.js", "users", "import", join(dir, `${file}.json`)], { cwd: root, env }));
+  const imports = ["a", "b"].map((file) => run(process.execPath, [...rollcallCli, "users", "import", join(dir, `${file}.json`)], { cwd: root, env }));
   let outputs;
   try {
     outputs = await Promise.all(imports);
