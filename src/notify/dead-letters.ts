@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
+import { isoTime } from "../json/index.js";
 
 /** A message that failed every attempt of the retry schedule. */
 export interface DeadLetter {
@@ -30,8 +31,8 @@ export async function listDeadLetters(db: Kysely<Database>, options: { endpointI
     attempts: Number(r.attempts),
     lastStatus: r.last_status === null ? null : Number(r.last_status),
     lastError: r.last_error,
-    createdAt: new Date(Number(r.created_at)).toISOString(),
-    failedAt: new Date(Number(r.updated_at)).toISOString(),
+    createdAt: isoTime(r.created_at)!,
+    failedAt: isoTime(r.updated_at)!,
   }));
 }
 

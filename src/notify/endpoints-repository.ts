@@ -5,6 +5,7 @@ import type { Database } from "../store/index.js";
 import { checkEndpointUrl } from "./destination.js";
 import { parseEventTypes, type NotifyEventType } from "./event-types.js";
 import { generateSecret } from "./signing.js";
+import { isoTime } from "../json/index.js";
 
 /** An endpoint as listed (never its secrets). */
 export interface WebhookEndpoint {
@@ -39,10 +40,10 @@ function endpointOf(row: Selectable<WebhookEndpointTable>, now: number): Webhook
     url: row.url,
     events: row.event_types_json === null ? null : (JSON.parse(row.event_types_json) as NotifyEventType[]),
     description: row.description,
-    createdAt: new Date(Number(row.created_at)).toISOString(),
-    previousSecretExpiresAt: expires !== null && expires > now ? new Date(expires).toISOString() : null,
+    createdAt: isoTime(row.created_at)!,
+    previousSecretExpiresAt: expires !== null && expires > now ? isoTime(expires) : null,
     enabled: row.disabled_at === null,
-    disabledAt: row.disabled_at === null ? null : new Date(Number(row.disabled_at)).toISOString(),
+    disabledAt: isoTime(row.disabled_at),
     disabledReason: row.disabled_reason,
   };
 }

@@ -4,6 +4,7 @@ import type { NotifyEventTable, WebhookMessageTable } from "../store/tables/noti
 import type { Database } from "../store/index.js";
 import type { NotifyEvent } from "./event-types.js";
 import { newMessageId } from "./signing.js";
+import { isoTime } from "../json/index.js";
 
 /** The outbox's view of an endpoint: which events it wants. */
 interface Subscriber {
@@ -40,7 +41,7 @@ export async function recordEvents(db: Kysely<Database>, events: readonly Notify
   // A disabled endpoint gets nothing: it said it is gone, or was switched off.
   const endpoints = await db.selectFrom("webhook_endpoints").select(["id", "event_types_json"]).where("disabled_at", "is", null).orderBy("id").execute();
   const subscribers: Subscriber[] = endpoints.map((e) => ({ id: e.id, types: e.event_types_json === null ? undefined : new Set(JSON.parse(e.event_types_json) as string[]) }));
-  const timestamp = new Date(now).toISOString();
+  const timestamp = isoTime(now)!;
   const messages: Insertable<WebhookMessageTable>[] = [];
   // Log rows without a once-key wait here and go in with one statement (in order) before anything
   // that must see them written: a once-key insert, a coalescing update, or the end.

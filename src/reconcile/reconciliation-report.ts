@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/index.js";
 import type { ReconcileSummary } from "./attendance-differences.js";
 import { wholeSeconds } from "../reports/index.js";
+import { isoTime } from "../json/index.js";
 
 /** One recorded difference, as the CLI and the HTTP API show it (seconds, not milliseconds). */
 export interface DifferenceView {
@@ -52,7 +53,7 @@ export async function reconciliationReport(db: Kysely<Database>, instanceUuid: s
     .orderBy("subject")
     .execute();
   const seconds = (ms: number | null) => (ms === null ? null : wholeSeconds(Number(ms)));
-  const iso = (ms: number | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+  const iso = isoTime;
   return {
     accountId: row.account_id,
     instanceUuid: row.instance_uuid,

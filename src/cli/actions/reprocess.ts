@@ -3,6 +3,7 @@ import { pipelineOptionsFromConfig } from "../../service/pipeline-from-config.js
 import { migrateToLatest, openDatabase } from "../../store/index.js";
 import { configFromFlags } from "../configured-store.js";
 import type { StoreFlags } from "../store-options.js";
+import { isoTime } from "../../json/index.js";
 
 export interface ReprocessFlags extends StoreFlags {
   instance?: string;
@@ -18,7 +19,7 @@ export async function runReprocess(flags: ReprocessFlags): Promise<void> {
     await migrateToLatest(store);
     if (flags.listParked) {
       const parked = await listParkedEvents(store.db);
-      const rows = parked.map((p) => ({ ...p, receivedAt: new Date(p.receivedAt).toISOString(), processedAt: p.processedAt === null ? null : new Date(p.processedAt).toISOString() }));
+      const rows = parked.map((p) => ({ ...p, receivedAt: isoTime(p.receivedAt), processedAt: isoTime(p.processedAt) }));
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return;
     }
