@@ -41,154 +41,174 @@ export interface PipelineWorker extends Worker {
  * retried after a pause; poison events never fail a batch, they are parked.
  */
 export function createPipelineWorker(options: PipelineWorkerOptions): PipelineWorker {
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const minBatchIntervalMs = options.minBatchIntervalMs ?? 25;
-  let pipeline: Pipeline | undefined;
-  let running: Promise<void> | undefined;
-  let stopping = false;
-  let wakeUp: (() => void) | undefined;
-  let woken = false;
-  let unsubscribe: (() => void) | undefined;
-  let idleWaiters: Array<() => void> = [];
+  return new PipelineLoop(options);
+}
 
-  const wake = (): void => {
-    woken = true;
-    wakeUp?.();
-  };
+/** What a round decided: go round again now, or sleep until woken or the poll interval. */
+type RoundEnd = "again" | "sleep";
 
-  const pause = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      if (woken || stopping) return resolve();
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        wakeUp = undefined;
-        resolve();
-      }
-      wakeUp = done;
+class PipelineLoop implements PipelineWorker {
+  readonly name = "pipeline";
+  private readonly pollIntervalMs: number;
+  private readonly minBatchIntervalMs: number;
+  private current: Pipeline | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private woken = false;
+  private wakeUp: (() => void) | undefined;
+  private stopBreathing: (() => void) | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private idleWaiters: Array<() => void> = [];
+  private batchSize = 0;
+  private limit = 0;
+  private failures = 0;
+
+  constructor(private readonly options: PipelineWorkerOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.minBatchIntervalMs = options.minBatchIntervalMs ?? 25;
+  }
+
+  get pipeline(): Pipeline | undefined {
+    return this.current;
+  }
+
+  start(context: WorkerContext): void {
+    const base = typeof this.options.pipeline === "function" ? this.options.pipeline(context) : this.options.pipeline;
+    this.current = createPipeline(context.store, {
+      ...base,
+      metrics: base.metrics ?? pipelineMetrics(context.metrics.registry),
+      logger: base.logger ?? context.logger,
     });
+    this.batchSize = base.batchSize ?? 2000;
+    this.limit = this.batchSize;
+    this.unsubscribe = context.inbox.onCommitted(() => this.wake());
+    this.stopping = false;
+    this.running = this.loop(context);
+  }
 
-  /** A pause wake-ups do not cut short (only `stop` does). */
-  const breathe = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      stopBreathing = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  let stopBreathing: (() => void) | undefined;
-  let batchSize = 0;
-  let limit = 0;
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.wakeUp?.();
+    this.stopBreathing?.();
+    await this.running;
+    for (const resolve of this.idleWaiters) resolve();
+    this.idleWaiters = [];
+  }
 
-  async function loop(context: WorkerContext): Promise<void> {
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  idle(): Promise<void> {
+    if (!this.running || this.stopping) return Promise.resolve();
+    const promise = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.wake();
+    return promise;
+  }
+
+  private async loop(context: WorkerContext): Promise<void> {
     // PostgreSQL: a slot among the workers sharing the database, so each instance has one worker.
     const slots = await joinWorkerSlots(context.store).catch((error: unknown) => {
       context.logger.warn({ errorCode: (error as { code?: string }).code ?? "error" }, "pipeline: no worker slot; taking rows of every instance");
       return undefined;
     });
     try {
-      await rounds(context, slots);
+      while (!this.stopping) {
+        this.woken = false;
+        const end = await this.round(context, slots).catch((error: unknown) => this.failed(context, error));
+        if (end === "sleep") await this.pause(this.pollIntervalMs);
+      }
     } finally {
       await slots?.release();
     }
   }
 
-  async function rounds(context: WorkerContext, slots: WorkerSlots | undefined): Promise<void> {
-    let failures = 0;
-    while (!stopping) {
-      woken = false;
-      // Only callers of idle() from before this round may be told "idle": a round that began before
-      // their events committed proves nothing about those events.
-      const waitingBeforeRound = idleWaiters.length;
-      try {
-        await ingestFirst(context);
-        const started = performance.now();
-        const partition = slots ? await slots.partition() : undefined;
-        const batch = await pipeline!.processInboxBatch({ limit, ...(partition ? { partition } : {}) });
-        failures = 0;
-        if (batch.deferred > 0) {
-          // More instances pending than a batch takes: go on at once, reading about what a batch uses.
-          limit = Math.max(64, Math.min(batch.claimed * 2, batchSize * maxBacklogFactor));
-          await new Promise((resolve) => setImmediate(resolve)); // let requests in, go on
-          continue;
-        }
-        if (batch.claimed >= limit) {
-          // A backlog of few instances (a large webinar's join storm): take more next time; a batch
-          // costs per instance what its new events changed, plus a part that does not grow with them.
-          limit = Math.min(limit * 2, batchSize * maxBacklogFactor);
-          await new Promise((resolve) => setImmediate(resolve)); // let requests in, go on
-          continue;
-        }
-        limit = batchSize;
-        if (batch.claimed > 0) {
-          await breathe(Math.max(minBatchIntervalMs, performance.now() - started));
-          continue;
-        }
-        if ((await pipeline!.processMarkedInstances()) > 0) {
-          // A slice of re-resolution (links changed) is done: requests first, then the next slice.
-          await new Promise((resolve) => setImmediate(resolve));
-          continue;
-        }
-        for (const resolve of idleWaiters.splice(0, waitingBeforeRound)) resolve();
-        // Someone asked during this round: go round once more for them instead of sleeping.
-        if (idleWaiters.length > 0) continue;
-      } catch (error) {
-        // Driver messages may quote stored values (names, e-mails): log the code only.
-        const e = error as { code?: string; name?: string };
-        if (e.code === "SQLITE_BUSY" && failures < 20) {
-          // Another connection holds SQLite's write lock (the inbox's commit, a CLI import's chunk):
-          // the service waits only briefly for it on its event loop, so come back soon, not after a backoff.
-          failures++;
-          context.logger.debug({ errorCode: e.code, failures }, "pipeline batch found the write lock taken; retrying soon");
-          await pause(25);
-          continue;
-        }
-        failures++;
-        context.logger.error({ errorCode: e.code ?? e.name ?? "error", failures }, "pipeline batch failed; retrying");
-        await pause(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
-        continue;
-      }
-      await pause(pollIntervalMs);
+  /** One batch (or one slice of re-resolution), and what to do next. */
+  private async round(context: WorkerContext, slots: WorkerSlots | undefined): Promise<RoundEnd> {
+    // Only callers of idle() from before this round may be told "idle": a round that began before
+    // their events committed proves nothing about those events.
+    const waitingBeforeRound = this.idleWaiters.length;
+    await ingestFirst(context);
+    const started = performance.now();
+    const partition = slots ? await slots.partition() : undefined;
+    const batch = await this.current!.processInboxBatch({ limit: this.limit, ...(partition ? { partition } : {}) });
+    this.failures = 0;
+    if (batch.deferred > 0 || batch.claimed >= this.limit) {
+      this.limit = nextLimit(batch, this.limit, this.batchSize);
+      await turn(); // let requests in, go on
+      return "again";
     }
+    this.limit = this.batchSize;
+    if (batch.claimed > 0) {
+      await this.breathe(Math.max(this.minBatchIntervalMs, performance.now() - started));
+      return "again";
+    }
+    if ((await this.current!.processMarkedInstances()) > 0) {
+      // A slice of re-resolution (links changed) is done: requests first, then the next slice.
+      await turn();
+      return "again";
+    }
+    for (const resolve of this.idleWaiters.splice(0, waitingBeforeRound)) resolve();
+    // Someone asked during this round: go round once more for them instead of sleeping.
+    return this.idleWaiters.length > 0 ? "again" : "sleep";
   }
 
-  return {
-    name: "pipeline",
-    get pipeline() {
-      return pipeline;
-    },
-    start(context) {
-      const base = typeof options.pipeline === "function" ? options.pipeline(context) : options.pipeline;
-      pipeline = createPipeline(context.store, {
-        ...base,
-        metrics: base.metrics ?? pipelineMetrics(context.metrics.registry),
-        logger: base.logger ?? context.logger,
-      });
-      batchSize = base.batchSize ?? 2000;
-      limit = batchSize;
-      unsubscribe = context.inbox.onCommitted(wake);
-      stopping = false;
-      running = loop(context);
-    },
-    async stop() {
-      stopping = true;
-      unsubscribe?.();
-      wakeUp?.();
-      stopBreathing?.();
-      await running;
-      for (const resolve of idleWaiters) resolve();
-      idleWaiters = [];
-    },
-    wake,
-    idle() {
-      if (!running || stopping) return Promise.resolve();
-      const promise = new Promise<void>((resolve) => idleWaiters.push(resolve));
-      wake();
-      return promise;
-    },
-  };
+  /** A batch failed: log it by code, and come back soon (the write lock was taken) or after a backoff. */
+  private async failed(context: WorkerContext, error: unknown): Promise<RoundEnd> {
+    // Driver messages may quote stored values (names, e-mails): log the code only.
+    const e = error as { code?: string; name?: string };
+    this.failures++;
+    if (e.code === "SQLITE_BUSY" && this.failures <= 20) {
+      // Another connection holds SQLite's write lock (the inbox's commit, a CLI import's chunk):
+      // the service waits only briefly for it on its event loop, so come back soon, not after a backoff.
+      context.logger.debug({ errorCode: e.code, failures: this.failures }, "pipeline batch found the write lock taken; retrying soon");
+      await this.pause(25);
+      return "again";
+    }
+    context.logger.error({ errorCode: e.code ?? e.name ?? "error", failures: this.failures }, "pipeline batch failed; retrying");
+    await this.pause(Math.min(5000, 100 * 2 ** Math.min(this.failures, 6)));
+    return "again";
+  }
+
+  /** Sleeps `ms`, or less when woken or stopped. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.woken || this.stopping) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakeUp = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
+    });
+  }
+
+  /** A pause wake-ups do not cut short (only `stop` does). */
+  private breathe(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.stopBreathing = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
 }
+
+/**
+ * The next batch's row limit under a backlog. More instances pending than a batch takes: about
+ * what a batch uses. A backlog of few instances (a large webinar's join storm): double it, since a
+ * batch costs per instance what its new events changed plus a part that does not grow with them.
+ */
+function nextLimit(batch: { claimed: number; deferred: number }, limit: number, batchSize: number): number {
+  if (batch.deferred > 0) return Math.max(64, Math.min(batch.claimed * 2, batchSize * maxBacklogFactor));
+  return Math.min(limit * 2, batchSize * maxBacklogFactor);
+}
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Longest a batch waits for the inbox's commits in flight (see {@link ingestFirst}). */
 const ingestFirstMs = 100;
