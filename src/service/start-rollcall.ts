@@ -169,12 +169,25 @@ export async function startRollcall(config: Config, options: StartRollcallOption
   print(`Doors for Zoom's events: ${describeDoors(doors.snapshot())}`);
   logger.info({ address, role: config.role, doors: doors.snapshot() }, "rollcall started");
 
+  const { stop, stopped } = stopControl(() => {
+    stopRequested.abort();
+    return shutdown(app, inbox, workers, store, logger);
+  }, logger, options.handleSignals ?? true);
+  return { url, port, app, store, inbox, metrics, logger, stop, stopped };
+}
+
+/**
+ * `stop` (idempotent) and `stopped`, and with `handleSignals` a stop on SIGTERM and SIGINT. A
+ * supervisor must be able to count on the signal: whatever still runs after the grace period (a
+ * stuck database call), the process exits; a second signal exits at once. What was acknowledged
+ * is stored already.
+ */
+function stopControl(shutdownOnce: () => Promise<void>, logger: Logger, handleSignals: boolean): { stop: () => Promise<void>; stopped: Promise<void> } {
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopRequested.abort();
-    stopping ??= shutdown(app, inbox, workers, store, logger).finally(() => {
+    stopping ??= shutdownOnce().finally(() => {
       process.off("SIGTERM", onSignal);
       process.off("SIGINT", onSignal);
       resolveStopped();
@@ -187,19 +200,17 @@ export async function startRollcall(config: Config, options: StartRollcallOption
       process.exit(1);
     }
     logger.info({ signal }, "stopping gracefully");
-    // A supervisor must be able to count on the signal: whatever is still running after the grace
-    // period (a stuck database call), the process goes. What was acknowledged is stored already.
     setTimeout(() => {
       logger.error({ signal, graceMs: stopGraceMs }, "graceful stop took too long; exiting");
       process.exit(1);
     }, stopGraceMs).unref();
     stop().catch((error: unknown) => logger.error({ errorCode: (error as { code?: string }).code }, "shutdown failed"));
   };
-  if (options.handleSignals ?? true) {
+  if (handleSignals) {
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
   }
-  return { url, port, app, store, inbox, metrics, logger, stop, stopped };
+  return { stop, stopped };
 }
 
 /** What the API works with: the database, Zoom and Meeting SDK clients (or why not), the join-token key. */
