@@ -4,13 +4,15 @@ import type { WriteStats } from "../store/derived/index.js";
 import type { Database } from "../store/index.js";
 import { instanceKey } from "./instance-cache.js";
 import { computeInstanceBatch, instanceMarks, linkLoader, writeInstances, type InstanceWriteItem } from "./instance-compute.js";
+import { dropDuplicates } from "./inbox-duplicates.js";
 import { markRows } from "./inbox-rows.js";
 import { normaliseRow } from "./normalise-rows.js";
 import { emptySummary, instanceBatch, rebuildable, type BatchSummary, type InboxRow, type InstanceBatch, type Outcome, type PipelineContext } from "./pipeline-context.js";
 import { lockInstances, withWriteTransaction } from "./write-transaction.js";
 
 /**
- * Applies the rows `take` claims, in one transaction: normalises them into one batch per instance
+ * Applies the rows `take` claims, in one transaction: merges redeliveries into their events' rows
+ * (`dropDuplicates`), normalises the rest into one batch per instance
  * (registrations first: a link learned there resolves the joins of the same batch), locks those
  * instances, computes each once, writes what changed and marks every row with its outcome. With
  * `rebuild` each instance starts from a new state (see `Pipeline.rebuildInstance`).
@@ -23,8 +25,11 @@ export async function applyRows(ctx: PipelineContext, take: (trx: Kysely<Databas
   const summary = emptySummary();
   try {
     await withWriteTransaction(ctx.store, async (trx) => {
-      received = await take(trx);
-      summary.claimed = received.length;
+      const deduplicated = await dropDuplicates(ctx, trx, await take(trx));
+      received = deduplicated.rows;
+      // Deferred rows stay pending for a later batch: not taken by this one.
+      summary.claimed = received.length + deduplicated.duplicates;
+      summary.duplicate = deduplicated.duplicates;
       if (received.length === 0) return;
       const { outcomes, batches, registrations } = normaliseBatch(ctx, received);
       if (registrations.length > 0 && ctx.options.onRegistrations) await ctx.options.onRegistrations(trx, registrations);
@@ -98,6 +103,7 @@ function observe(ctx: PipelineContext, summary: BatchSummary, received: readonly
   if (!metrics || summary.claimed === 0) return;
   for (const row of received) metrics.lag.observe(Math.max(0, processedAt - row.received_at) / 1000);
   if (summary.done) metrics.processed.inc({ status: "done" }, summary.done);
+  if (summary.duplicate) metrics.processed.inc({ status: "duplicate" }, summary.duplicate);
   if (summary.ignored) metrics.processed.inc({ status: "ignored" }, summary.ignored);
   if (summary.parked) {
     metrics.processed.inc({ status: "parked" }, summary.parked);

@@ -61,6 +61,9 @@ export interface InboxRow {
   id: number;
   body: string;
   received_at: number;
+  /** The content key: a row whose key another row holds is a redelivery (see `inbox-duplicates.ts`). */
+  dedupe_key: string;
+  deliveries: number;
   /** Rebuilds only: the row's status and error as claimed, so a row whose outcome stays the same is not rewritten. */
   status?: string;
   error?: string | null;
@@ -74,18 +77,20 @@ export interface Outcome {
 
 /** What one batch did. */
 export interface BatchSummary {
-  /** Inbox rows taken. */
+  /** Inbox rows taken (redeliveries merged away included). */
   claimed: number;
   done: number;
   ignored: number;
   parked: number;
+  /** Rows that were redeliveries of an event another row holds: counted there and deleted, not applied. */
+  duplicate: number;
   /** Instances recomputed. */
   instances: number;
   /** Derived rows written or deleted. */
   rowsWritten: number;
 }
 
-export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0 });
+export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, duplicate: 0, instances: 0, rowsWritten: 0 });
 
 /** Adds `batch`'s counts to `total`. */
 export function addSummary(total: BatchSummary, batch: BatchSummary): void {

@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { RollcallDatabase } from "../database.js";
-import { sqliteInboxUpsert, type InboxBatchWriter, type UpsertedInboxRow } from "./inbox-repository.js";
-import type { NewInboxEvent } from "./new-inbox-event.js";
+import { sqliteInboxAddDeliveries, sqliteInboxInsert, sqliteInboxRow, type InboxBatchWriter } from "./inbox-repository.js";
+import type { InboxWritten } from "./new-inbox-event.js";
 
 // Plain JavaScript, evaluated as the thread's code: it must load whatever loader runs the sources
 // (tsx, vitest, a build), so it imports nothing of Rollcall's and only requires better-sqlite3.
@@ -14,12 +14,17 @@ db.pragma("synchronous = " + workerData.synchronous);
 let busyTimeout = workerData.busyTimeout;
 db.pragma("busy_timeout = " + busyTimeout);
 let insert;
+let add;
+// inboxBatchWriter's loop (inbox-repository.ts), on this thread's connection. A message row is
+// [knownId or null, deliveries, ...the insert's values]; the answer row [id, 1 if counted on knownId's row].
 const commit = db.transaction((rows) => {
-  insert ??= db.prepare(workerData.sql);
+  insert ??= db.prepare(workerData.insert);
+  add ??= db.prepare(workerData.add);
   const out = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = insert.get(rows[i]);
-    out[i] = [row.id, row.deliveries];
+    const row = rows[i];
+    if (row[0] !== null && add.run(row[1], row[0], row[2]).changes === 1) out[i] = [row[0], 1];
+    else out[i] = [Number(insert.run(row.slice(2)).lastInsertRowid), 0];
   }
   return out;
 }).immediate;
@@ -98,7 +103,7 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
     if (thread) return thread;
     const started = new Worker(threadSource, {
       eval: true,
-      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), sql: sqliteInboxUpsert },
+      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), insert: sqliteInboxInsert, add: sqliteInboxAddDeliveries },
     });
     // Idle, it must not keep the process alive; pending commits keep their callers' timers.
     started.unref();
@@ -129,9 +134,10 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
     });
   }
 
-  const write: InboxBatchWriter = async (events) => {
-    const result = await send({ rows: events.map(({ event, deliveries }) => rowOf(event, deliveries)) });
-    return result.map(([rowId, deliveries], i): UpsertedInboxRow => ({ id: rowId, dedupe_key: events[i]!.event.dedupeKey, deliveries }));
+  const write: InboxBatchWriter = async (writes) => {
+    const rows = writes.map(({ event, deliveries, knownId }) => [knownId ?? null, deliveries, ...sqliteInboxRow(event, deliveries)]);
+    const result = await send({ rows });
+    return result.map(([id, counted]): InboxWritten => ({ id, counted: counted === 1 }));
   };
 
   return {
@@ -150,8 +156,4 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
       await exited;
     },
   };
-}
-
-function rowOf(event: NewInboxEvent, deliveries: number): unknown[] {
-  return [event.dedupeKey, event.event, event.accountId, event.instanceUuid, event.body, JSON.stringify(event.headers), event.receivedAt, event.eventTs, deliveries];
 }

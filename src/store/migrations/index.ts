@@ -8,6 +8,7 @@ import { notifyMigration } from "./0007-notify.js";
 import { attendanceSourceMigration } from "./0008-attendance-source.js";
 import { websocketMigration } from "./0009-websocket.js";
 import { openTimeMigration } from "./0012-open-time.js";
+import { inboxLandingMigration } from "./0015-inbox-landing.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -25,4 +26,5 @@ export const migrations: Record<string, RollcallMigration> = {
   "0008-attendance-source": attendanceSourceMigration,
   "0009-websocket": websocketMigration,
   "0012-open-time": openTimeMigration,
+  "0015-inbox-landing": inboxLandingMigration,
 };
