@@ -2,9 +2,10 @@ import type { Kysely } from "kysely";
 import type { RegistrationEvent } from "../core/index.js";
 import type { WriteStats } from "../store/derived/index.js";
 import type { Database } from "../store/index.js";
+import { recentKeysOf } from "../store/inbox/index.js";
 import { instanceKey } from "./instance-cache.js";
 import { computeInstanceBatch, instanceMarks, linkLoader, writeInstances, type InstanceWriteItem } from "./instance-compute.js";
-import { dropDuplicates } from "./inbox-duplicates.js";
+import { dropDuplicates, type Deduplicated } from "./inbox-duplicates.js";
 import { markRows } from "./inbox-rows.js";
 import { normaliseRow } from "./normalise-rows.js";
 import { emptySummary, instanceBatch, rebuildable, type BatchSummary, type InboxRow, type InstanceBatch, type Outcome, type PipelineContext } from "./pipeline-context.js";
@@ -23,10 +24,12 @@ export async function applyRows(ctx: PipelineContext, take: (trx: Kysely<Databas
   let received: InboxRow[] = [];
   let processedAt = 0;
   const summary = emptySummary();
+  let moves: Deduplicated["moves"] = [];
   try {
     await withWriteTransaction(ctx.store, async (trx) => {
       const deduplicated = await dropDuplicates(ctx, trx, await take(trx));
       received = deduplicated.rows;
+      moves = deduplicated.moves;
       // Deferred rows stay pending for a later batch: not taken by this one.
       summary.claimed = received.length + deduplicated.duplicates;
       summary.duplicate = deduplicated.duplicates;
@@ -49,6 +52,9 @@ export async function applyRows(ctx: PipelineContext, take: (trx: Kysely<Databas
     for (const key of touched) ctx.cache.delete(key);
     throw error;
   }
+  // The ingest of this process counts a further copy on the row that holds the event now.
+  const recent = recentKeysOf(ctx.store);
+  for (const { key, from, to } of moves) recent.moved(key, from, to);
   observe(ctx, summary, received, processedAt, started);
   return summary;
 }

@@ -10,6 +10,8 @@ export interface Deduplicated {
   duplicates: number;
   /** Redeliveries whose event's row another transaction holds (PostgreSQL): left pending for a later batch. */
   deferred: number;
+  /** Each merged row's key, id and the row it was merged into (for `RecentKeys.moved`, once committed). */
+  moves: Array<{ key: string; from: number; to: number }>;
 }
 
 /** Keys per statement: a bind parameter each (two for an insert), far below either database's limit. */
@@ -33,7 +35,7 @@ const keysPerStatement = 1000;
  */
 export async function dropDuplicates(ctx: PipelineContext, trx: Kysely<Database>, claimed: InboxRow[]): Promise<Deduplicated> {
   const pending = claimed.filter((row) => row.status === undefined || row.status === "pending");
-  const none = { rows: claimed, duplicates: 0, deferred: 0 };
+  const none = { rows: claimed, duplicates: 0, deferred: 0, moves: [] };
   if (pending.length === 0) return none;
   const owners = await ownersOf(trx, pending);
   const redelivered = new Map<number, InboxRow[]>();
@@ -47,8 +49,9 @@ export async function dropDuplicates(ctx: PipelineContext, trx: Kysely<Database>
   if (redelivered.size === 0) return none;
   const held = new Set(claimed.map((row) => row.id));
   const { merged, deferred } = await mergeInto(ctx, trx, redelivered, held);
-  const gone = new Set([...merged, ...deferred].map((row) => row.id));
-  return { rows: claimed.filter((row) => !gone.has(row.id)), duplicates: merged.length, deferred: deferred.length };
+  const gone = new Set([...merged, ...deferred].map(({ row }) => row.id));
+  const moves = merged.map(({ row, into }) => ({ key: row.dedupe_key, from: row.id, to: into }));
+  return { rows: claimed.filter((row) => !gone.has(row.id)), duplicates: merged.length, deferred: deferred.length, moves };
 }
 
 /** The row holding each key's event: a key not registered yet becomes its first row's in this batch. */
@@ -81,26 +84,35 @@ async function ownersOf(trx: Kysely<Database>, rows: readonly InboxRow[]): Promi
  * this batch): one another transaction holds is left for a later batch. An owner row that no longer
  * exists (deleted by hand) hands its key to the first of its redeliveries, which is then applied.
  */
-async function mergeInto(ctx: PipelineContext, trx: Kysely<Database>, redelivered: Map<number, InboxRow[]>, held: Set<number>): Promise<{ merged: InboxRow[]; deferred: InboxRow[] }> {
+async function mergeInto(ctx: PipelineContext, trx: Kysely<Database>, redelivered: Map<number, InboxRow[]>, held: Set<number>): Promise<{ merged: Merged[]; deferred: Merged[] }> {
   const { busy, missing } = await lockOwners(ctx, trx, [...redelivered.keys()].filter((id) => !held.has(id)));
-  const merged: InboxRow[] = [];
-  const deferred: InboxRow[] = [];
+  const merged: Merged[] = [];
+  const deferred: Merged[] = [];
   for (const [owner, rows] of redelivered) {
     if (busy.has(owner)) {
-      deferred.push(...rows);
-    } else if (missing.has(owner)) {
+      deferred.push(...rows.map((row) => ({ row, into: owner })));
+      continue;
+    }
+    let into = owner;
+    let redeliveries = rows;
+    if (missing.has(owner)) {
       const [heir, ...rest] = rows as [InboxRow, ...InboxRow[]];
       await trx.updateTable("inbox_keys").set({ inbox_id: heir.id }).where("dedupe_key", "=", heir.dedupe_key).execute();
-      if (rest.length > 0) await countOn(trx, heir.id, rest);
-      merged.push(...rest);
-    } else {
-      await countOn(trx, owner, rows);
-      merged.push(...rows);
+      into = heir.id;
+      redeliveries = rest;
     }
+    if (redeliveries.length > 0) await countOn(trx, into, redeliveries);
+    merged.push(...redeliveries.map((row) => ({ row, into })));
   }
-  const ids = merged.map((row) => row.id);
+  const ids = merged.map(({ row }) => row.id);
   for (let i = 0; i < ids.length; i += keysPerStatement) await trx.deleteFrom("inbox_events").where("id", "in", ids.slice(i, i + keysPerStatement)).execute();
   return { merged, deferred };
+}
+
+/** A redelivery, and the row it is counted on. */
+interface Merged {
+  row: InboxRow;
+  into: number;
 }
 
 /** Adds the deliveries of `rows` to the owner row's count. */

@@ -48,9 +48,9 @@ export async function writeInboxEvents(db: Kysely<Database> | Transaction<Databa
   const fresh: number[] = [];
   for (let i = 0; i < writes.length; i++) {
     const { event, deliveries, knownId } = writes[i]!;
-    // Redeliveries are rare: a statement each is fine.
-    const counted = knownId !== undefined && Number((await addDeliveries(db, knownId, event.dedupeKey, deliveries)).numUpdatedRows) === 1;
-    if (counted) out[i] = { id: knownId, counted: true };
+    // Redeliveries are rare: statements of their own are fine.
+    const id = knownId === undefined ? undefined : await addDeliveries(db, knownId, event.dedupeKey, deliveries);
+    if (id !== undefined) out[i] = { id, counted: true };
     else fresh.push(i);
   }
   const inserted = await insertInboxEvents(db, fresh.map((i) => writes[i]!));
@@ -59,13 +59,25 @@ export async function writeInboxEvents(db: Kysely<Database> | Transaction<Databa
   return out;
 }
 
-function addDeliveries(db: Kysely<Database> | Transaction<Database>, id: number, dedupeKey: string, deliveries: number) {
-  return db
-    .updateTable("inbox_events")
-    .set((eb) => ({ deliveries: eb("deliveries", "+", deliveries) }))
-    .where("id", "=", id)
-    .where("dedupe_key", "=", dedupeKey)
-    .executeTakeFirst();
+/**
+ * Counts `deliveries` more on the row that holds the event: `knownId` if it still does, else the row
+ * `inbox_keys` names (the pipeline merged `knownId` into it meanwhile). Undefined when neither does.
+ */
+async function addDeliveries(db: Kysely<Database> | Transaction<Database>, knownId: number, dedupeKey: string, deliveries: number): Promise<number | undefined> {
+  const add = (id: number | ReturnType<typeof ownerOf>) =>
+    db
+      .updateTable("inbox_events")
+      .set((eb) => ({ deliveries: eb("deliveries", "+", deliveries) }))
+      .where("id", "=", id)
+      .where("dedupe_key", "=", dedupeKey)
+      .returning("id")
+      .executeTakeFirst();
+  const row = (await add(knownId)) ?? (await add(ownerOf(db, dedupeKey)));
+  return row === undefined ? undefined : Number(row.id);
+}
+
+function ownerOf(db: Kysely<Database> | Transaction<Database>, dedupeKey: string) {
+  return db.selectFrom("inbox_keys").select("inbox_id").where("dedupe_key", "=", dedupeKey);
 }
 
 function rowValues(event: NewInboxEvent) {
@@ -107,6 +119,10 @@ export const sqliteInboxInsert = `insert into inbox_events
 /** SQLite: more deliveries of the event a known row holds (`run().changes` is 0 when it no longer does). */
 export const sqliteInboxAddDeliveries = "update inbox_events set deliveries = deliveries + ? where id = ? and dedupe_key = ?";
 
+/** SQLite: more deliveries on the row `inbox_keys` names for the key (parameters: deliveries, key, key), returning its id. */
+export const sqliteInboxAddToOwner =
+  "update inbox_events set deliveries = deliveries + ? where id = (select inbox_id from inbox_keys where dedupe_key = ?) and dedupe_key = ? returning id";
+
 /**
  * The group commit's write: one transaction per call, {@link writeInboxEvents}'s semantics. On
  * SQLite it runs prepared statements inside a better-sqlite3 transaction (no query building or SQL
@@ -122,17 +138,22 @@ export function inboxBatchWriter(store: RollcallDatabase): InboxBatchWriter {
   }
   let insert: Statement<unknown[]> | undefined;
   let add: Statement<unknown[]> | undefined;
+  let addToOwner: Statement<unknown[], { id: number }> | undefined;
   // BEGIN IMMEDIATE: take the write lock first, like the pipeline's write transactions.
   const run = sqlite.transaction((writes: readonly InboxWrite[]): InboxWritten[] => {
-    // Prepared on first use: the table exists only once migrations have run.
+    // Prepared on first use: the tables exist only once migrations have run.
     insert ??= sqlite.prepare<unknown[]>(sqliteInboxInsert);
     add ??= sqlite.prepare<unknown[]>(sqliteInboxAddDeliveries);
+    addToOwner ??= sqlite.prepare<unknown[], { id: number }>(sqliteInboxAddToOwner);
     const out: InboxWritten[] = new Array(writes.length);
     for (let i = 0; i < writes.length; i++) {
       const { event, deliveries, knownId } = writes[i]!;
-      if (knownId !== undefined && add.run(deliveries, knownId, event.dedupeKey).changes === 1) {
-        out[i] = { id: knownId, counted: true };
-        continue;
+      if (knownId !== undefined) {
+        const id = add.run(deliveries, knownId, event.dedupeKey).changes === 1 ? knownId : addToOwner.get(deliveries, event.dedupeKey, event.dedupeKey)?.id;
+        if (id !== undefined) {
+          out[i] = { id, counted: true };
+          continue;
+        }
       }
       const row = insert.run(...sqliteInboxRow(event, deliveries));
       out[i] = { id: Number(row.lastInsertRowid), counted: false };

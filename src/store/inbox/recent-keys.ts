@@ -17,6 +17,11 @@ export class RecentKeys {
     return this.#ids.get(key);
   }
 
+  /** The row remembered for `key` was merged into `to` (by the pipeline): remember `to` instead. */
+  moved(key: string, from: number, to: number): void {
+    if (this.#ids.get(key) === from) this.#ids.set(key, to);
+  }
+
   remember(key: string, id: number): void {
     this.#ids.delete(key);
     this.#ids.set(key, id);

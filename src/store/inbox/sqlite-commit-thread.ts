@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { RollcallDatabase } from "../database.js";
-import { sqliteInboxAddDeliveries, sqliteInboxInsert, sqliteInboxRow, type InboxBatchWriter } from "./inbox-repository.js";
+import { sqliteInboxAddDeliveries, sqliteInboxAddToOwner, sqliteInboxInsert, sqliteInboxRow, type InboxBatchWriter } from "./inbox-repository.js";
 import type { InboxWritten } from "./new-inbox-event.js";
 
 // Plain JavaScript, evaluated as the thread's code: it must load whatever loader runs the sources
@@ -15,16 +15,25 @@ let busyTimeout = workerData.busyTimeout;
 db.pragma("busy_timeout = " + busyTimeout);
 let insert;
 let add;
+let addToOwner;
 // inboxBatchWriter's loop (inbox-repository.ts), on this thread's connection. A message row is
-// [knownId or null, deliveries, ...the insert's values]; the answer row [id, 1 if counted on knownId's row].
+// [knownId or null, deliveries, ...the insert's values (the key first)]; an answer row [id, 1 if
+// counted on the row holding the event already, 0 if a new row].
 const commit = db.transaction((rows) => {
   insert ??= db.prepare(workerData.insert);
   add ??= db.prepare(workerData.add);
+  addToOwner ??= db.prepare(workerData.addToOwner);
   const out = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    if (row[0] !== null && add.run(row[1], row[0], row[2]).changes === 1) out[i] = [row[0], 1];
-    else out[i] = [Number(insert.run(row.slice(2)).lastInsertRowid), 0];
+    if (row[0] !== null) {
+      const id = add.run(row[1], row[0], row[2]).changes === 1 ? row[0] : addToOwner.get(row[1], row[2], row[2])?.id;
+      if (id !== undefined) {
+        out[i] = [id, 1];
+        continue;
+      }
+    }
+    out[i] = [Number(insert.run(row.slice(2)).lastInsertRowid), 0];
   }
   return out;
 }).immediate;
@@ -103,7 +112,7 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
     if (thread) return thread;
     const started = new Worker(threadSource, {
       eval: true,
-      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), insert: sqliteInboxInsert, add: sqliteInboxAddDeliveries },
+      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), insert: sqliteInboxInsert, add: sqliteInboxAddDeliveries, addToOwner: sqliteInboxAddToOwner },
     });
     // Idle, it must not keep the process alive; pending commits keep their callers' timers.
     started.unref();
