@@ -2,6 +2,7 @@ import type { RollcallDatabase } from "../database.js";
 import { isDataError } from "../data-error.js";
 import { InboxRefusedError, InboxUnavailableError } from "./inbox-unavailable-error.js";
 import { inboxBatchWriter, inboxCommitProbe } from "./inbox-repository.js";
+import { CommitDeadlines } from "./commit-deadlines.js";
 import { recentKeysOf } from "./recent-keys.js";
 import { startSqliteCommitThread } from "./sqlite-commit-thread.js";
 import type { AppendResult, InboxWrite, InboxWritten, NewInboxEvent } from "./new-inbox-event.js";
@@ -65,7 +66,8 @@ interface Waiting {
   event: NewInboxEvent;
   resolve(result: AppendResult): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  /** `performance.now()` by which it is answered "unavailable" if its commit has not come. */
+  deadline: number;
   settled: boolean;
 }
 
@@ -92,6 +94,13 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   let closed = false;
   let healthy = true;
   let inFlight = 0;
+  // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
+  // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
+  const deadlines = new CommitDeadlines<Waiting>((waiting) => {
+    // Not ready either: a commit this late means the database is locked or stalled.
+    healthy = false;
+    settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
+  });
 
   function schedule(): void {
     if (scheduled || running) return;
@@ -178,7 +187,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
     if (waiting.settled) return;
     waiting.settled = true;
     inFlight -= 1;
-    clearTimeout(waiting.timer);
+    if (inFlight === 0) deadlines.clear();
     if (outcome instanceof Error) waiting.reject(outcome);
     else waiting.resolve(outcome);
   }
@@ -187,15 +196,9 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
     append(event) {
       if (closed) return Promise.reject(new InboxUnavailableError("the inbox is closed (shutting down)", "closed"));
       return new Promise<AppendResult>((resolve, reject) => {
-        const waiting: Waiting = { event, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
-        // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
-        // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
-        waiting.timer = setTimeout(() => {
-          // Not ready either: a commit this late means the database is locked or stalled.
-          healthy = false;
-          settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
-        }, commitTimeoutMs);
+        const waiting: Waiting = { event, resolve, reject, settled: false, deadline: performance.now() + commitTimeoutMs };
         inFlight += 1;
+        deadlines.add(waiting);
         queue.push(waiting);
         schedule();
       });

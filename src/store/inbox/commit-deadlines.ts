@@ -1,0 +1,61 @@
+/** Something waiting for a commit, with the time (`performance.now()`) it must be answered by. */
+export interface Deadlined {
+  deadline: number;
+  settled: boolean;
+}
+
+/**
+ * Expires what still waits at its deadline, with one timer for all of them instead of one per
+ * delivery (a timer set and cleared per request was a measurable part of the webhook's cost).
+ * Deadlines come in the order they are added (one timeout for every delivery), so the oldest
+ * unsettled one is always next.
+ */
+export class CommitDeadlines<T extends Deadlined> {
+  readonly #waiting: T[] = [];
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #expire: (waiting: T) => void;
+
+  constructor(expire: (waiting: T) => void) {
+    this.#expire = expire;
+  }
+
+  add(waiting: T): void {
+    this.#waiting.push(waiting);
+    if (this.#timer === undefined) this.#arm();
+  }
+
+  /** Nothing waits any more: stop the timer (so it keeps no process alive). */
+  clear(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#waiting.length = 0;
+    this.#head = 0;
+  }
+
+  #arm(): void {
+    while (this.#head < this.#waiting.length && this.#waiting[this.#head]!.settled) this.#head++;
+    if (this.#head === this.#waiting.length) return this.clear();
+    // Drop what was passed over now and then, not on every expiry.
+    if (this.#head > 1024 && this.#head * 2 > this.#waiting.length) {
+      this.#waiting.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#waiting[this.#head]!.deadline - performance.now()));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    const expired: T[] = [];
+    while (this.#head < this.#waiting.length) {
+      const waiting = this.#waiting[this.#head]!;
+      if (!waiting.settled && waiting.deadline > now) break;
+      if (!waiting.settled) expired.push(waiting);
+      this.#head++;
+    }
+    // After the walk: expiring one may settle the last in flight, which clears this list.
+    for (const waiting of expired) this.#expire(waiting);
+    if (this.#timer === undefined) this.#arm();
+  }
+}
