@@ -9,7 +9,7 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { inboxEventFor } from "../../src/ingest/index.js";
 import { createPipeline, pipelineMetrics, reprocess } from "../../src/pipeline/index.js";
-import { insertInboxEvents } from "../../src/store/inbox/index.js";
+import { insertInboxEvents, keyHash } from "../../src/store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { contentKey } from "../../src/zoom/events/content-key.js";
 import { createTestDatabase, describePostgres, eachDatabase, type TestDatabase } from "../support/databases.js";
@@ -79,6 +79,25 @@ eachDatabase("pipeline: redeliveries merged when claimed", (database) => {
   });
 });
 
+eachDatabase("pipeline: a key that only shares its hash", (database) => {
+  it("is applied, not merged into the row of the other key", async () => {
+    const store = await openDatabase(database().url);
+    try {
+      await migrateToLatest(store);
+      const [otherId] = await land(store, [stream[0]], "other");
+      const body = z.joined(person(6), at(6));
+      // As if keyHash(this key) were the other key's: the row inbox_keys names holds another event.
+      await store.db.insertInto("inbox_keys").values({ key_hash: keyHash(contentKey(body)), inbox_id: otherId! }).execute();
+      const [id] = await land(store, [body], "first");
+      const summary = await createPipeline(store, { loadLinks: async () => [] }).runUntilIdle();
+      expect(summary).toMatchObject({ duplicate: 0, done: 2 });
+      expect((await rowsByKey(store)).get(contentKey(body))).toEqual([{ id, deliveries: 1, status: "done" }]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 eachDatabase("pipeline: a redelivery after a restart", (database) => {
   it("is answered 'stored' by the new process, then merged into the first row before the engine", async () => {
     const body = z.joined(person(3), at(3));
@@ -127,7 +146,7 @@ describePostgres("pipeline: two workers claim copies of one event at once (Postg
   /** Another worker's batch in the middle of claiming `id`: its key registered, its row applied, not yet committed. */
   async function holdKey(key: string, id: number): Promise<void> {
     await other.query("begin");
-    await other.query("insert into inbox_keys (dedupe_key, inbox_id) values ($1, $2)", [key, id]);
+    await other.query("insert into inbox_keys (key_hash, inbox_id) values ($1, $2)", [keyHash(key), id]);
     await other.query("update inbox_events set status = 'done' where id = $1", [id]);
   }
 

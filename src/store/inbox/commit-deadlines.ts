@@ -14,6 +14,8 @@ export class CommitDeadlines<T extends Deadlined> {
   readonly #waiting: T[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** The waiting the timer was set for: when it fires, that one's time is up by the timers' own clock. */
+  #armedFor: T | undefined;
   readonly #expire: (waiting: T) => void;
 
   constructor(expire: (waiting: T) => void) {
@@ -29,6 +31,7 @@ export class CommitDeadlines<T extends Deadlined> {
   clear(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#armedFor = undefined;
     this.#waiting.length = 0;
     this.#head = 0;
   }
@@ -41,12 +44,15 @@ export class CommitDeadlines<T extends Deadlined> {
       this.#waiting.splice(0, this.#head);
       this.#head = 0;
     }
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#waiting[this.#head]!.deadline - performance.now()));
+    this.#armedFor = this.#waiting[this.#head]!;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#armedFor.deadline - performance.now()));
   }
 
   #fire(): void {
     this.#timer = undefined;
-    const now = performance.now();
+    // Timers run on the event loop's clock, which may lag `performance.now()`: the one the timer was
+    // set for expires now whatever the two clocks say, like a timer of its own would have.
+    const now = Math.max(performance.now(), this.#armedFor?.deadline ?? 0);
     const expired: T[] = [];
     while (this.#head < this.#waiting.length) {
       const waiting = this.#waiting[this.#head]!;

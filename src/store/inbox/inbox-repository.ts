@@ -3,6 +3,7 @@ import type { Statement } from "better-sqlite3";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { RollcallDatabase } from "../database.js";
 import type { Database } from "../schema.js";
+import { keyHash } from "./key-hash.js";
 import type { InboxWrite, InboxWritten, NewInboxEvent } from "./new-inbox-event.js";
 
 /** A row stored by {@link insertInboxEvents}. */
@@ -77,7 +78,7 @@ async function addDeliveries(db: Kysely<Database> | Transaction<Database>, known
 }
 
 function ownerOf(db: Kysely<Database> | Transaction<Database>, dedupeKey: string) {
-  return db.selectFrom("inbox_keys").select("inbox_id").where("dedupe_key", "=", dedupeKey);
+  return db.selectFrom("inbox_keys").select("inbox_id").where("key_hash", "=", keyHash(dedupeKey));
 }
 
 function rowValues(event: NewInboxEvent) {
@@ -119,9 +120,9 @@ export const sqliteInboxInsert = `insert into inbox_events
 /** SQLite: more deliveries of the event a known row holds (`run().changes` is 0 when it no longer does). */
 export const sqliteInboxAddDeliveries = "update inbox_events set deliveries = deliveries + ? where id = ? and dedupe_key = ?";
 
-/** SQLite: more deliveries on the row `inbox_keys` names for the key (parameters: deliveries, key, key), returning its id. */
+/** SQLite: more deliveries on the row `inbox_keys` names for the key (parameters: deliveries, `keyHash(key)`, key), returning its id. */
 export const sqliteInboxAddToOwner =
-  "update inbox_events set deliveries = deliveries + ? where id = (select inbox_id from inbox_keys where dedupe_key = ?) and dedupe_key = ? returning id";
+  "update inbox_events set deliveries = deliveries + ? where id = (select inbox_id from inbox_keys where key_hash = ?) and dedupe_key = ? returning id";
 
 /**
  * The group commit's write: one transaction per call, {@link writeInboxEvents}'s semantics. On
@@ -149,7 +150,7 @@ export function inboxBatchWriter(store: RollcallDatabase): InboxBatchWriter {
     for (let i = 0; i < writes.length; i++) {
       const { event, deliveries, knownId } = writes[i]!;
       if (knownId !== undefined) {
-        const id = add.run(deliveries, knownId, event.dedupeKey).changes === 1 ? knownId : addToOwner.get(deliveries, event.dedupeKey, event.dedupeKey)?.id;
+        const id = add.run(deliveries, knownId, event.dedupeKey).changes === 1 ? knownId : addToOwner.get(deliveries, keyHash(event.dedupeKey), event.dedupeKey)?.id;
         if (id !== undefined) {
           out[i] = { id, counted: true };
           continue;

@@ -10,5 +10,6 @@ export {
   type InboxBatchWriter,
   type InsertedInboxRow,
 } from "./inbox-repository.js";
+export { keyHash } from "./key-hash.js";
 export { RecentKeys, recentKeysOf } from "./recent-keys.js";
 export type { AppendResult, InboxWrite, InboxWritten, NewInboxEvent } from "./new-inbox-event.js";

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { RollcallDatabase } from "../database.js";
 import { sqliteInboxAddDeliveries, sqliteInboxAddToOwner, sqliteInboxInsert, sqliteInboxRow, type InboxBatchWriter } from "./inbox-repository.js";
+import { keyHash } from "./key-hash.js";
 import type { InboxWritten } from "./new-inbox-event.js";
 
 // Plain JavaScript, evaluated as the thread's code: it must load whatever loader runs the sources
@@ -17,8 +18,8 @@ let insert;
 let add;
 let addToOwner;
 // inboxBatchWriter's loop (inbox-repository.ts), on this thread's connection. A message row is
-// [knownId or null, deliveries, ...the insert's values (the key first)]; an answer row [id, 1 if
-// counted on the row holding the event already, 0 if a new row].
+// [knownId or null, deliveries, keyHash(key), ...the insert's values (the key first)]; an answer
+// row [id, 1 if counted on the row holding the event already, 0 if a new row].
 const commit = db.transaction((rows) => {
   insert ??= db.prepare(workerData.insert);
   add ??= db.prepare(workerData.add);
@@ -27,13 +28,13 @@ const commit = db.transaction((rows) => {
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     if (row[0] !== null) {
-      const id = add.run(row[1], row[0], row[2]).changes === 1 ? row[0] : addToOwner.get(row[1], row[2], row[2])?.id;
+      const id = add.run(row[1], row[0], row[3]).changes === 1 ? row[0] : addToOwner.get(row[1], row[2], row[3])?.id;
       if (id !== undefined) {
         out[i] = [id, 1];
         continue;
       }
     }
-    out[i] = [Number(insert.run(row.slice(2)).lastInsertRowid), 0];
+    out[i] = [Number(insert.run(row.slice(3)).lastInsertRowid), 0];
   }
   return out;
 }).immediate;
@@ -144,7 +145,9 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
   }
 
   const write: InboxBatchWriter = async (writes) => {
-    const rows = writes.map(({ event, deliveries, knownId }) => [knownId ?? null, deliveries, ...sqliteInboxRow(event, deliveries)]);
+    const rows = writes.map(({ event, deliveries, knownId }) =>
+      knownId === undefined ? [null, deliveries, null, ...sqliteInboxRow(event, deliveries)] : [knownId, deliveries, keyHash(event.dedupeKey), ...sqliteInboxRow(event, deliveries)],
+    );
     const result = await send({ rows });
     return result.map(([id, counted]): InboxWritten => ({ id, counted: counted === 1 }));
   };

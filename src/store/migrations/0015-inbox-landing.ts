@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
+import { keyHash } from "../inbox/key-hash.js";
 import type { RollcallMigration } from "./migration.js";
 import { serialPrimaryKey } from "./migration.js";
 
@@ -7,7 +8,7 @@ import { serialPrimaryKey } from "./migration.js";
  * Deliveries land in `inbox_events` without a unique index on `dedupe_key`: that index, on a random
  * key, was half the cost of every group commit (each new row dirtied a leaf page of its own). The
  * pipeline de-duplicates when it claims rows instead, after the answer to Zoom: `inbox_keys` maps each
- * content key to the inbox row that holds the event, and a later row with the same key is merged into
+ * content key (by its `keyHash`) to the inbox row that holds the event, and a later row with the same key is merged into
  * that one (its deliveries counted there) and deleted before it reaches the engine. Every row stored
  * so far is such an owner (the unique index made each key's row the only one).
  */
@@ -15,11 +16,13 @@ export const inboxLandingMigration: RollcallMigration = {
   async up(db, dialect) {
     if (dialect === "postgres") await sql`alter table inbox_events drop constraint if exists inbox_events_dedupe_key_key`.execute(db);
     else await rebuildSqliteInbox(db, dialect, false);
-    let keys = db.schema.createTable("inbox_keys").addColumn("dedupe_key", "text", (c) => c.primaryKey()).addColumn("inbox_id", "bigint", (c) => c.notNull());
-    // A key is the whole row: no hidden rowid b-tree beside the primary key's.
-    if (dialect === "sqlite") keys = keys.modifyEnd(sql`without rowid`);
-    await keys.execute();
-    await sql`insert into inbox_keys (dedupe_key, inbox_id) select dedupe_key, id from inbox_events`.execute(db);
+    // SQLite: an `integer primary key` is the rowid itself, so the table is one small b-tree.
+    await db.schema
+      .createTable("inbox_keys")
+      .addColumn("key_hash", dialect === "sqlite" ? "integer" : "bigint", (c) => c.primaryKey())
+      .addColumn("inbox_id", "bigint", (c) => c.notNull())
+      .execute();
+    await registerStoredKeys(db);
   },
   async down(db, dialect) {
     // Rows not yet de-duplicated: each key's later rows are counted on its first, then deleted.
@@ -31,6 +34,20 @@ export const inboxLandingMigration: RollcallMigration = {
     else await rebuildSqliteInbox(db, dialect, true);
   },
 };
+
+/** Every stored row holds its key (the unique index made it the only one); a rare hash shared by two keys stays the first's. */
+async function registerStoredKeys(db: Kysely<any>): Promise<void> {
+  for (let after = 0; ; ) {
+    const rows: Array<{ id: number; dedupe_key: string }> = await db.selectFrom("inbox_events").select(["id", "dedupe_key"]).where("id", ">", after).orderBy("id").limit(5000).execute();
+    if (rows.length === 0) return;
+    await db
+      .insertInto("inbox_keys")
+      .values(rows.map((row) => ({ key_hash: keyHash(row.dedupe_key), inbox_id: row.id })))
+      .onConflict((conflict) => conflict.column("key_hash").doNothing())
+      .execute();
+    after = Number(rows[rows.length - 1]!.id);
+  }
+}
 
 /** SQLite cannot drop a column's UNIQUE: the table is made again (as 0001 made it, `unique` or not) and the rows copied over. */
 async function rebuildSqliteInbox(db: Kysely<any>, dialect: DialectName, unique: boolean): Promise<void> {

@@ -36,7 +36,8 @@ export interface InboxEventTable {
  * to another row is a redelivery: merged into that row and deleted, it never reaches the engine.
  */
 export interface InboxKeyTable {
-  dedupe_key: string;
+  /** `keyHash(dedupe_key)`; a row it names holds the event only if its `dedupe_key` is the same. */
+  key_hash: number;
   inbox_id: number;
 }
 
