@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import { dataErrorReason, type Database } from "../store/index.js";
 import { emptySummary, type BatchSummary, type InboxRow, type Outcome, type PipelineContext } from "./pipeline-context.js";
+import { paddedList } from "../store/row-statements.js";
 import { dropDuplicates } from "./inbox-duplicates.js";
 import type { Partition } from "./worker-slots.js";
 import { withWriteTransaction } from "./write-transaction.js";
@@ -69,7 +70,7 @@ export async function markRows(trx: Kysely<Database>, outcomes: Map<number, Outc
   }
   for (const [status, ids] of plain) {
     for (let i = 0; i < ids.length; i += 10_000) {
-      await trx.updateTable("inbox_events").set({ status, error: null, processed_at: processedAt }).where("id", "in", ids.slice(i, i + 10_000)).execute();
+      await trx.updateTable("inbox_events").set({ status, error: null, processed_at: processedAt }).where("id", "in", paddedList(ids.slice(i, i + 10_000))).execute();
     }
   }
 }
