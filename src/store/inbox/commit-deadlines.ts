@@ -18,8 +18,17 @@ export class CommitDeadlines<T extends Deadlined> {
   #armedFor: T | undefined;
   readonly #expire: (waiting: T) => void;
 
-  constructor(expire: (waiting: T) => void) {
+  readonly #readAnswersFirst: boolean;
+
+  /**
+   * `readAnswersFirst`: commits are answered by messages (the SQLite commit thread), so expiry waits
+   * for the loop's poll phase: when the loop was blocked past a deadline (a long pipeline batch on
+   * the same connection's thread), a commit answered meanwhile is read first and its deliveries get
+   * their 2xx instead of a needless 503.
+   */
+  constructor(expire: (waiting: T) => void, readAnswersFirst = false) {
     this.#expire = expire;
+    this.#readAnswersFirst = readAnswersFirst;
   }
 
   add(waiting: T): void {
@@ -45,7 +54,8 @@ export class CommitDeadlines<T extends Deadlined> {
       this.#head = 0;
     }
     this.#armedFor = this.#waiting[this.#head]!;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, this.#armedFor.deadline - performance.now()));
+    const wait = Math.max(0, this.#armedFor.deadline - performance.now());
+    this.#timer = this.#readAnswersFirst ? setTimeout(() => setImmediate(() => this.#fire()), wait) : setTimeout(() => this.#fire(), wait);
   }
 
   #fire(): void {

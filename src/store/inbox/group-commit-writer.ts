@@ -100,7 +100,7 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
     // Not ready either: a commit this late means the database is locked or stalled.
     healthy = false;
     settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
-  });
+  }, thread !== undefined);
 
   function schedule(): void {
     if (scheduled || running) return;

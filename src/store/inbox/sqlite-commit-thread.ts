@@ -58,6 +58,9 @@ parentPort.on("message", (message) => {
 });
 `;
 
+/** The event loop's connection checkpoints only past this many WAL pages (~40 MB) while the thread runs. */
+const mainCheckpointPages = 10_000;
+
 /** An inbox writer whose transactions run on a thread of their own. */
 export interface SqliteCommitThread {
   write: InboxBatchWriter;
@@ -103,6 +106,16 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
   let nextId = 0;
   const pending = new Map<number, { resolve(rows: Array<[number, number]>): void; reject(error: Error): void }>();
 
+  // WAL checkpoints (copying the log into the database file, and its fsync) run in the commit that
+  // crosses the threshold: on the event loop's connection that was a pipeline batch's commit, which
+  // then blocked every request for tens of milliseconds. While the thread runs it checkpoints (its
+  // connection keeps SQLite's default); the event loop's connection only past a far larger log.
+  let restoreCheckpoints: number | undefined;
+  function moveCheckpoints(): void {
+    restoreCheckpoints ??= Number(sqlite.pragma("wal_autocheckpoint", { simple: true }));
+    sqlite.pragma(`wal_autocheckpoint = ${mainCheckpointPages}`);
+  }
+
   function failAll(error: Error): void {
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
@@ -117,6 +130,7 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
     });
     // Idle, it must not keep the process alive; pending commits keep their callers' timers.
     started.unref();
+    moveCheckpoints();
     started.on("message", (reply: Reply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;
@@ -159,6 +173,8 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
       const current = thread;
       if (!current) return;
       thread = undefined;
+      if (restoreCheckpoints !== undefined && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${restoreCheckpoints}`);
+      restoreCheckpoints = undefined;
       const exited = new Promise<void>((resolve) => current.once("exit", () => resolve()));
       // Unreferenced, the thread would not keep the process alive until it exits: with nothing
       // else left (role ingest), Node would end with this stop still unsettled (exit code 13).
