@@ -20,10 +20,8 @@ function placeholders(db: Kysely<any>): (index: number) => string {
  * only (the largest that fits, then the remainder's binary digits), so a statement's text is one of
  * a few per shape. SQLite keeps prepared statements by text (`withStatementCache`), and preparing a
  * statement of a new row count (thousands of placeholders) cost more than running it: most of a
- * pipeline batch's statement time went to preparing texts seen once.
- *
- * @example
- * statementSizes(1234, 15_000) // [1024, 128, 64, 16, 2]
+ * pipeline batch's statement time went to preparing texts seen once. 1234 rows at most 15 000 a
+ * statement are statements of 1024, 128, 64, 16 and 2 rows.
  */
 export function statementSizes(total: number, max: number): number[] {
   const top = 2 ** Math.floor(Math.log2(Math.max(1, max)));

@@ -4,10 +4,8 @@
  * (~150 random-ordered characters each) dirtied a page apiece, the cost the unique index on the
  * inbox had. Two keys may share a hash: whoever compares a row to the one `inbox_keys` names also
  * compares their `dedupe_key`s (a collision then just goes unmerged, never dropped).
- * cyrb53 (public domain, bryc): fast on short strings, well spread, and an exact JavaScript number.
- *
- * @example
- * keyHash("meeting.ended|a|u==||2026-01-01T10:00:00Z") // an integer in [0, 2^53)
+ * cyrb53 (public domain, bryc): fast on short strings, well spread, and an exact JavaScript number
+ * (an integer in [0, 2^53)).
  */
 export function keyHash(key: string): number {
   let h1 = 0xdeadbeef;
