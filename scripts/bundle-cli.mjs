@@ -36,8 +36,55 @@ const reviewed = new Set([
   "node_modules/commander/lib/command.js", // in TSDoc examples only
 ]);
 
+/**
+ * prom-client's index loads all of it at start: the Pushgateway (node:https, TLS), Summary
+ * (tdigest), cluster aggregation, and @opentelemetry/api (51 files, for exemplars). Rollcall uses
+ * five of its exports: the bundle takes those from their own files, and @opentelemetry/api only if
+ * an exemplar is ever recorded (Rollcall enables none). The library build (dist/index.js) is not
+ * bundled and imports prom-client as usual.
+ */
+const promClientParts = {
+  name: "prom-client-parts",
+  setup(build) {
+    build.onResolve({ filter: /^prom-client$/ }, () => ({ path: "prom-client", namespace: "prom-client-parts" }));
+    build.onLoad({ filter: /.*/, namespace: "prom-client-parts" }, () => ({
+      resolveDir: root,
+      loader: "js",
+      contents: [
+        'export { default as Registry } from "prom-client/lib/registry.js";',
+        'export { default as Counter } from "prom-client/lib/counter.js";',
+        'export { default as Gauge } from "prom-client/lib/gauge.js";',
+        'export { default as Histogram } from "prom-client/lib/histogram.js";',
+        'export { default as collectDefaultMetrics } from "prom-client/lib/defaultMetrics.js";',
+      ].join("\n"),
+    }));
+    build.onResolve({ filter: /^@opentelemetry\/api$/ }, () => ({ path: "@opentelemetry/api", namespace: "prom-client-parts-otel" }));
+    build.onLoad({ filter: /.*/, namespace: "prom-client-parts-otel" }, () => ({
+      loader: "js",
+      // The package itself, from node_modules, on first use (a name esbuild does not resolve).
+      contents: 'const name = ["@opentelemetry", "api"].join("/"); let api; module.exports = new Proxy({}, { get: (_, key) => (api ??= require(name))[key] });',
+    }));
+  },
+};
+
+/**
+ * commander loads node:child_process at start for executable subcommands (`git-style`), which the
+ * rollcall CLI has none of: it gets the module on first use instead.
+ */
+const lazyChildProcess = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: "child_process", namespace: "lazy-child-process" } : undefined));
+    build.onLoad({ filter: /.*/, namespace: "lazy-child-process" }, () => ({
+      loader: "js",
+      contents: 'const name = ["node", "child_process"].join(":"); let cp; module.exports = new Proxy({}, { get: (_, key) => (cp ??= require(name))[key] });',
+    }));
+  },
+};
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
+  plugins: [promClientParts, lazyChildProcess],
   absWorkingDir: root,
   entryPoints: { rollcall: "dist/cli/main.js" },
   outdir,

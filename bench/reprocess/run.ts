@@ -25,7 +25,7 @@ import type { Link } from "../../src/core/index.js";
 import { createInstanceState, EventColumnsBuilder, type InstanceState } from "../../src/core/index.js";
 import { createPipeline, reprocess } from "../../src/pipeline/index.js";
 import { openDatabase, migrateToLatest, type RollcallDatabase } from "../../src/store/index.js";
-import { storableDedupeKey, upsertInboxEvents, type NewInboxEvent } from "../../src/store/inbox/index.js";
+import { storableDedupeKey, insertInboxEvents, type NewInboxEvent } from "../../src/store/inbox/index.js";
 import { contentKey } from "../../src/zoom/events/index.js";
 import { normaliseInboxBodyInto } from "../../src/zoom/events/normalise-inbox-body.js";
 import { webinarStream } from "../pipeline/webinar-stream.js";
@@ -67,7 +67,7 @@ function inboxRows(): { rows: Array<{ event: NewInboxEvent; deliveries: number }
 
 async function fill(store: RollcallDatabase, rows: Array<{ event: NewInboxEvent; deliveries: number }>): Promise<void> {
   for (let i = 0; i < rows.length; i += 10_000) {
-    await store.db.transaction().execute((trx) => upsertInboxEvents(trx, rows.slice(i, i + 10_000)));
+    await store.db.transaction().execute((trx) => insertInboxEvents(trx, rows.slice(i, i + 10_000)));
   }
 }
 

@@ -8,6 +8,8 @@ import { lazySchemaCompilers } from "./lazy-schema-compilers.js";
 import type { RollcallMetrics } from "./metrics.js";
 import { metricsRoute } from "./metrics-route.js";
 import type { PrepareBodyForStorage } from "../ingest/index.js";
+import { serveWebhooksFirst } from "./webhook-fast-path.js";
+import { createWebhookReceiver } from "./webhook-receiver.js";
 import { webhookRoute } from "./webhook-route.js";
 
 export interface AppOptions {
@@ -36,6 +38,8 @@ export interface AppOptions {
 /**
  * Builds the Fastify app with the Zoom webhook route (unless `webhooks: false`), `/healthz`, `/readyz` and `/metrics`. Other
  * routes (the API, the dashboard) are registered on the returned instance before it listens.
+ * Webhook deliveries are answered by a `node:http` fast path in front of Fastify (see
+ * `webhook-fast-path.ts`); the Fastify route answers the unusual ones, through the same receiver.
  */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -62,13 +66,22 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { store: options.store, inbox: options.inbox, ...(options.doors ? { doors: options.doors } : {}) });
   await app.register(metricsRoute, { metrics: options.metrics });
   if (options.webhooks === false) return app;
-  await app.register(webhookRoute, {
+  const receiver = createWebhookReceiver({
     verifier: options.verifier,
     inbox: options.inbox,
     metrics: options.metrics,
-    ...(options.bodyLimitBytes !== undefined ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
-    ...(options.prepareBodyForStorage ? { prepareBodyForStorage: options.prepareBodyForStorage } : {}),
-    ...(options.now ? { now: options.now } : {}),
+    logger: app.log,
+    prepareBodyForStorage: options.prepareBodyForStorage,
+    now: options.now,
   });
+  const bodyLimitBytes = options.bodyLimitBytes ?? 1024 * 1024;
+  await app.register(webhookRoute, { receiver, bodyLimitBytes });
+  let closing = false;
+  // Runs as `close()` begins, when Fastify starts answering 503 itself.
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  serveWebhooksFirst(app.server, { receiver, bodyLimitBytes, closing: () => closing });
   return app;
 }

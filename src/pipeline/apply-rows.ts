@@ -2,8 +2,10 @@ import type { Kysely } from "kysely";
 import type { RegistrationEvent } from "../core/index.js";
 import type { WriteStats } from "../store/derived/index.js";
 import type { Database } from "../store/index.js";
+import { recentKeysOf } from "../store/inbox/index.js";
 import { instanceKey } from "./instance-cache.js";
 import { computeInstanceBatch, instanceMarks, linkLoader, writeInstances, type InstanceWriteItem } from "./instance-compute.js";
+import { dropDuplicates, type Deduplicated } from "./inbox-duplicates.js";
 import { markRows, rowsWithinInstanceBound } from "./inbox-rows.js";
 import { normaliseRow } from "./normalise-rows.js";
 import { emptySummary, instanceBatch, rebuildable, type BatchSummary, type InboxRow, type InstanceBatch, type Outcome, type PipelineContext } from "./pipeline-context.js";
@@ -13,7 +15,8 @@ import { lockInstances, withWriteTransaction } from "./write-transaction.js";
 const maxInstancesPerBatch = 250;
 
 /**
- * Applies the rows `take` claims, in one transaction: normalises them into one batch per instance
+ * Applies the rows `take` claims, in one transaction: merges redeliveries into their events' rows
+ * (`dropDuplicates`), normalises the rest into one batch per instance
  * (registrations first: a link learned there resolves the joins of the same batch), locks those
  * instances, computes each once, writes what changed and marks every row with its outcome. With
  * `rebuild` each instance starts from a new state (see `Pipeline.rebuildInstance`).
@@ -24,15 +27,20 @@ export async function applyRows(ctx: PipelineContext, take: (trx: Kysely<Databas
   let received: InboxRow[] = [];
   let processedAt = 0;
   const summary = emptySummary();
+  let moves: Deduplicated["moves"] = [];
   try {
     await withWriteTransaction(ctx.store, async (trx) => {
-      received = await take(trx);
+      const deduplicated = await dropDuplicates(ctx, trx, await take(trx));
+      received = deduplicated.rows;
+      moves = deduplicated.moves;
       if (!rebuild) {
         const { kept, deferred } = rowsWithinInstanceBound(received, maxInstancesPerBatch);
         received = kept;
         summary.deferred = deferred;
       }
-      summary.claimed = received.length;
+      // Rows left for a later batch (their instance past the bound, or their event's row held elsewhere) stay pending.
+      summary.claimed = received.length + deduplicated.duplicates;
+      summary.duplicate = deduplicated.duplicates;
       if (received.length === 0) return;
       const { outcomes, batches, registrations } = normaliseBatch(ctx, received);
       if (registrations.length > 0 && ctx.options.onRegistrations) await ctx.options.onRegistrations(trx, registrations);
@@ -52,6 +60,9 @@ export async function applyRows(ctx: PipelineContext, take: (trx: Kysely<Databas
     for (const key of touched) ctx.cache.delete(key);
     throw error;
   }
+  // The ingest of this process counts a further copy on the row that holds the event now.
+  const recent = recentKeysOf(ctx.store);
+  for (const { key, from, to } of moves) recent.moved(key, from, to);
   observe(ctx, summary, received, processedAt, started);
   return summary;
 }
@@ -106,6 +117,7 @@ function observe(ctx: PipelineContext, summary: BatchSummary, received: readonly
   if (!metrics || summary.claimed === 0) return;
   for (const row of received) metrics.lag.observe(Math.max(0, processedAt - row.received_at) / 1000);
   if (summary.done) metrics.processed.inc({ status: "done" }, summary.done);
+  if (summary.duplicate) metrics.processed.inc({ status: "duplicate" }, summary.duplicate);
   if (summary.ignored) metrics.processed.inc({ status: "ignored" }, summary.ignored);
   if (summary.parked) {
     metrics.processed.inc({ status: "parked" }, summary.parked);

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { EventColumnsBuilder } from "../core/index.js";
 import { isDataError, type Database, type RollcallDatabase } from "../store/index.js";
 import { applyRows } from "./apply-rows.js";
-import { claimIds, claimRows, parkRefused, pendingIds, type ClaimScope } from "./inbox-rows.js";
+import { claimedColumns, claimIds, claimRows, parkRefused, pendingIds, type ClaimScope } from "./inbox-rows.js";
 import { instanceKey } from "./instance-cache.js";
 import { computeInstanceBatch, instanceLinkLoader, instanceMarks, writeInstances } from "./instance-compute.js";
 import { addSummary, derivedTables, emptySummary, pipelineContext, rebuildable, type BatchSummary, type InboxRow, type PipelineContext } from "./pipeline-context.js";
@@ -102,6 +102,7 @@ async function isolate(ctx: PipelineContext, ids: number[]): Promise<BatchSummar
 async function rebuildInstance(ctx: PipelineContext, instanceUuid: string | null): Promise<RebuildSummary> {
   const total: RebuildSummary = { ...emptySummary(), taken: 0 };
   let after = 0;
+  let chunk = 0;
   for (let first = true; ; first = false) {
     let batch: BatchSummary;
     try {
@@ -111,6 +112,7 @@ async function rebuildInstance(ctx: PipelineContext, instanceUuid: string | null
         async (trx) => {
           const rows = await rebuildChunk(ctx, trx, instanceUuid, after);
           if (rows.length > 0) after = rows[rows.length - 1]!.id;
+          chunk = rows.length;
           return rows;
         },
         first,
@@ -125,7 +127,8 @@ async function rebuildInstance(ctx: PipelineContext, instanceUuid: string | null
     }
     addSummary(total, batch);
     total.taken += batch.claimed;
-    if (batch.claimed < rowsPerRebuild) return total;
+    // By the rows read, not those applied: redeliveries merged away leave a full chunk short.
+    if (chunk < rowsPerRebuild) return total;
   }
 }
 
@@ -136,7 +139,7 @@ async function rebuildInstance(ctx: PipelineContext, instanceUuid: string | null
  * cannot deadlock.
  */
 async function rebuildChunk(ctx: PipelineContext, trx: Kysely<Database>, instanceUuid: string | null, after: number): Promise<InboxRow[]> {
-  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at", "status", "error"]).where("id", ">", after);
+  let query = trx.selectFrom("inbox_events").select([...claimedColumns, "status", "error"]).where("id", ">", after);
   query = instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", instanceUuid);
   query = query.orderBy("id").limit(rowsPerRebuild);
   if (ctx.store.dialect === "postgres") query = query.forUpdate();

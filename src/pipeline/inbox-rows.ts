@@ -1,7 +1,10 @@
 import { sql, type Kysely } from "kysely";
 import { dataErrorReason, type Database } from "../store/index.js";
 import { emptySummary, type BatchSummary, type InboxRow, type Outcome, type PipelineContext } from "./pipeline-context.js";
+import { paddedList } from "../store/row-statements.js";
+import { dropDuplicates } from "./inbox-duplicates.js";
 import type { Partition } from "./worker-slots.js";
+import { withWriteTransaction } from "./write-transaction.js";
 
 /** Which pending rows a batch takes; by default the oldest of any instance. */
 export interface ClaimScope {
@@ -16,9 +19,12 @@ export interface ClaimScope {
 /** Rows older than this go to any worker, whatever their partition: a worker that hangs must not strand its instances. */
 const partitionGraceMs = 120_000;
 
+/** What a batch reads of each row it claims. */
+export const claimedColumns = ["id", "body", "received_at", "dedupe_key", "deliveries", "instance_uuid"] as const;
+
 /** Takes pending rows for a batch, oldest first; on PostgreSQL rows another process holds are skipped, not waited for. */
 export async function claimRows(ctx: PipelineContext, trx: Kysely<Database>, scope: ClaimScope | undefined): Promise<InboxRow[]> {
-  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at", "instance_uuid"]).where("status", "=", "pending");
+  let query = trx.selectFrom("inbox_events").select(claimedColumns).where("status", "=", "pending");
   if (scope?.instanceUuid !== undefined) query = scope.instanceUuid === null ? query.where("instance_uuid", "is", null) : query.where("instance_uuid", "=", scope.instanceUuid);
   const partition = scope?.partition;
   if (ctx.store.dialect === "postgres" && partition !== undefined && partition.count > 1) {
@@ -40,7 +46,7 @@ export async function pendingIds(ctx: PipelineContext, scope: ClaimScope | undef
 
 /** Takes the given pending rows (the isolating path). */
 export async function claimIds(ctx: PipelineContext, trx: Kysely<Database>, ids: number[]): Promise<InboxRow[]> {
-  let query = trx.selectFrom("inbox_events").select(["id", "body", "received_at", "instance_uuid"]).where("status", "=", "pending").where("id", "in", ids).orderBy("id");
+  let query = trx.selectFrom("inbox_events").select(claimedColumns).where("status", "=", "pending").where("id", "in", ids).orderBy("id");
   if (ctx.store.dialect === "postgres") query = query.forUpdate().skipLocked();
   return query.execute();
 }
@@ -85,25 +91,29 @@ export async function markRows(trx: Kysely<Database>, outcomes: Map<number, Outc
   }
   for (const [status, ids] of plain) {
     for (let i = 0; i < ids.length; i += 10_000) {
-      await trx.updateTable("inbox_events").set({ status, error: null, processed_at: processedAt }).where("id", "in", ids.slice(i, i + 10_000)).execute();
+      await trx.updateTable("inbox_events").set({ status, error: null, processed_at: processedAt }).where("id", "in", paddedList(ids.slice(i, i + 10_000))).execute();
     }
   }
 }
 
-/** Parks one row the database refuses (a value it cannot hold), alone, with the reason. */
+/**
+ * Parks one row the database refuses (a value it cannot hold), alone, with the reason. Its key is
+ * registered as any claimed row's is (or, when another row holds its event, it is merged there
+ * instead), so a redelivery of it is merged into it later rather than applied beside it.
+ */
 export async function parkRefused(ctx: PipelineContext, id: number, error: unknown): Promise<BatchSummary> {
-  const result = await ctx.store.db
-    .updateTable("inbox_events")
-    .set({ status: "parked", error: `store failed: ${dataErrorReason(error)}`, processed_at: Date.now() })
-    .where("id", "=", id)
-    .where("status", "=", "pending")
-    .executeTakeFirst();
-  const parked = Number(result.numUpdatedRows);
+  const outcome = await withWriteTransaction(ctx.store, async (trx) => {
+    const { rows, duplicates } = await dropDuplicates(ctx, trx, await claimIds(ctx, trx, [id]));
+    if (rows.length === 0) return { parked: 0, duplicates };
+    await trx.updateTable("inbox_events").set({ status: "parked", error: `store failed: ${dataErrorReason(error)}`, processed_at: Date.now() }).where("id", "=", id).execute();
+    return { parked: 1, duplicates };
+  });
   const e = error as { code?: string };
-  ctx.logger?.warn({ inboxId: id, errorCode: e.code ?? "data" }, "pipeline: event parked, the database refuses a value it carries");
-  if (parked > 0 && ctx.metrics) {
-    ctx.metrics.processed.inc({ status: "parked" }, parked);
-    ctx.metrics.parked.inc(parked);
+  if (outcome.parked > 0) ctx.logger?.warn({ inboxId: id, errorCode: e.code ?? "data" }, "pipeline: event parked, the database refuses a value it carries");
+  if (ctx.metrics) {
+    if (outcome.parked > 0) ctx.metrics.processed.inc({ status: "parked" }, outcome.parked);
+    if (outcome.parked > 0) ctx.metrics.parked.inc(outcome.parked);
+    if (outcome.duplicates > 0) ctx.metrics.processed.inc({ status: "duplicate" }, outcome.duplicates);
   }
-  return { ...emptySummary(), claimed: parked, parked };
+  return { ...emptySummary(), claimed: outcome.parked + outcome.duplicates, parked: outcome.parked, duplicate: outcome.duplicates };
 }

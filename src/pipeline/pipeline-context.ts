@@ -70,6 +70,9 @@ export interface InboxRow {
   received_at: number;
   /** As ingest recorded it (claims only; a rebuild's rows are one instance's). */
   instance_uuid?: string | null;
+  /** The content key: a row whose key another row holds is a redelivery (see `inbox-duplicates.ts`). */
+  dedupe_key: string;
+  deliveries: number;
   /** Rebuilds only: the row's status and error as claimed, so a row whose outcome stays the same is not rewritten. */
   status?: string;
   error?: string | null;
@@ -83,11 +86,13 @@ export interface Outcome {
 
 /** What one batch did. */
 export interface BatchSummary {
-  /** Inbox rows taken. */
+  /** Inbox rows taken (redeliveries merged away included). */
   claimed: number;
   done: number;
   ignored: number;
   parked: number;
+  /** Rows that were redeliveries of an event another row holds: counted there and deleted, not applied. */
+  duplicate: number;
   /** Instances recomputed. */
   instances: number;
   /** Derived rows written or deleted. */
@@ -96,7 +101,7 @@ export interface BatchSummary {
   deferred: number;
 }
 
-export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, instances: 0, rowsWritten: 0, deferred: 0 });
+export const emptySummary = (): BatchSummary => ({ claimed: 0, done: 0, ignored: 0, parked: 0, duplicate: 0, instances: 0, rowsWritten: 0, deferred: 0 });
 
 /** Adds `batch`'s counts to `total`. */
 export function addSummary(total: BatchSummary, batch: BatchSummary): void {

@@ -4,7 +4,10 @@ import { Counter, Histogram, type Registry } from "prom-client";
 export interface PipelineMetrics {
   /** Seconds from an event's arrival (`received_at`) to its processing commit. */
   lag: Histogram;
-  /** Inbox rows processed, by outcome (`done`, `ignored`, `parked`). */
+  /**
+   * Inbox rows processed, by outcome (`done`, `ignored`, `parked`, and `duplicate`: a redelivery the
+   * inbox did not recognise when it stored it, merged into its event's row by the batch that claimed it).
+   */
   processed: Counter<"status">;
   /** Events parked because they could not be normalised or applied. */
   parked: Counter;

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { EngineOptions, NormalisedEvent, Product } from "../core/index.js";
-import { upsertInboxEvents, type NewInboxEvent } from "../store/inbox/index.js";
+import { insertNewInboxEvents, type NewInboxEvent } from "../store/inbox/index.js";
 import type { Database, RollcallDatabase } from "../store/index.js";
 import type { ZoomApiClient } from "../zoom/api/index.js";
 import { createBodyPreparer, normaliseOptionsForStoredBody, type PrivacySettings } from "../zoom/privacy/index.js";
@@ -73,8 +73,7 @@ export async function reconcileInstance(store: RollcallDatabase, target: Reconci
   const engineOptions: EngineOptions = { ...context.engine, privacy: context.privacy.privacy };
 
   return withWriteTransaction(store, async (trx) => {
-    const written = await upsertInboxEvents(trx, [...events.values()].map((event) => ({ event, deliveries: 1 })));
-    const newRows = written.filter((w) => Number(w.deliveries) === 1).length;
+    const newRows = await insertNewInboxEvents(trx, target.instanceUuid, [...events.values()]);
     const instanceEvents = await storedEvents(trx, target, context.privacy);
     const links = await context.loadLinks(trx, target.accountId);
     const { differences, summary } = attendanceDifferences(instanceEvents, links, engineOptions);

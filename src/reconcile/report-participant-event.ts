@@ -44,7 +44,7 @@ export function reportRowDedupeKey(accountId: string, instanceUuid: string, row:
 }
 
 /**
- * The inbox row for one report row, ready for `upsertInboxEvents`. `storedRow` is what the privacy
+ * The inbox row for one report row, ready for the inbox (`insertNewInboxEvents`). `storedRow` is what the privacy
  * mode keeps of it; the dedupe key is computed from the row Zoom sent, so it is stable whatever the mode.
  */
 export function reportInboxEvent(row: Record<string, unknown>, storedRow: Record<string, unknown>, context: ReportRowContextInput): NewInboxEvent {

@@ -9,7 +9,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { listInstances } from "../../src/reports/index.js";
-import { upsertInboxEvents } from "../../src/store/inbox/index.js";
+import { insertInboxEvents } from "../../src/store/inbox/index.js";
 import { eachDatabase } from "../support/databases.js";
 import { startTestRollcall, testSecret, type TestRollcall } from "./support/start-test-rollcall.js";
 import { iso, postSigned, zoomMeeting } from "./support/zoom-webhooks.js";
@@ -72,7 +72,7 @@ eachDatabase("pipeline: values a database cannot take", (database) => {
     await post("goodJoin", p.joined(person(1), t0 + min));
     for (const [name, body] of Object.entries(poisons)) await post(name, body);
     // Stored before ingest refused such identifiers: it must not stop the pipeline either.
-    const [longAccount] = await upsertInboxEvents(service.rollcall.store.db, [
+    const [longAccount] = await insertInboxEvents(service.rollcall.store.db, [
       {
         event: {
           dedupeKey: "long-account-id",

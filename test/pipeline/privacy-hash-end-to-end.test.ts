@@ -15,7 +15,7 @@ import { pipelineOptionsFromConfig, pipelineWorkerFromConfig } from "../../src/s
 import { reportInboxEvent } from "../../src/reconcile/index.js";
 import { startRollcall, type RunningRollcall } from "../../src/service/start-rollcall.js";
 import { inboxEventFor } from "../../src/ingest/index.js";
-import { upsertInboxEvents } from "../../src/store/inbox/index.js";
+import { insertInboxEvents } from "../../src/store/inbox/index.js";
 import { hashEmail } from "../../src/zoom/events/index.js";
 import { createBodyPreparer, privacySettingsFromConfig } from "../../src/zoom/privacy/index.js";
 import { eachDatabase } from "../support/databases.js";
@@ -68,7 +68,7 @@ eachDatabase("pipeline: privacy hash hashes names and e-mails exactly once", (da
     const context = { accountId: meeting.accountId, instanceUuid: meeting.uuid, meetingId: meeting.id, product: "meeting" as const, endpoint: "report" as const, fetchedAt: at(90) };
     const stored = reportInboxEvent(omarRow, omarRow, context);
     stored.body = createBodyPreparer(settings)(stored.body, JSON.parse(stored.body));
-    await upsertInboxEvents(rollcall.store.db, [{ event: stored, deliveries: 1 }]);
+    await insertInboxEvents(rollcall.store.db, [{ event: stored, deliveries: 1 }]);
     await worker.idle();
   });
   afterAll(async () => {
@@ -114,7 +114,7 @@ eachDatabase("pipeline: privacy hash hashes names and e-mails exactly once", (da
     const bodies = [raw.started(), raw.joined(eve, at(-1440)), raw.left(eve, at(-1410)), raw.ended(at(-1380))];
     const events = bodies.map((body) => inboxEventFor(JSON.stringify(body), body, { headers: {}, receivedAt: at(-1380) }));
     expect(events.map((e) => e.body).join("")).toContain("Dana Example");
-    await upsertInboxEvents(db(), events.map((event) => ({ event, deliveries: 1 })));
+    await insertInboxEvents(db(), events.map((event) => ({ event, deliveries: 1 })));
     await worker.idle();
 
     const { hashKey } = privacySettingsFromConfig(config);

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { contentKey } from "../../src/zoom/events/index.js";
 import { importUsers } from "../../src/directory/index.js";
-import { upsertInboxEvents } from "../../src/store/inbox/index.js";
+import { insertInboxEvents } from "../../src/store/inbox/index.js";
 import { migrateToLatest, openDatabase, type RollcallDatabase } from "../../src/store/index.js";
 import { meetingEvents, participant } from "../directory/support/meeting-events.js";
 import { spawnServer, type ChildServer } from "../http/support/child-server.js";
@@ -50,7 +50,7 @@ beforeAll(async () => {
       const body = m.joined(participant({ user_id: String(16790000 + k), participant_uuid: `M${String(k).padStart(7, "0")}-0000-4000-8000-000000000001`, user_name: `Member ${k}`, customer_key: "ck-member" }), t0 + k);
       rows.push({ event: { dedupeKey: contentKey(body), event: body.event, accountId: "ACCT-MEM", instanceUuid: uuidOf(k), body: JSON.stringify(body), headers: {}, receivedAt: Date.now(), eventTs: body.event_ts }, deliveries: 1 });
     }
-    await upsertInboxEvents(store.db, rows);
+    await insertInboxEvents(store.db, rows);
   }
   server = await spawnServer({ DATABASE_URL: database.url, ZOOM_WEBHOOK_SECRET_TOKEN: secret, LOG_LEVEL: "warn", ...(process.env["MEM_NODE_OPTIONS"] ? { NODE_OPTIONS: process.env["MEM_NODE_OPTIONS"] } : {}) });
 }, 300_000);

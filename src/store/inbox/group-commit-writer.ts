@@ -2,8 +2,10 @@ import type { RollcallDatabase } from "../database.js";
 import { isDataError } from "../data-error.js";
 import { InboxRefusedError, InboxUnavailableError } from "./inbox-unavailable-error.js";
 import { inboxBatchWriter, inboxCommitProbe } from "./inbox-repository.js";
+import { CommitDeadlines } from "./commit-deadlines.js";
+import { recentKeysOf } from "./recent-keys.js";
 import { startSqliteCommitThread } from "./sqlite-commit-thread.js";
-import type { AppendResult, NewInboxEvent } from "./new-inbox-event.js";
+import type { AppendResult, InboxWrite, InboxWritten, NewInboxEvent } from "./new-inbox-event.js";
 
 /** Told about every commit attempt, e.g. to record metrics. */
 export interface CommitObserver {
@@ -71,14 +73,17 @@ interface Waiting {
   event: NewInboxEvent;
   resolve(result: AppendResult): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  /** `performance.now()` by which it is answered "unavailable" if its commit has not come. */
+  deadline: number;
   settled: boolean;
 }
 
 /**
  * Creates the group-commit writer: deliveries that arrive while a transaction is running (or in the
  * same turn of the event loop) share the next transaction, and each caller is answered only after
- * that transaction commits. Redeliveries (same dedupe key) add to the stored row's `deliveries`.
+ * that transaction commits. A redelivery of an event this process stored recently (same dedupe key,
+ * see `RecentKeys`) or of one earlier in the same batch adds to that row's `deliveries`; any other
+ * lands as a new row, which the pipeline merges into the first when it claims it.
  * A SQLite file commits on a worker thread (`startSqliteCommitThread`) so the event loop keeps
  * reading requests while the disk syncs; otherwise `inboxBatchWriter` commits on the store's connection.
  */
@@ -89,12 +94,20 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store, options.lockWaitMs);
   const write = thread?.write ?? inboxBatchWriter(store);
   const probeCommit = thread?.probe ?? inboxCommitProbe(store);
+  const recent = recentKeysOf(store);
   let queue: Waiting[] = [];
   let running: Promise<void> | undefined;
   let scheduled = false;
   let closed = false;
   let healthy = true;
   let inFlight = 0;
+  // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
+  // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
+  const deadlines = new CommitDeadlines<Waiting>((waiting) => {
+    // Not ready either: a commit this late means the database is locked or stalled.
+    healthy = false;
+    settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
+  }, thread !== undefined);
 
   function schedule(): void {
     if (scheduled || running) return;
@@ -120,39 +133,19 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
   async function commit(batch: Waiting[]): Promise<void> {
     batch = batch.filter((w) => !w.settled);
     if (batch.length === 0) return;
-    const byKey = new Map<string, { event: NewInboxEvent; deliveries: number }>();
+    const byKey = new Map<string, InboxWrite>();
     for (const { event } of batch) {
       const seen = byKey.get(event.dedupeKey);
       if (seen) seen.deliveries += 1;
-      else byKey.set(event.dedupeKey, { event, deliveries: 1 });
+      else byKey.set(event.dedupeKey, { event, deliveries: 1, knownId: recent.get(event.dedupeKey) });
     }
     const started = performance.now();
     try {
-      const rows = await write([...byKey.values()]);
+      const writes = [...byKey.values()];
+      const written = await write(writes);
       options.onCommit?.({ ok: true, size: batch.length, seconds: (performance.now() - started) / 1000 });
       healthy = true;
-      const written = new Map(rows.map((row) => [row.dedupe_key, row]));
-      const newIds: number[] = [];
-      const answered = new Set<string>();
-      let late = 0;
-      for (const waiting of batch) {
-        const key = waiting.event.dedupeKey;
-        const row = written.get(key);
-        // Its timer ran out while this transaction ran: already answered unavailable, stored now.
-        if (waiting.settled && row) late += 1;
-        if (!row) {
-          settle(waiting, new InboxUnavailableError("the inbox did not return the stored row", "missing_row"));
-          continue;
-        }
-        // Inserted now exactly when the count equals this batch's deliveries of the key; only the
-        // first of those callers gets "new", the others are redeliveries.
-        const insertedNow = row.deliveries === byKey.get(key)!.deliveries && !answered.has(key);
-        if (insertedNow) newIds.push(Number(row.id));
-        answered.add(key);
-        settle(waiting, { id: Number(row.id), duplicate: !insertedNow });
-      }
-      if (newIds.length > 0) for (const listener of listeners) notify(listener, newIds);
-      if (late > 0) options.onStoredLate?.(late);
+      answer(batch, writes, written);
     } catch (error) {
       options.onCommit?.({ ok: false, size: batch.length, seconds: (performance.now() - started) / 1000 });
       const code = errorCode(error);
@@ -173,11 +166,39 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
     }
   }
 
+  /** Answers each caller of a committed batch; only the first delivery of a new row is "new" (and told to listeners). */
+  function answer(batch: Waiting[], writes: InboxWrite[], written: InboxWritten[]): void {
+    const rows = new Map<string, InboxWritten>();
+    writes.forEach((w, i) => rows.set(w.event.dedupeKey, written[i]!));
+    const newIds: number[] = [];
+    const answered = new Set<string>();
+    let late = 0;
+    for (const waiting of batch) {
+      const key = waiting.event.dedupeKey;
+      const row = rows.get(key);
+      // Its deadline passed while this transaction ran: already answered unavailable, stored now.
+      if (waiting.settled && row) late += 1;
+      if (!row) {
+        settle(waiting, new InboxUnavailableError("the inbox did not return the stored row", "missing_row"));
+        continue;
+      }
+      const isNew = !row.counted && !answered.has(key);
+      if (isNew) {
+        newIds.push(row.id);
+        recent.remember(key, row.id);
+      }
+      answered.add(key);
+      settle(waiting, { id: row.id, duplicate: !isNew });
+    }
+    if (newIds.length > 0) for (const listener of listeners) notify(listener, newIds);
+    if (late > 0) options.onStoredLate?.(late);
+  }
+
   function settle(waiting: Waiting, outcome: AppendResult | Error): void {
     if (waiting.settled) return;
     waiting.settled = true;
     inFlight -= 1;
-    clearTimeout(waiting.timer);
+    if (inFlight === 0) deadlines.clear();
     if (outcome instanceof Error) waiting.reject(outcome);
     else waiting.resolve(outcome);
   }
@@ -186,15 +207,9 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
     append(event) {
       if (closed) return Promise.reject(new InboxUnavailableError("the inbox is closed (shutting down)", "closed"));
       return new Promise<AppendResult>((resolve, reject) => {
-        const waiting: Waiting = { event, resolve, reject, settled: false, timer: undefined as unknown as NodeJS.Timeout };
-        // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
-        // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
-        waiting.timer = setTimeout(() => {
-          // Not ready either: a commit this late means the database is locked or stalled.
-          healthy = false;
-          settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
-        }, commitTimeoutMs);
+        const waiting: Waiting = { event, resolve, reject, settled: false, deadline: performance.now() + commitTimeoutMs };
         inFlight += 1;
+        deadlines.add(waiting);
         queue.push(waiting);
         schedule();
       });

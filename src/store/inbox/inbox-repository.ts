@@ -3,10 +3,11 @@ import type { Statement } from "better-sqlite3";
 import { sql, type Kysely, type Transaction } from "kysely";
 import type { RollcallDatabase } from "../database.js";
 import type { Database } from "../schema.js";
-import type { NewInboxEvent } from "./new-inbox-event.js";
+import { keyHash } from "./key-hash.js";
+import type { InboxWrite, InboxWritten, NewInboxEvent } from "./new-inbox-event.js";
 
-/** A row written by {@link upsertInboxEvents}: its id, and its delivery count after the write. */
-export interface UpsertedInboxRow {
+/** A row stored by {@link insertInboxEvents}. */
+export interface InsertedInboxRow {
   id: number;
   dedupe_key: string;
   deliveries: number;
@@ -16,40 +17,20 @@ export interface UpsertedInboxRow {
 const rowsPerStatement = 500;
 
 /**
- * Inserts events, or for a dedupe key already stored adds `deliveries` to that row's count. Call it
- * inside a transaction. Keys must be distinct within `events` (PostgreSQL refuses to touch one row
- * twice in a statement); `deliveries` says how many deliveries each one stands for.
- * The same statement serves SQLite and PostgreSQL (`ON CONFLICT … DO UPDATE … RETURNING`).
+ * Lands events in the inbox as new rows, each counting `deliveries` deliveries. A key already stored
+ * gets a second row: the pipeline merges it into the first when it claims it (see `inbox_keys`).
+ * Keys must be distinct within `events`. Call it inside a transaction; either database.
  */
-export async function upsertInboxEvents(
+export async function insertInboxEvents(
   db: Kysely<Database> | Transaction<Database>,
   events: ReadonlyArray<{ event: NewInboxEvent; deliveries: number }>,
-): Promise<UpsertedInboxRow[]> {
-  const rows: UpsertedInboxRow[] = [];
+): Promise<InsertedInboxRow[]> {
+  const rows: InsertedInboxRow[] = [];
   for (let start = 0; start < events.length; start += rowsPerStatement) {
     const chunk = events.slice(start, start + rowsPerStatement);
     const written = await db
       .insertInto("inbox_events")
-      .values(
-        chunk.map(({ event, deliveries }) => ({
-          dedupe_key: event.dedupeKey,
-          event: event.event,
-          account_id: event.accountId,
-          instance_uuid: event.instanceUuid,
-          body: event.body,
-          headers: JSON.stringify(event.headers),
-          received_at: event.receivedAt,
-          event_ts: event.eventTs,
-          deliveries,
-          error: null,
-          processed_at: null,
-        })),
-      )
-      .onConflict((conflict) =>
-        conflict.column("dedupe_key").doUpdateSet((eb) => ({
-          deliveries: eb("inbox_events.deliveries", "+", eb.ref("excluded.deliveries")),
-        })),
-      )
+      .values(chunk.map(({ event, deliveries }) => ({ ...rowValues(event), deliveries })))
       .returning(["id", "dedupe_key", "deliveries"])
       .execute();
     rows.push(...written);
@@ -57,52 +38,135 @@ export async function upsertInboxEvents(
   return rows;
 }
 
-/** Stores one group commit's events in a transaction of its own; see {@link upsertInboxEvents}. */
-export type InboxBatchWriter = (events: ReadonlyArray<{ event: NewInboxEvent; deliveries: number }>) => Promise<UpsertedInboxRow[]>;
-
-/** The SQLite upsert of one inbox row, with `RETURNING id, deliveries` (a prepared statement's text). */
-export const sqliteInboxUpsert = `insert into inbox_events
-  (dedupe_key, event, account_id, instance_uuid, body, headers, received_at, event_ts, deliveries)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-  on conflict (dedupe_key) do update set deliveries = inbox_events.deliveries + excluded.deliveries
-  returning id, deliveries`;
+/**
+ * A group commit's writes in either database (the Kysely path; SQLite normally takes the
+ * prepared-statement one, {@link inboxBatchWriter}): a write with `knownId` adds its deliveries to
+ * that row when the row still holds the event, every other one lands as a new row. Results are in
+ * the order of `writes`. Keys must be distinct within `writes`.
+ */
+export async function writeInboxEvents(db: Kysely<Database> | Transaction<Database>, writes: readonly InboxWrite[]): Promise<InboxWritten[]> {
+  const out: InboxWritten[] = new Array(writes.length);
+  const fresh: number[] = [];
+  for (let i = 0; i < writes.length; i++) {
+    const { event, deliveries, knownId } = writes[i]!;
+    // Redeliveries are rare: statements of their own are fine.
+    const id = knownId === undefined ? undefined : await addDeliveries(db, knownId, event.dedupeKey, deliveries);
+    if (id !== undefined) out[i] = { id, counted: true };
+    else fresh.push(i);
+  }
+  const inserted = await insertInboxEvents(db, fresh.map((i) => writes[i]!));
+  const idOf = new Map(inserted.map((row) => [row.dedupe_key, Number(row.id)]));
+  for (const i of fresh) out[i] = { id: idOf.get(writes[i]!.event.dedupeKey)!, counted: false };
+  return out;
+}
 
 /**
- * The group commit's write: one transaction per call, {@link upsertInboxEvents}'s semantics. On
- * SQLite it runs one prepared statement per row inside a better-sqlite3 transaction (no query
- * building or SQL parsing per batch: the commit blocks the event loop, so every microsecond there
- * counts), holding Kysely's connection so it never lands inside someone else's transaction. On
- * PostgreSQL it is the Kysely statement in a Kysely transaction.
+ * Counts `deliveries` more on the row that holds the event: `knownId` if it still does, else the row
+ * `inbox_keys` names (the pipeline merged `knownId` into it meanwhile). Undefined when neither does.
+ */
+async function addDeliveries(db: Kysely<Database> | Transaction<Database>, knownId: number, dedupeKey: string, deliveries: number): Promise<number | undefined> {
+  const add = (id: number | ReturnType<typeof ownerOf>) =>
+    db
+      .updateTable("inbox_events")
+      .set((eb) => ({ deliveries: eb("deliveries", "+", deliveries) }))
+      .where("id", "=", id)
+      .where("dedupe_key", "=", dedupeKey)
+      .returning("id")
+      .executeTakeFirst();
+  const row = (await add(knownId)) ?? (await add(ownerOf(db, dedupeKey)));
+  return row === undefined ? undefined : Number(row.id);
+}
+
+function ownerOf(db: Kysely<Database> | Transaction<Database>, dedupeKey: string) {
+  return db.selectFrom("inbox_keys").select("inbox_id").where("key_hash", "=", keyHash(dedupeKey));
+}
+
+function rowValues(event: NewInboxEvent) {
+  return {
+    dedupe_key: event.dedupeKey,
+    event: event.event,
+    account_id: event.accountId,
+    instance_uuid: event.instanceUuid,
+    body: event.body,
+    headers: JSON.stringify(event.headers),
+    received_at: event.receivedAt,
+    event_ts: event.eventTs,
+    error: null,
+    processed_at: null,
+  };
+}
+
+/**
+ * Lands the events whose keys the instance has no row for yet (reconciliation's report rows: a
+ * second reconciliation of an instance finds its rows there). Returns how many were new.
+ */
+export async function insertNewInboxEvents(db: Kysely<Database> | Transaction<Database>, instanceUuid: string, events: readonly NewInboxEvent[]): Promise<number> {
+  // By the instance index: `dedupe_key` has none (see migration 0015).
+  const stored = await db.selectFrom("inbox_events").select("dedupe_key").where("instance_uuid", "=", instanceUuid).execute();
+  const known = new Set(stored.map((row) => row.dedupe_key));
+  const fresh = events.filter((event) => !known.has(event.dedupeKey));
+  await insertInboxEvents(db, fresh.map((event) => ({ event, deliveries: 1 })));
+  return fresh.length;
+}
+
+/** Stores one group commit's writes in a transaction of its own; see {@link writeInboxEvents}. */
+export type InboxBatchWriter = (writes: readonly InboxWrite[]) => Promise<InboxWritten[]>;
+
+/** SQLite: one inbox row (the prepared statement's text; `run().lastInsertRowid` is its id). */
+export const sqliteInboxInsert = `insert into inbox_events
+  (dedupe_key, event, account_id, instance_uuid, body, headers, received_at, event_ts, deliveries)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** SQLite: more deliveries of the event a known row holds (`run().changes` is 0 when it no longer does). */
+export const sqliteInboxAddDeliveries = "update inbox_events set deliveries = deliveries + ? where id = ? and dedupe_key = ?";
+
+/** SQLite: more deliveries on the row `inbox_keys` names for the key (parameters: deliveries, `keyHash(key)`, key), returning its id. */
+export const sqliteInboxAddToOwner =
+  "update inbox_events set deliveries = deliveries + ? where id = (select inbox_id from inbox_keys where key_hash = ?) and dedupe_key = ? returning id";
+
+/**
+ * The group commit's write: one transaction per call, {@link writeInboxEvents}'s semantics. On
+ * SQLite it runs prepared statements inside a better-sqlite3 transaction (no query building or SQL
+ * parsing per batch: the commit blocks the event loop, so every microsecond there counts), holding
+ * Kysely's connection so it never lands inside someone else's transaction; the commit thread
+ * (`sqlite-commit-thread.ts`) runs the same two statements. On PostgreSQL it is the Kysely
+ * statements in a Kysely transaction.
  */
 export function inboxBatchWriter(store: RollcallDatabase): InboxBatchWriter {
   const sqlite = store.sqlite;
   if (store.dialect !== "sqlite" || !sqlite) {
-    return (events) => store.db.transaction().execute((trx) => upsertInboxEvents(trx, events));
+    return (writes) => store.db.transaction().execute((trx) => writeInboxEvents(trx, writes));
   }
-  let insert: Statement<unknown[], { id: number; deliveries: number }> | undefined;
+  let insert: Statement<unknown[]> | undefined;
+  let add: Statement<unknown[]> | undefined;
+  let addToOwner: Statement<unknown[], { id: number }> | undefined;
   // BEGIN IMMEDIATE: take the write lock first, like the pipeline's write transactions.
-  const run = sqlite.transaction((events: ReadonlyArray<{ event: NewInboxEvent; deliveries: number }>): UpsertedInboxRow[] => {
-    // Prepared on first use: the table exists only once migrations have run.
-    insert ??= sqlite.prepare<unknown[], { id: number; deliveries: number }>(sqliteInboxUpsert);
-    const rows: UpsertedInboxRow[] = new Array(events.length);
-    for (let i = 0; i < events.length; i++) {
-      const { event, deliveries } = events[i]!;
-      const row = insert.get(
-        event.dedupeKey,
-        event.event,
-        event.accountId,
-        event.instanceUuid,
-        event.body,
-        JSON.stringify(event.headers),
-        event.receivedAt,
-        event.eventTs,
-        deliveries,
-      )!;
-      rows[i] = { id: row.id, dedupe_key: event.dedupeKey, deliveries: row.deliveries };
+  const run = sqlite.transaction((writes: readonly InboxWrite[]): InboxWritten[] => {
+    // Prepared on first use: the tables exist only once migrations have run.
+    insert ??= sqlite.prepare<unknown[]>(sqliteInboxInsert);
+    add ??= sqlite.prepare<unknown[]>(sqliteInboxAddDeliveries);
+    addToOwner ??= sqlite.prepare<unknown[], { id: number }>(sqliteInboxAddToOwner);
+    const out: InboxWritten[] = new Array(writes.length);
+    for (let i = 0; i < writes.length; i++) {
+      const { event, deliveries, knownId } = writes[i]!;
+      if (knownId !== undefined) {
+        const id = add.run(deliveries, knownId, event.dedupeKey).changes === 1 ? knownId : addToOwner.get(deliveries, keyHash(event.dedupeKey), event.dedupeKey)?.id;
+        if (id !== undefined) {
+          out[i] = { id, counted: true };
+          continue;
+        }
+      }
+      const row = insert.run(...sqliteInboxRow(event, deliveries));
+      out[i] = { id: Number(row.lastInsertRowid), counted: false };
     }
-    return rows;
+    return out;
   }).immediate;
-  return (events) => store.db.connection().execute(async () => run(events));
+  return (writes) => store.db.connection().execute(async () => run(writes));
+}
+
+/** The values of {@link sqliteInboxInsert} for one event. */
+export function sqliteInboxRow(event: NewInboxEvent, deliveries: number): unknown[] {
+  return [event.dedupeKey, event.event, event.accountId, event.instanceUuid, event.body, JSON.stringify(event.headers), event.receivedAt, event.eventTs, deliveries];
 }
 
 /** Commits a transaction that writes without changing data, on the inbox's own path; see {@link inboxCommitProbe}. */

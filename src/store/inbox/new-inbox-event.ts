@@ -20,3 +20,20 @@ export interface AppendResult {
   /** True when the event was already in the inbox (or earlier in the same commit). */
   duplicate: boolean;
 }
+
+/** One write of a group commit: a delivery (`deliveries` of the same event), and the row that may hold it already. */
+export interface InboxWrite {
+  event: NewInboxEvent;
+  deliveries: number;
+  /**
+   * The row this process stored the event in before (see `RecentKeys`): its count grows instead of a
+   * new row landing. Absent, or no longer that event's row: a new row.
+   */
+  knownId?: number | undefined;
+}
+
+/** What became of one {@link InboxWrite}: the row holding it, and whether that was `knownId`'s (counted) or a new one. */
+export interface InboxWritten {
+  id: number;
+  counted: boolean;
+}

@@ -1,8 +1,9 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { RollcallDatabase } from "../database.js";
-import { sqliteInboxUpsert, type InboxBatchWriter, type UpsertedInboxRow } from "./inbox-repository.js";
-import type { NewInboxEvent } from "./new-inbox-event.js";
+import { sqliteInboxAddDeliveries, sqliteInboxAddToOwner, sqliteInboxInsert, sqliteInboxRow, type InboxBatchWriter } from "./inbox-repository.js";
+import { keyHash } from "./key-hash.js";
+import type { InboxWritten } from "./new-inbox-event.js";
 
 // Plain JavaScript, evaluated as the thread's code: it must load whatever loader runs the sources
 // (tsx, vitest, a build), so it imports nothing of Rollcall's and only requires better-sqlite3.
@@ -14,12 +15,26 @@ db.pragma("synchronous = " + workerData.synchronous);
 let busyTimeout = workerData.busyTimeout;
 db.pragma("busy_timeout = " + busyTimeout);
 let insert;
+let add;
+let addToOwner;
+// inboxBatchWriter's loop (inbox-repository.ts), on this thread's connection. A message row is
+// [knownId or null, deliveries, keyHash(key), ...the insert's values (the key first)]; an answer
+// row [id, 1 if counted on the row holding the event already, 0 if a new row].
 const commit = db.transaction((rows) => {
-  insert ??= db.prepare(workerData.sql);
+  insert ??= db.prepare(workerData.insert);
+  add ??= db.prepare(workerData.add);
+  addToOwner ??= db.prepare(workerData.addToOwner);
   const out = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    const row = insert.get(rows[i]);
-    out[i] = [row.id, row.deliveries];
+    const row = rows[i];
+    if (row[0] !== null) {
+      const id = add.run(row[1], row[0], row[3]).changes === 1 ? row[0] : addToOwner.get(row[1], row[2], row[3])?.id;
+      if (id !== undefined) {
+        out[i] = [id, 1];
+        continue;
+      }
+    }
+    out[i] = [Number(insert.run(row.slice(3)).lastInsertRowid), 0];
   }
   return out;
 }).immediate;
@@ -42,6 +57,9 @@ parentPort.on("message", (message) => {
   }
 });
 `;
+
+/** The event loop's connection checkpoints only past this many WAL pages (~40 MB) while the thread runs. */
+const mainCheckpointPages = 10_000;
 
 /** An inbox writer whose transactions run on a thread of their own. */
 export interface SqliteCommitThread {
@@ -88,6 +106,16 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
   let nextId = 0;
   const pending = new Map<number, { resolve(rows: Array<[number, number]>): void; reject(error: Error): void }>();
 
+  // WAL checkpoints (copying the log into the database file, and its fsync) run in the commit that
+  // crosses the threshold: on the event loop's connection that was a pipeline batch's commit, which
+  // then blocked every request for tens of milliseconds. While the thread runs it checkpoints (its
+  // connection keeps SQLite's default); the event loop's connection only past a far larger log.
+  let restoreCheckpoints: number | undefined;
+  function moveCheckpoints(): void {
+    restoreCheckpoints ??= Number(sqlite.pragma("wal_autocheckpoint", { simple: true }));
+    sqlite.pragma(`wal_autocheckpoint = ${mainCheckpointPages}`);
+  }
+
   function failAll(error: Error): void {
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
@@ -98,10 +126,11 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
     if (thread) return thread;
     const started = new Worker(threadSource, {
       eval: true,
-      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), sql: sqliteInboxUpsert },
+      workerData: { driver, path: sqlite.name, synchronous, busyTimeout: busyTimeout(), insert: sqliteInboxInsert, add: sqliteInboxAddDeliveries, addToOwner: sqliteInboxAddToOwner },
     });
     // Idle, it must not keep the process alive; pending commits keep their callers' timers.
     started.unref();
+    moveCheckpoints();
     started.on("message", (reply: Reply) => {
       const waiting = pending.get(reply.id);
       if (!waiting) return;
@@ -129,9 +158,12 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
     });
   }
 
-  const write: InboxBatchWriter = async (events) => {
-    const result = await send({ rows: events.map(({ event, deliveries }) => rowOf(event, deliveries)) });
-    return result.map(([rowId, deliveries], i): UpsertedInboxRow => ({ id: rowId, dedupe_key: events[i]!.event.dedupeKey, deliveries }));
+  const write: InboxBatchWriter = async (writes) => {
+    const rows = writes.map(({ event, deliveries, knownId }) =>
+      knownId === undefined ? [null, deliveries, null, ...sqliteInboxRow(event, deliveries)] : [knownId, deliveries, keyHash(event.dedupeKey), ...sqliteInboxRow(event, deliveries)],
+    );
+    const result = await send({ rows });
+    return result.map(([id, counted]): InboxWritten => ({ id, counted: counted === 1 }));
   };
 
   return {
@@ -141,6 +173,8 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
       const current = thread;
       if (!current) return;
       thread = undefined;
+      if (restoreCheckpoints !== undefined && sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${restoreCheckpoints}`);
+      restoreCheckpoints = undefined;
       const exited = new Promise<void>((resolve) => current.once("exit", () => resolve()));
       // Unreferenced, the thread would not keep the process alive until it exits: with nothing
       // else left (role ingest), Node would end with this stop still unsettled (exit code 13).
@@ -150,8 +184,4 @@ export function startSqliteCommitThread(store: RollcallDatabase, lockWaitMs?: nu
       await exited;
     },
   };
-}
-
-function rowOf(event: NewInboxEvent, deliveries: number): unknown[] {
-  return [event.dedupeKey, event.event, event.accountId, event.instanceUuid, event.body, JSON.stringify(event.headers), event.receivedAt, event.eventTs, deliveries];
 }

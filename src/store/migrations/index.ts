@@ -10,6 +10,7 @@ import { websocketMigration } from "./0009-websocket.js";
 import { openTimeMigration } from "./0012-open-time.js";
 import { webhookEndpointDisabledMigration } from "./0013-webhook-endpoint-disabled.js";
 import { directoryRevisionMigration } from "./0014-directory-revision.js";
+import { inboxLandingMigration } from "./0015-inbox-landing.js";
 import type { RollcallMigration } from "./migration.js";
 
 /**
@@ -29,4 +30,5 @@ export const migrations: Record<string, RollcallMigration> = {
   "0012-open-time": openTimeMigration,
   "0013-webhook-endpoint-disabled": webhookEndpointDisabledMigration,
   "0014-directory-revision": directoryRevisionMigration,
+  "0015-inbox-landing": inboxLandingMigration,
 };

@@ -1,4 +1,4 @@
-import { signatureMatches } from "./signature.js";
+import { signatureBytes, signingKey } from "./signature.js";
 import { assertTimestampInWindow, parseRequestTimestamp } from "./request-timestamp.js";
 import { InvalidSignatureError, MissingHeaderError } from "./verification-errors.js";
 import type { WebhookSecret } from "./webhook-secrets.js";
@@ -46,7 +46,7 @@ export interface WebhookVerifier {
  * const { secret, timestampMs } = verifier.verify(rawBody, headers); // throws on a bad delivery
  */
 export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
-  const secrets = [...options.secrets];
+  const secrets = options.secrets.map((secret) => ({ secret, key: signingKey(secret.secret) }));
   if (secrets.length === 0) throw new Error("secrets: expected at least one webhook secret");
   const tolerance = options.toleranceSeconds ?? 300;
   const now = options.now ?? Date.now;
@@ -57,10 +57,13 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
       assertTimestampInWindow(timestampMs, now(), tolerance);
       const signature = single(headers["x-zm-signature"]);
       if (signature === undefined || signature === "") throw new MissingHeaderError("x-zm-signature");
+      // Not `v0=<64 hex>`: no secret could have produced it.
+      const given = signatureBytes(signature);
+      if (given === undefined) throw new InvalidSignatureError();
       // Stopping at the first match leaks nothing useful: which app signed is not secret, and each
       // comparison is constant-time.
-      for (const secret of secrets) {
-        if (signatureMatches(secret.secret, timestampText!, rawBody, signature)) return { secret, timestampMs };
+      for (const { secret, key } of secrets) {
+        if (key.matches(timestampText!, rawBody, given)) return { secret, timestampMs };
       }
       throw new InvalidSignatureError();
     },

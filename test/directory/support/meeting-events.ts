@@ -3,7 +3,7 @@
  * in the inbox the way ingest does (optionally through the privacy mode's body preparer).
  */
 import type { RollcallDatabase } from "../../../src/store/index.js";
-import { upsertInboxEvents } from "../../../src/store/inbox/index.js";
+import { insertInboxEvents } from "../../../src/store/inbox/index.js";
 import { contentKey } from "../../../src/zoom/events/index.js";
 import type { BodyPreparer } from "../../../src/zoom/privacy/index.js";
 
@@ -62,7 +62,7 @@ export function participant(fields: Participant): Participant {
  */
 export async function storeInInbox(store: RollcallDatabase, bodies: readonly unknown[], prepare: BodyPreparer = (raw) => raw): Promise<void> {
   let receivedAt = Date.UTC(2026, 0, 1);
-  await upsertInboxEvents(
+  await insertInboxEvents(
     store.db,
     bodies.map((body) => {
       const raw = JSON.stringify(body);
