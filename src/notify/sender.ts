@@ -1,12 +1,10 @@
-import { sql } from "kysely";
 import type { Registry } from "prom-client";
-import { withWriteTransaction } from "../pipeline/write-transaction.js";
 import type { RollcallDatabase } from "../store/index.js";
+import { nextStep, recordAttempt, type FinishedAttempt, type NextStep } from "./attempt-record.js";
 import { attemptDelivery, type Outcome } from "./delivery-attempt.js";
-import { disableEndpoint, goneReason } from "./endpoint-status.js";
+import { claimDueMessages, type ClaimedMessage } from "./outbox-claim.js";
 import { createWebhookTransport } from "./post-webhook.js";
-import { nextAttemptDelayMs } from "./retry-schedule.js";
-import { createSenderMetrics } from "./sender-metrics.js";
+import { createSenderMetrics, type SenderMetrics } from "./sender-metrics.js";
 
 /** How the sender runs. */
 export interface WebhookSenderOptions {
@@ -33,14 +31,6 @@ export interface WebhookSenderOptions {
   now?: () => number;
 }
 
-interface Claimed {
-  id: number;
-  messageId: string;
-  endpointId: string;
-  body: string;
-  attempt: number;
-}
-
 /** The outbox sender: claims due messages, delivers them signed, records each attempt. */
 export interface WebhookSender {
   /** Starts the background loop. */
@@ -65,167 +55,154 @@ export interface WebhookSender {
  * the others.
  */
 export function createWebhookSender(store: RollcallDatabase, options: WebhookSenderOptions): WebhookSender {
-  const now = options.now ?? Date.now;
-  const concurrency = options.concurrency ?? 32;
-  const perEndpoint = options.perEndpoint ?? 4;
-  const pollMs = options.pollMs ?? 250;
-  const leaseMs = options.leaseMs ?? options.timeoutMs + 30_000;
-  const inFlight = new Map<number, Promise<void>>();
-  const endpointLoad = new Map<string, number>();
-  const metrics = options.registry ? createSenderMetrics(options.registry, store, now) : undefined;
-  const transport = createWebhookTransport();
-  let running = false;
-  let timer: NodeJS.Timeout | undefined;
-  let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
+  const sender = new OutboxSender(store, options);
+  return {
+    start: () => sender.start(),
+    stop: () => sender.stop(),
+    deliverDue: () => sender.deliverDue(),
+    drained: (timeoutMs?: number) => sender.drained(timeoutMs),
+  };
+}
 
-  async function claim(limit: number): Promise<Claimed[]> {
-    if (limit <= 0) return [];
-    const at = now();
-    return withWriteTransaction(store, async (trx) => {
-      let query = trx
-        .selectFrom("webhook_messages as m")
-        .select(["m.id", "m.message_id", "m.endpoint_id", "m.body", "m.attempts"])
-        .where("m.state", "=", "pending")
-        .where("m.next_attempt_at", "<=", at)
-        // Only the head of its (endpoint, instance) queue: order is kept per endpoint and instance.
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("webhook_messages as p")
-                .select("p.id")
-                .whereRef("p.endpoint_id", "=", "m.endpoint_id")
-                .whereRef("p.instance_uuid", "=", "m.instance_uuid")
-                .where("p.state", "=", "pending")
-                .whereRef("p.id", "<", "m.id"),
-            ),
-          ),
-        )
-        .orderBy("m.next_attempt_at")
-        .orderBy("m.id")
-        .limit(Math.max(limit * 4, 50));
-      if (store.dialect === "postgres") query = query.forUpdate().skipLocked();
-      const rows = await query.execute();
-      const picked: Claimed[] = [];
-      const load = new Map(endpointLoad);
-      for (const row of rows) {
-        if (picked.length >= limit) break;
-        const busy = load.get(row.endpoint_id) ?? 0;
-        if (busy >= perEndpoint) continue;
-        load.set(row.endpoint_id, busy + 1);
-        picked.push({ id: Number(row.id), messageId: row.message_id, endpointId: row.endpoint_id, body: row.body, attempt: Number(row.attempts) + 1 });
-      }
-      if (picked.length > 0) {
-        await trx
-          .updateTable("webhook_messages")
-          .set({ attempts: sql<number>`attempts + 1`, next_attempt_at: at + leaseMs, updated_at: at })
-          .where("id", "in", picked.map((p) => p.id))
-          .execute();
-      }
-      return picked;
-    });
+/** The sender's state while it runs: its slots, the requests in flight, the loop. */
+class OutboxSender {
+  private readonly now: () => number;
+  private readonly concurrency: number;
+  private readonly perEndpoint: number;
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly metrics: SenderMetrics | undefined;
+  private readonly transport = createWebhookTransport();
+  /** Deliveries running, by message row id. */
+  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Deliveries running per endpoint id, so one endpoint cannot take every slot. */
+  private readonly endpointLoad = new Map<string, number>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  /** Ends the loop's idle wait early (a slot came free, or the sender stops). */
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly store: RollcallDatabase,
+    private readonly options: WebhookSenderOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.concurrency = options.concurrency ?? 32;
+    this.perEndpoint = options.perEndpoint ?? 4;
+    this.pollMs = options.pollMs ?? 250;
+    this.leaseMs = options.leaseMs ?? options.timeoutMs + 30_000;
+    this.metrics = options.registry ? createSenderMetrics(options.registry, store, this.now) : undefined;
   }
 
-  async function attempt(message: Claimed): Promise<Outcome> {
-    const endpoint = await store.db.selectFrom("webhook_endpoints").selectAll().where("id", "=", message.endpointId).executeTakeFirst();
-    return attemptDelivery(endpoint, message, { transport, timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate, now: now() });
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
   }
 
-  async function deliver(message: Claimed): Promise<void> {
-    const started = now();
-    const outcome = await attempt(message);
-    const finished = now();
-    const delay = outcome.ok || outcome.final ? undefined : nextAttemptDelayMs(options.retrySeconds, message.attempt);
-    const state = outcome.ok ? "delivered" : delay === undefined ? "dead" : "pending";
-    // The record keeps the start of the receiver's answer; the log line below does not.
-    const error = outcome.ok ? null : outcome.detail === undefined ? outcome.error : `${outcome.error}: ${outcome.detail}`;
-    const disabled = await withWriteTransaction(store, async (trx) => {
-      // Only if no other sender took it again meanwhile (its lease ran out): that one records its own attempt.
-      await trx
-        .updateTable("webhook_messages")
-        .set({ state, next_attempt_at: delay === undefined ? finished : finished + delay, last_status: outcome.status, last_error: error, delivered_at: outcome.ok ? finished : null, updated_at: finished })
-        .where("id", "=", message.id)
-        .where("attempts", "=", message.attempt)
-        .where("state", "=", "pending")
-        .execute();
-      await trx
-        .insertInto("webhook_attempts")
-        .values({ message_row_id: message.id, endpoint_id: message.endpointId, attempt: message.attempt, status: outcome.status, error, duration_ms: finished - started, attempted_at: started })
-        .execute();
-      // 410: the receiver says it is gone for good; the endpoint's other pending messages go dead with this one.
-      return !outcome.ok && outcome.gone === true && (await disableEndpoint(trx, message.endpointId, goneReason, finished));
-    });
-    metrics?.attempts.inc();
-    metrics?.deliveries.inc({ outcome: outcome.ok ? "delivered" : state === "dead" ? "dead" : "failed" });
-    if (!outcome.ok) options.logger?.warn({ endpoint: message.endpointId, webhookId: message.messageId, attempt: message.attempt, status: outcome.status, error: outcome.error, next: state }, "outbound webhook failed");
-    if (disabled) {
-      metrics?.endpointsDisabled.inc();
-      options.logger?.warn({ endpoint: message.endpointId, webhookId: message.messageId }, "outbound webhook endpoint disabled: its receiver answered 410 Gone; its pending messages are dead letters (enable it, then replay them)");
-    }
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.all(this.inFlight.values());
+    this.transport.close();
   }
 
-  function launch(message: Claimed): void {
-    endpointLoad.set(message.endpointId, (endpointLoad.get(message.endpointId) ?? 0) + 1);
-    const run = deliver(message)
-      .catch((error: unknown) => options.logger?.error({ webhookId: message.messageId, errorCode: (error as { code?: string }).code ?? "error" }, "outbound webhook: recording the attempt failed"))
-      .finally(() => {
-        inFlight.delete(message.id);
-        const left = (endpointLoad.get(message.endpointId) ?? 1) - 1;
-        if (left <= 0) endpointLoad.delete(message.endpointId);
-        else endpointLoad.set(message.endpointId, left);
-        wake?.();
-      });
-    inFlight.set(message.id, run);
-  }
-
-  async function deliverDue(): Promise<number> {
-    const claimed = await claim(concurrency - inFlight.size);
-    for (const message of claimed) launch(message);
-    await Promise.all(claimed.map((m) => inFlight.get(m.id)));
+  async deliverDue(): Promise<number> {
+    const claimed = await this.claim();
+    for (const message of claimed) this.launch(message);
+    await Promise.all(claimed.map((m) => this.inFlight.get(m.id)));
     return claimed.length;
   }
 
-  async function run(): Promise<void> {
-    while (running) {
-      let claimed: Claimed[] = [];
-      try {
-        claimed = await claim(concurrency - inFlight.size);
-      } catch (error) {
-        options.logger?.error({ errorCode: (error as { code?: string }).code ?? "error" }, "outbound webhook: claiming failed");
-      }
-      for (const message of claimed) launch(message);
-      if (claimed.length > 0 && inFlight.size < concurrency) continue;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        timer = setTimeout(resolve, pollMs);
-      });
-      wake = undefined;
-      clearTimeout(timer);
+  async drained(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const pending = await this.store.db.selectFrom("webhook_messages").select((eb) => eb.fn.countAll<number>().as("n")).where("state", "=", "pending").executeTakeFirstOrThrow();
+      if (Number(pending.n) === 0 && this.inFlight.size === 0) return;
+      if (Date.now() > deadline) throw new Error(`outbound webhooks: ${pending.n} messages still pending after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
-  return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-      await Promise.all(inFlight.values());
-      transport.close();
-    },
-    deliverDue,
-    async drained(timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const pending = await store.db.selectFrom("webhook_messages").select((eb) => eb.fn.countAll<number>().as("n")).where("state", "=", "pending").executeTakeFirstOrThrow();
-        if (Number(pending.n) === 0 && inFlight.size === 0) return;
-        if (Date.now() > deadline) throw new Error(`outbound webhooks: ${pending.n} messages still pending after ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
+  /** Until stopped: fill the free slots; when nothing more can be claimed, wait for a free slot or the next poll. */
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed: ClaimedMessage[] = [];
+      try {
+        claimed = await this.claim();
+      } catch (error) {
+        this.options.logger?.error({ errorCode: codeOf(error) }, "outbound webhook: claiming failed");
       }
-    },
-  };
+      for (const message of claimed) this.launch(message);
+      if (claimed.length > 0 && this.inFlight.size < this.concurrency) continue;
+      await this.idle();
+    }
+  }
+
+  private async idle(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      timer = setTimeout(resolve, this.pollMs);
+    });
+    this.wake = undefined;
+    clearTimeout(timer);
+  }
+
+  /** Claims what is due, up to the free slots. */
+  private async claim(): Promise<ClaimedMessage[]> {
+    const limit = this.concurrency - this.inFlight.size;
+    if (limit <= 0) return [];
+    return claimDueMessages(this.store, { limit, perEndpoint: this.perEndpoint, endpointLoad: this.endpointLoad, at: this.now(), leaseMs: this.leaseMs });
+  }
+
+  /** Starts one delivery in a slot; the slot is given back (and the loop woken) when it ends, whatever happened. */
+  private launch(message: ClaimedMessage): void {
+    this.endpointLoad.set(message.endpointId, (this.endpointLoad.get(message.endpointId) ?? 0) + 1);
+    const run = this.deliver(message)
+      .catch((error: unknown) => this.options.logger?.error({ webhookId: message.messageId, errorCode: codeOf(error) }, "outbound webhook: recording the attempt failed"))
+      .finally(() => this.release(message));
+    this.inFlight.set(message.id, run);
+  }
+
+  private release(message: ClaimedMessage): void {
+    this.inFlight.delete(message.id);
+    const left = (this.endpointLoad.get(message.endpointId) ?? 1) - 1;
+    if (left <= 0) this.endpointLoad.delete(message.endpointId);
+    else this.endpointLoad.set(message.endpointId, left);
+    this.wake?.();
+  }
+
+  /** One attempt, outside any transaction, then its outcome recorded. */
+  private async deliver(message: ClaimedMessage): Promise<void> {
+    const startedAt = this.now();
+    const outcome = await this.attempt(message);
+    const finished: FinishedAttempt = { message, outcome, startedAt, finishedAt: this.now() };
+    const step = nextStep(outcome, this.options.retrySeconds, message.attempt);
+    const disabled = await recordAttempt(this.store, finished, step);
+    this.report(finished, step, disabled);
+  }
+
+  private async attempt(message: ClaimedMessage): Promise<Outcome> {
+    const endpoint = await this.store.db.selectFrom("webhook_endpoints").selectAll().where("id", "=", message.endpointId).executeTakeFirst();
+    return attemptDelivery(endpoint, message, { transport: this.transport, timeoutMs: this.options.timeoutMs, allowPrivate: this.options.allowPrivate, now: this.now() });
+  }
+
+  /** Counts the attempt and logs a failure (without the receiver's answer) and a disabled endpoint. */
+  private report({ message, outcome }: FinishedAttempt, step: NextStep, disabled: boolean): void {
+    const { metrics } = this;
+    const { logger } = this.options;
+    metrics?.attempts.inc();
+    metrics?.deliveries.inc({ outcome: outcome.ok ? "delivered" : step.state === "dead" ? "dead" : "failed" });
+    if (!outcome.ok) logger?.warn({ endpoint: message.endpointId, webhookId: message.messageId, attempt: message.attempt, status: outcome.status, error: outcome.error, next: step.state }, "outbound webhook failed");
+    if (disabled) {
+      metrics?.endpointsDisabled.inc();
+      logger?.warn({ endpoint: message.endpointId, webhookId: message.messageId }, "outbound webhook endpoint disabled: its receiver answered 410 Gone; its pending messages are dead letters (enable it, then replay them)");
+    }
+  }
+}
+
+function codeOf(error: unknown): string {
+  return (error as { code?: string }).code ?? "error";
 }
