@@ -1,10 +1,10 @@
 import type { RollcallDatabase } from "../database.js";
 import { isDataError } from "../data-error.js";
 import { InboxRefusedError, InboxUnavailableError } from "./inbox-unavailable-error.js";
-import { inboxBatchWriter, inboxCommitProbe } from "./inbox-repository.js";
+import { inboxBatchWriter, inboxCommitProbe, type InboxBatchWriter, type InboxCommitProbe } from "./inbox-repository.js";
 import { CommitDeadlines } from "./commit-deadlines.js";
-import { recentKeysOf } from "./recent-keys.js";
-import { startSqliteCommitThread } from "./sqlite-commit-thread.js";
+import { recentKeysOf, type RecentKeys } from "./recent-keys.js";
+import { startSqliteCommitThread, type SqliteCommitThread } from "./sqlite-commit-thread.js";
 import type { AppendResult, InboxWrite, InboxWritten, NewInboxEvent } from "./new-inbox-event.js";
 
 /** Told about every commit attempt, e.g. to record metrics. */
@@ -88,86 +88,151 @@ interface Waiting {
  * reading requests while the disk syncs; otherwise `inboxBatchWriter` commits on the store's connection.
  */
 export function createInboxWriter(store: RollcallDatabase, options: InboxWriterOptions = {}): InboxWriter {
-  const maxBatchSize = options.maxBatchSize ?? 1000;
-  const commitTimeoutMs = options.commitTimeoutMs ?? 2500;
-  const listeners = new Set<(ids: number[]) => void>();
-  const thread = options.commitThread === false ? undefined : startSqliteCommitThread(store, options.lockWaitMs);
-  const write = thread?.write ?? inboxBatchWriter(store);
-  const probeCommit = thread?.probe ?? inboxCommitProbe(store);
-  const recent = recentKeysOf(store);
-  let queue: Waiting[] = [];
-  let running: Promise<void> | undefined;
-  let scheduled = false;
-  let closed = false;
-  let healthy = true;
-  let inFlight = 0;
-  // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
-  // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
-  const deadlines = new CommitDeadlines<Waiting>((waiting) => {
-    // Not ready either: a commit this late means the database is locked or stalled.
-    healthy = false;
-    settle(waiting, new InboxUnavailableError(`no commit within ${commitTimeoutMs} ms`, "timeout"));
-  }, thread !== undefined);
+  return new GroupCommitWriter(store, options);
+}
 
-  function schedule(): void {
-    if (scheduled || running) return;
-    scheduled = true;
+class GroupCommitWriter implements InboxWriter {
+  private readonly maxBatchSize: number;
+  private readonly commitTimeoutMs: number;
+  private readonly listeners = new Set<(ids: number[]) => void>();
+  private readonly thread: SqliteCommitThread | undefined;
+  private readonly write: InboxBatchWriter;
+  private readonly probeCommit: InboxCommitProbe;
+  private readonly recent: RecentKeys;
+  private readonly deadlines: CommitDeadlines<Waiting>;
+  private queue: Waiting[] = [];
+  private running: Promise<void> | undefined;
+  private scheduled = false;
+  private closed = false;
+  private isHealthy = true;
+  private waiting = 0;
+
+  constructor(
+    store: RollcallDatabase,
+    private readonly options: InboxWriterOptions,
+  ) {
+    this.maxBatchSize = options.maxBatchSize ?? 1000;
+    this.commitTimeoutMs = options.commitTimeoutMs ?? 2500;
+    this.thread = options.commitThread === false ? undefined : startSqliteCommitThread(store, options.lockWaitMs);
+    this.write = this.thread?.write ?? inboxBatchWriter(store);
+    this.probeCommit = this.thread?.probe ?? inboxCommitProbe(store);
+    this.recent = recentKeysOf(store);
+    // The transaction may still commit after this: the 503 then makes Zoom redeliver, which the
+    // dedupe key absorbs. What must never happen is a 2xx without a commit, and it cannot.
+    this.deadlines = new CommitDeadlines<Waiting>((waiting) => {
+      // Not ready either: a commit this late means the database is locked or stalled.
+      this.isHealthy = false;
+      this.settle(waiting, new InboxUnavailableError(`no commit within ${this.commitTimeoutMs} ms`, "timeout"));
+    }, this.thread !== undefined);
+  }
+
+  append(event: NewInboxEvent): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new InboxUnavailableError("the inbox is closed (shutting down)", "closed"));
+    return new Promise<AppendResult>((resolve, reject) => {
+      const waiting: Waiting = { event, resolve, reject, settled: false, deadline: performance.now() + this.commitTimeoutMs };
+      this.waiting += 1;
+      this.deadlines.add(waiting);
+      this.queue.push(waiting);
+      this.schedule();
+    });
+  }
+
+  onCommitted(listener: (ids: number[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get healthy(): boolean {
+    return this.isHealthy;
+  }
+
+  async probe(): Promise<boolean> {
+    try {
+      await this.probeCommit();
+      this.isHealthy = true;
+    } catch {
+      this.isHealthy = false;
+    }
+    return this.isHealthy;
+  }
+
+  get inFlight(): number {
+    return this.waiting;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.running || this.scheduled || this.queue.length > 0) {
+      if (this.running) await this.running;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.thread?.close();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
     // setImmediate, not a microtask: lets every request already read in this turn join the batch.
     setImmediate(() => {
-      scheduled = false;
-      running = drain().finally(() => {
-        running = undefined;
-        if (queue.length > 0) schedule();
+      this.scheduled = false;
+      this.running = this.drain().finally(() => {
+        this.running = undefined;
+        if (this.queue.length > 0) this.schedule();
       });
     });
   }
 
-  async function drain(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatchSize);
-      queue = queue.slice(batch.length);
-      await commit(batch.filter((w) => !w.settled));
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.maxBatchSize);
+      this.queue = this.queue.slice(batch.length);
+      await this.commit(batch);
     }
   }
 
-  async function commit(batch: Waiting[]): Promise<void> {
-    batch = batch.filter((w) => !w.settled);
+  private async commit(all: Waiting[]): Promise<void> {
+    const batch = all.filter((w) => !w.settled);
     if (batch.length === 0) return;
     const byKey = new Map<string, InboxWrite>();
     for (const { event } of batch) {
       const seen = byKey.get(event.dedupeKey);
       if (seen) seen.deliveries += 1;
-      else byKey.set(event.dedupeKey, { event, deliveries: 1, knownId: recent.get(event.dedupeKey) });
+      else byKey.set(event.dedupeKey, { event, deliveries: 1, knownId: this.recent.get(event.dedupeKey) });
     }
     const started = performance.now();
     try {
       const writes = [...byKey.values()];
-      const written = await write(writes);
-      options.onCommit?.({ ok: true, size: batch.length, seconds: (performance.now() - started) / 1000 });
-      healthy = true;
-      answer(batch, writes, written);
+      const written = await this.write(writes);
+      this.options.onCommit?.({ ok: true, size: batch.length, seconds: (performance.now() - started) / 1000 });
+      this.isHealthy = true;
+      this.answer(batch, writes, written);
     } catch (error) {
-      options.onCommit?.({ ok: false, size: batch.length, seconds: (performance.now() - started) / 1000 });
-      const code = errorCode(error);
-      if (isDataError(error)) {
-        // A value the database cannot hold, not an outage: split the batch (a key's deliveries stay
-        // together) until the delivery at fault stands alone; the others commit without it.
-        if (byKey.size > 1) {
-          const firstKeys = new Set([...byKey.keys()].slice(0, Math.ceil(byKey.size / 2)));
-          await commit(batch.filter((w) => firstKeys.has(w.event.dedupeKey)));
-          await commit(batch.filter((w) => !firstKeys.has(w.event.dedupeKey)));
-          return;
-        }
-        for (const waiting of batch) settle(waiting, new InboxRefusedError("the database cannot store this delivery", code, { cause: error }));
-        return;
-      }
-      healthy = false;
-      for (const waiting of batch) settle(waiting, new InboxUnavailableError("the inbox could not commit", code, { cause: error }));
+      this.options.onCommit?.({ ok: false, size: batch.length, seconds: (performance.now() - started) / 1000 });
+      await this.failed(batch, [...byKey.keys()], error);
     }
   }
 
+  /** A commit failed: a value the database cannot hold is isolated and refused; anything else is an outage. */
+  private async failed(batch: Waiting[], keys: string[], error: unknown): Promise<void> {
+    const code = errorCode(error);
+    if (isDataError(error)) {
+      // Not an outage: split the batch (a key's deliveries stay together) until the delivery at
+      // fault stands alone; the others commit without it.
+      if (keys.length > 1) {
+        const firstKeys = new Set(keys.slice(0, Math.ceil(keys.length / 2)));
+        await this.commit(batch.filter((w) => firstKeys.has(w.event.dedupeKey)));
+        await this.commit(batch.filter((w) => !firstKeys.has(w.event.dedupeKey)));
+        return;
+      }
+      for (const waiting of batch) this.settle(waiting, new InboxRefusedError("the database cannot store this delivery", code, { cause: error }));
+      return;
+    }
+    this.isHealthy = false;
+    for (const waiting of batch) this.settle(waiting, new InboxUnavailableError("the inbox could not commit", code, { cause: error }));
+  }
+
   /** Answers each caller of a committed batch; only the first delivery of a new row is "new" (and told to listeners). */
-  function answer(batch: Waiting[], writes: InboxWrite[], written: InboxWritten[]): void {
+  private answer(batch: Waiting[], writes: InboxWrite[], written: InboxWritten[]): void {
     const rows = new Map<string, InboxWritten>();
     writes.forEach((w, i) => rows.set(w.event.dedupeKey, written[i]!));
     const newIds: number[] = [];
@@ -179,69 +244,29 @@ export function createInboxWriter(store: RollcallDatabase, options: InboxWriterO
       // Its deadline passed while this transaction ran: already answered unavailable, stored now.
       if (waiting.settled && row) late += 1;
       if (!row) {
-        settle(waiting, new InboxUnavailableError("the inbox did not return the stored row", "missing_row"));
+        this.settle(waiting, new InboxUnavailableError("the inbox did not return the stored row", "missing_row"));
         continue;
       }
       const isNew = !row.counted && !answered.has(key);
       if (isNew) {
         newIds.push(row.id);
-        recent.remember(key, row.id);
+        this.recent.remember(key, row.id);
       }
       answered.add(key);
-      settle(waiting, { id: row.id, duplicate: !isNew });
+      this.settle(waiting, { id: row.id, duplicate: !isNew });
     }
-    if (newIds.length > 0) for (const listener of listeners) notify(listener, newIds);
-    if (late > 0) options.onStoredLate?.(late);
+    if (newIds.length > 0) for (const listener of this.listeners) notify(listener, newIds);
+    if (late > 0) this.options.onStoredLate?.(late);
   }
 
-  function settle(waiting: Waiting, outcome: AppendResult | Error): void {
+  private settle(waiting: Waiting, outcome: AppendResult | Error): void {
     if (waiting.settled) return;
     waiting.settled = true;
-    inFlight -= 1;
-    if (inFlight === 0) deadlines.clear();
+    this.waiting -= 1;
+    if (this.waiting === 0) this.deadlines.clear();
     if (outcome instanceof Error) waiting.reject(outcome);
     else waiting.resolve(outcome);
   }
-
-  return {
-    append(event) {
-      if (closed) return Promise.reject(new InboxUnavailableError("the inbox is closed (shutting down)", "closed"));
-      return new Promise<AppendResult>((resolve, reject) => {
-        const waiting: Waiting = { event, resolve, reject, settled: false, deadline: performance.now() + commitTimeoutMs };
-        inFlight += 1;
-        deadlines.add(waiting);
-        queue.push(waiting);
-        schedule();
-      });
-    },
-    onCommitted(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    get healthy() {
-      return healthy;
-    },
-    async probe() {
-      try {
-        await probeCommit();
-        healthy = true;
-      } catch {
-        healthy = false;
-      }
-      return healthy;
-    },
-    get inFlight() {
-      return inFlight;
-    },
-    async close() {
-      closed = true;
-      while (running || scheduled || queue.length > 0) {
-        if (running) await running;
-        else await new Promise((resolve) => setImmediate(resolve));
-      }
-      await thread?.close();
-    },
-  };
 }
 
 /** A listener's failure is its own business: it must not fail the commit or the other listeners. */
