@@ -3,9 +3,9 @@
  * attempt, success only on a 2xx within 3 seconds, and otherwise three retries (+5, +20, +60
  * minutes after the previous attempt). Simulated time is compressed by `speed`.
  */
-import { randomBytes } from "node:crypto";
 import type { ScheduledDelivery } from "../simulator/simulation-types.js";
-import { signWebhook } from "./zoom-signature.js";
+import { AttemptQueue, type QueuedAttempt } from "./attempt-queue.js";
+import { postZoomWebhook } from "./zoom-webhook-post.js";
 
 /** Zoom's retry schedule: each delay counts from the previous attempt (zoom-facts §1.5). */
 export const ZOOM_RETRY_DELAYS_MS: readonly number[] = [5 * 60_000, 20 * 60_000, 60 * 60_000];
@@ -66,146 +66,127 @@ export interface SendSummary {
   failures: { seq: number; event: string; attempts: number; reason: string }[];
 }
 
-interface Attempt {
-  simAt: number;
-  order: number;
-  delivery: ScheduledDelivery;
-  index: number; // 0 = first try
-}
-
 /**
  * Delivers `deliveries` (sorted by `at`) to `options.target`, pacing them by their simulated
  * times and retrying failures like Zoom.
  * The deliveries are usually a simulation's (`simulateMeeting(…).deliveries`).
  */
 export async function sendDeliveries(deliveries: readonly ScheduledDelivery[], options: SendOptions): Promise<SendSummary> {
-  const retryDelays = options.retryDelaysMs ?? ZOOM_RETRY_DELAYS_MS;
-  const timeoutMs = options.timeoutMs ?? 3000;
   const speed = options.speed ?? 1;
   if (speed !== "max" && !(speed > 0)) throw new Error(`speed: expected a positive number or "max", got ${speed}`);
-  const concurrency = Math.max(1, options.concurrency ?? 1);
-  const progressEvery = Math.max(1, options.progressEvery ?? 100);
-
-  const summary: SendSummary = {
-    deliveries: deliveries.length,
-    attempts: 0,
-    acknowledged: 0,
-    retried: 0,
-    failed: 0,
-    lost: 0,
-    pending: deliveries.length,
-    failures: [],
-  };
-  const sorted = [...deliveries].sort((a, b) => a.at - b.at || a.seq - b.seq);
-  const simStart = sorted[0]?.at ?? 0;
-  const realStart = Date.now();
-  const rawBodies = new Map<ScheduledDelivery, string>();
-  let order = 0;
-  const firstTries: Attempt[] = sorted.map((delivery) => ({ simAt: delivery.at, order: order++, delivery, index: 0 }));
-  const retries: Attempt[] = []; // kept sorted; usually short
-  let nextFirst = 0;
-  const inFlight = new Set<Promise<void>>();
-
-  const takeNext = (): Attempt | undefined => {
-    const a = firstTries[nextFirst];
-    const b = retries[0];
-    if (a && (!b || a.simAt < b.simAt || (a.simAt === b.simAt && a.order < b.order))) {
-      nextFirst++;
-      return a;
-    }
-    return retries.shift();
-  };
-  const pushRetry = (attempt: Attempt) => {
-    let i = retries.length;
-    while (i > 0 && retries[i - 1]!.simAt > attempt.simAt) i--;
-    retries.splice(i, 0, attempt);
-  };
-
-  const run = async (attempt: Attempt) => {
-    const { delivery } = attempt;
-    let raw = rawBodies.get(delivery);
-    if (raw === undefined) {
-      raw = JSON.stringify(delivery.body);
-      rawBodies.set(delivery, raw);
-    }
-    summary.attempts++;
-    if (attempt.index > 0) summary.retried++;
-    const reason = await (options.transport ?? ((body: string, ms: number) => postOnce(options, body, ms)))(raw, timeoutMs);
-    if (typeof reason === "object") {
-      summary.lost++;
-      summary.pending--;
-      rawBodies.delete(delivery);
-    } else if (reason === undefined) {
-      summary.acknowledged++;
-      summary.pending--;
-      rawBodies.delete(delivery);
-    } else if (attempt.index < retryDelays.length) {
-      pushRetry({ simAt: attempt.simAt + retryDelays[attempt.index]!, order: order++, delivery, index: attempt.index + 1 });
-    } else {
-      summary.failed++;
-      summary.pending--;
-      summary.failures.push({ seq: delivery.seq, event: delivery.event, attempts: attempt.index + 1, reason });
-      rawBodies.delete(delivery);
-    }
-    if (summary.attempts % progressEvery === 0) options.onProgress?.({ ...summary });
-  };
-
-  for (;;) {
-    if (options.signal?.aborted) break;
-    let attempt = takeNext();
-    if (!attempt && inFlight.size > 0) {
-      // A retry may still be scheduled by a request in flight.
-      await Promise.race(inFlight);
-      attempt = takeNext();
-    }
-    if (!attempt) {
-      if (inFlight.size === 0) break;
-      continue;
-    }
-    if (speed !== "max") {
-      const wait = realStart + (attempt.simAt - simStart) / speed - Date.now();
-      if (wait > 2000) options.onIdle?.({ at: attempt.simAt, event: attempt.delivery.event, waitMs: wait });
-      if (wait > 0) await sleep(wait, options.signal);
-      if (options.signal?.aborted) break;
-    }
-    while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    const promise: Promise<void> = run(attempt).finally(() => inFlight.delete(promise));
-    inFlight.add(promise);
-    // With one request at a time, wait for it so a retry it schedules can take its turn in order.
-    if (concurrency === 1) await promise;
-  }
-  await Promise.all(inFlight);
-  options.onProgress?.({ ...summary });
-  return summary;
+  return new DeliveryRun(deliveries, options, speed).sendAll();
 }
 
-/** One signed POST. Returns undefined on success, else why it failed. */
-async function postOnce(options: SendOptions, raw: string, timeoutMs: number): Promise<string | undefined> {
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const headers: Record<string, string> = {
-    "content-type": "application/json; charset=utf-8",
-    "user-agent": "Zoom Marketplace/1.0a",
-    "x-zm-request-timestamp": timestamp,
-    "x-zm-signature": signWebhook(options.secret, timestamp, raw),
-    // Unique per attempt: whether Zoom reuses it across retries is unconfirmed (zoom-facts §1.5).
-    "x-zm-trackingid": `v=2.0;clid=us06;rid=WEBHOOK_${randomBytes(12).toString("hex").toUpperCase()}`,
-  };
-  if (options.clientId !== undefined) headers.clientid = options.clientId;
-  try {
-    const response = await fetch(options.target, {
-      method: "POST",
-      headers,
-      body: raw,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    // Drain the body so the connection can be reused.
-    await response.arrayBuffer().catch(() => undefined);
-    return response.status >= 200 && response.status < 300 ? undefined : `HTTP ${response.status}`;
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === "TimeoutError" || name === "AbortError") return `no answer within ${timeoutMs} ms`;
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return `request failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`;
+/** One run of {@link sendDeliveries}: the attempts left, those in flight, the summary so far. */
+class DeliveryRun {
+  private readonly retryDelays: readonly number[];
+  private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly progressEvery: number;
+  private readonly summary: SendSummary;
+  private readonly queue: AttemptQueue;
+  /** Simulated time of the first delivery, sent at `realStart`. */
+  private readonly simStart: number;
+  private readonly realStart: number;
+  /** Each pending delivery's body, serialised once for all its attempts. */
+  private readonly rawBodies = new Map<ScheduledDelivery, string>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    deliveries: readonly ScheduledDelivery[],
+    private readonly options: SendOptions,
+    private readonly speed: number | "max",
+  ) {
+    this.retryDelays = options.retryDelaysMs ?? ZOOM_RETRY_DELAYS_MS;
+    this.timeoutMs = options.timeoutMs ?? 3000;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.progressEvery = Math.max(1, options.progressEvery ?? 100);
+    this.summary = { deliveries: deliveries.length, attempts: 0, acknowledged: 0, retried: 0, failed: 0, lost: 0, pending: deliveries.length, failures: [] };
+    const sorted = [...deliveries].sort((a, b) => a.at - b.at || a.seq - b.seq);
+    this.simStart = sorted[0]?.at ?? 0;
+    this.realStart = Date.now();
+    this.queue = new AttemptQueue(sorted);
+  }
+
+  /** Until every attempt is made (or the signal aborts): wait for its time and a free slot, then start it. */
+  async sendAll(): Promise<SendSummary> {
+    const { signal } = this.options;
+    for (;;) {
+      if (signal?.aborted) break;
+      let attempt = this.queue.take();
+      if (!attempt && this.inFlight.size > 0) {
+        // A retry may still be scheduled by a request in flight.
+        await Promise.race(this.inFlight);
+        attempt = this.queue.take();
+      }
+      if (!attempt) {
+        if (this.inFlight.size === 0) break;
+        continue;
+      }
+      if (this.speed !== "max") {
+        const wait = this.realWaitFor(attempt, this.speed);
+        if (wait > 0) await sleep(wait, signal);
+        if (signal?.aborted) break;
+      }
+      while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+      const running = this.launch(attempt);
+      // With one request at a time, wait for it so a retry it schedules can take its turn in order.
+      if (this.concurrency === 1) await running;
+    }
+    await Promise.all(this.inFlight);
+    this.options.onProgress?.({ ...this.summary });
+    return this.summary;
+  }
+
+  /** Real milliseconds until the attempt's simulated time comes; a long wait is told to `onIdle`. */
+  private realWaitFor(attempt: QueuedAttempt, speed: number): number {
+    const wait = this.realStart + (attempt.simAt - this.simStart) / speed - Date.now();
+    if (wait > 2000) this.options.onIdle?.({ at: attempt.simAt, event: attempt.delivery.event, waitMs: wait });
+    return wait;
+  }
+
+  private launch(attempt: QueuedAttempt): Promise<void> {
+    const promise: Promise<void> = this.make(attempt).finally(() => this.inFlight.delete(promise));
+    this.inFlight.add(promise);
+    return promise;
+  }
+
+  /** One attempt through the transport, then its delivery settled or retried. */
+  private async make(attempt: QueuedAttempt): Promise<void> {
+    const raw = this.rawBody(attempt.delivery);
+    this.summary.attempts++;
+    if (attempt.index > 0) this.summary.retried++;
+    const transport = this.options.transport ?? ((body: string, ms: number) => postZoomWebhook(this.options, body, ms));
+    const reason = await transport(raw, this.timeoutMs);
+    this.settle(attempt, reason);
+    if (this.summary.attempts % this.progressEvery === 0) this.options.onProgress?.({ ...this.summary });
+  }
+
+  private rawBody(delivery: ScheduledDelivery): string {
+    let raw = this.rawBodies.get(delivery);
+    if (raw === undefined) {
+      raw = JSON.stringify(delivery.body);
+      this.rawBodies.set(delivery, raw);
+    }
+    return raw;
+  }
+
+  /** Counts what became of the attempt: lost, acknowledged, retried later, or failed for good. */
+  private settle(attempt: QueuedAttempt, reason: string | { lost: string } | undefined): void {
+    const { delivery, index } = attempt;
+    const failed = typeof reason !== "object" && reason !== undefined;
+    if (failed && index < this.retryDelays.length) {
+      this.queue.retry(attempt, this.retryDelays[index]!);
+      return;
+    }
+    if (typeof reason === "object") this.summary.lost++;
+    else if (reason === undefined) this.summary.acknowledged++;
+    else {
+      this.summary.failed++;
+      this.summary.failures.push({ seq: delivery.seq, event: delivery.event, attempts: index + 1, reason });
+    }
+    this.summary.pending--;
+    this.rawBodies.delete(delivery);
   }
 }
 
