@@ -8,7 +8,7 @@ import { sendDeliveries, ZOOM_RETRY_DELAYS_MS, type DeliveryTransport, type Send
 import { parseDuration } from "../../emulator/scenarios/duration.js";
 import { loadScenario } from "../../emulator/scenarios/load-scenario.js";
 import { simulateMeeting } from "../../emulator/simulator/simulate-meeting.js";
-import type { Simulation } from "../../emulator/simulator/simulation-types.js";
+import type { ScheduledDelivery, Simulation } from "../../emulator/simulator/simulation-types.js";
 import type { Scenario } from "../../emulator/scenarios/scenario-schema.js";
 
 export interface SimulateOptions {
@@ -36,43 +36,8 @@ export interface SimulateOptions {
 
 /** `rollcall simulate`: plays a scenario as Zoom and sends its signed webhooks to a target (or prints them with `--print`). */
 export async function runSimulate(opts: SimulateOptions): Promise<void> {
-  const params = Object.fromEntries(opts.param.map((pair) => splitParam(pair)));
-  const scenario = loadScenario(opts.scenario, params);
-  if (opts.start !== undefined) {
-    const start = opts.start === "now" ? new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() : opts.start;
-    if (Number.isNaN(Date.parse(start))) throw new Error(`--start: expected an ISO-8601 time or "now", got ${JSON.stringify(opts.start)}`);
-    scenario.meeting.start = start;
-  }
-  const seed = integer("--seed", opts.seed, 0);
-  const via = door(opts);
-  const emulator = opts.emulator?.replace(/\/+$/, "");
-  // The account Rollcall is configured for is the emulator's: its reports must be found there.
-  if (emulator !== undefined && !opts.print) {
-    scenario.account.id = await emulatorAccountId(emulator);
-    await useEmulatorRegistrants(emulator, scenario, (line) => process.stderr.write(`simulate: ${line}\n`));
-  }
-  const simulation = simulateMeeting(scenario, { seed });
-  let deliveries = simulation.deliveries;
-  if (opts.chaos) {
-    const kinds = opts.chaos.split(",").map((k) => k.trim()).filter(Boolean) as ChaosKind[];
-    const rate = Number(opts.chaosRate);
-    deliveries = applyChaos(deliveries, { kinds, seed, rate }).deliveries;
-  }
-  if (opts.truth) {
-    writeFileSync(opts.truth, JSON.stringify({ instance: simulation.instance, groundTruth: simulation.groundTruth, report: simulation.report.rows }, null, 2) + "\n");
-  }
-
-  if (opts.print) {
-    // `… --print | head` closes the pipe early; that is not an error.
-    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(0);
-      throw error;
-    });
-    for (const d of deliveries) {
-      process.stdout.write(JSON.stringify({ at: new Date(d.at).toISOString(), seq: d.seq, ...(d.note ? { note: d.note } : {}), body: d.body }) + "\n");
-    }
-    return;
-  }
+  const { scenario, simulation, deliveries, seed, via, emulator } = await prepareSimulation(opts);
+  if (opts.print) return printDeliveries(deliveries);
 
   // The local service's port and secret, read as `rollcall serve` reads them.
   const config = via === "webhook" && (opts.target === undefined || opts.secret === undefined) ? loadConfig() : undefined;
@@ -81,7 +46,6 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const speed = opts.speed === "max" ? "max" : positive("--speed", opts.speed);
   const retryDelaysMs = opts.retryDelays ? opts.retryDelays.split(",").map((d) => durationMs("--retry-delays", d)) : ZOOM_RETRY_DELAYS_MS;
   const timeoutMs = integer("--timeout", opts.timeout, 1);
-  const log = (line: string) => process.stderr.write(`simulate: ${line}\n`);
 
   if (opts.validate) {
     const result = await checkUrlValidation(target, secret, { timeoutMs, clientId: opts.clientId });
@@ -112,6 +76,66 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
       if (p.pending > 0) log(progressLine(p));
     },
   });
+  await finish(summary, simulation, via, emulator);
+}
+
+/** What a run plays: the scenario as the flags shape it, simulated, with chaos applied; the truth file written. */
+interface PreparedSimulation {
+  scenario: Scenario;
+  simulation: Simulation;
+  deliveries: ScheduledDelivery[];
+  seed: number;
+  via: "webhook" | "websocket";
+  /** `--emulator` without a trailing slash. */
+  emulator: string | undefined;
+}
+
+async function prepareSimulation(opts: SimulateOptions): Promise<PreparedSimulation> {
+  const params = Object.fromEntries(opts.param.map((pair) => splitParam(pair)));
+  const scenario = loadScenario(opts.scenario, params);
+  if (opts.start !== undefined) scenario.meeting.start = startTime(opts.start);
+  const seed = integer("--seed", opts.seed, 0);
+  const via = door(opts);
+  const emulator = opts.emulator?.replace(/\/+$/, "");
+  // The account Rollcall is configured for is the emulator's: its reports must be found there.
+  if (emulator !== undefined && !opts.print) {
+    scenario.account.id = await emulatorAccountId(emulator);
+    await useEmulatorRegistrants(emulator, scenario, log);
+  }
+  const simulation = simulateMeeting(scenario, { seed });
+  let deliveries = simulation.deliveries;
+  if (opts.chaos) {
+    const kinds = opts.chaos.split(",").map((k) => k.trim()).filter(Boolean) as ChaosKind[];
+    const rate = Number(opts.chaosRate);
+    deliveries = applyChaos(deliveries, { kinds, seed, rate }).deliveries;
+  }
+  if (opts.truth) {
+    writeFileSync(opts.truth, JSON.stringify({ instance: simulation.instance, groundTruth: simulation.groundTruth, report: simulation.report.rows }, null, 2) + "\n");
+  }
+  return { scenario, simulation, deliveries, seed, via, emulator };
+}
+
+/** `--start`: an ISO-8601 time, or "now" (to the second). */
+function startTime(raw: string): string {
+  const start = raw === "now" ? new Date(Math.floor(Date.now() / 1000) * 1000).toISOString() : raw;
+  if (Number.isNaN(Date.parse(start))) throw new Error(`--start: expected an ISO-8601 time or "now", got ${JSON.stringify(raw)}`);
+  return start;
+}
+
+/** `--print`: the deliveries as JSON lines, nothing sent. */
+function printDeliveries(deliveries: readonly ScheduledDelivery[]): void {
+  // `… --print | head` closes the pipe early; that is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+  for (const d of deliveries) {
+    process.stdout.write(JSON.stringify({ at: new Date(d.at).toISOString(), seq: d.seq, ...(d.note ? { note: d.note } : {}), body: d.body }) + "\n");
+  }
+}
+
+/** After sending: the tally, the meeting's end on the emulator, the ground truth; fails if a delivery failed for good. */
+async function finish(summary: SendSummary, simulation: Simulation, via: PreparedSimulation["via"], emulator: string | undefined): Promise<void> {
   process.stdout.write(
     `sent ${summary.attempts} requests for ${summary.deliveries} deliveries: ${summary.acknowledged} acknowledged, ${summary.retried} retried, ${summary.failed} failed` +
       (via === "websocket" ? `, ${summary.lost} lost (no open connection; reconciliation repairs them)` : "") +
@@ -126,6 +150,10 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     const first = summary.failures[0]!;
     throw new Error(`${summary.failed} deliveries failed for good (first: ${first.event} #${first.seq}, ${first.reason})`);
   }
+}
+
+function log(line: string): void {
+  process.stderr.write(`simulate: ${line}\n`);
 }
 
 /** The ground truth as Rollcall counts it: sessions (a bound phone leg is not one), and who never got in. */

@@ -59,19 +59,7 @@ const createUserSchema = z.object({
 /** Users, meetings and registrants: the parts of Zoom's Meetings API Rollcall uses. */
 export function registerMeetingRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { world } = ctx;
-
-  app.get<{ Params: { userId: string } }>("/v2/users/:userId", async (req) => world.getUser(req.params.userId));
-
-  app.get<{ Querystring: PageQuery }>("/v2/users", async (req, reply) => {
-    return page(reply, world.listUsers(), req.query, "users", "users", ctx);
-  });
-
-  app.post("/v2/users", async (req, reply) => {
-    const body = validate(createUserSchema, req.body, reply);
-    if (!body) return reply;
-    const user = world.addUser(body.user_info);
-    return reply.code(201).send({ id: user.id, first_name: user.first_name, last_name: user.last_name, email: user.email, type: user.type });
-  });
+  registerUserRoutes(app, ctx);
 
   app.post<{ Params: { userId: string } }>("/v2/users/:userId/meetings", async (req, reply) => {
     const body = validate(createMeetingSchema, req.body ?? {}, reply);
@@ -87,6 +75,31 @@ export function registerMeetingRoutes(app: FastifyInstance, ctx: RouteContext): 
   });
 
   app.get<{ Params: { meetingId: string } }>("/v2/meetings/:meetingId", async (req) => meetingBody(world.getMeeting(meetingNumber(req.params.meetingId))));
+
+  registerRegistrantRoutes(app, ctx);
+}
+
+/** A user, the list of users, and adding one. */
+function registerUserRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { world } = ctx;
+
+  app.get<{ Params: { userId: string } }>("/v2/users/:userId", async (req) => world.getUser(req.params.userId));
+
+  app.get<{ Querystring: PageQuery }>("/v2/users", async (req, reply) => {
+    return page(reply, world.listUsers(), req.query, "users", "users", ctx);
+  });
+
+  app.post("/v2/users", async (req, reply) => {
+    const body = validate(createUserSchema, req.body, reply);
+    if (!body) return reply;
+    const user = world.addUser(body.user_info);
+    return reply.code(201).send({ id: user.id, first_name: user.first_name, last_name: user.last_name, email: user.email, type: user.type });
+  });
+}
+
+/** A meeting's registrants: registering one or a batch, listing them, reading one. */
+function registerRegistrantRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { world } = ctx;
 
   app.post<{ Params: { meetingId: string } }>("/v2/meetings/:meetingId/registrants", async (req, reply) => {
     const body = validate(registrantSchema, req.body, reply);
