@@ -141,7 +141,9 @@ eachDatabase("outbound webhooks", (database) => {
   }, 180_000);
 
   it("reports deliveries by outcome, attempts, outbox depth and the oldest undelivered age", async () => {
-    const text = await (await fetch(`${rollcall.url}/metrics`)).text();
+    // A message written just before (a live row's update) may still be on its way: wait for the outbox to drain.
+    let text = "";
+    await eventually(async () => /rollcall_outbound_webhook_outbox_depth 0/.test((text = await (await fetch(`${rollcall.url}/metrics`)).text())), 30_000, "the outbox drained");
     expect(text).toMatch(/rollcall_outbound_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
     expect(text).toMatch(/rollcall_outbound_webhook_deliveries_total\{outcome="failed"\} [1-9]/);
     expect(text).toMatch(/rollcall_outbound_webhook_deliveries_total\{outcome="dead"\} 4/);
