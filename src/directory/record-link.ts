@@ -1,12 +1,11 @@
-import type { Kysely } from "kysely";
 import type { IdentifierLinkMethod, Link } from "../core/link.js";
-import type { Database } from "../store/index.js";
 import { protectEmail, type PrivacySettings } from "../zoom/privacy/index.js";
 import { addLink, removeLink, type StoredLink } from "./links-repository.js";
 import type { LinkSource } from "./link-source.js";
 import { DirectoryError } from "./link-session.js";
 import { reresolveLinks } from "./reresolve.js";
 import { findUser } from "./users-repository.js";
+import { inWriteTransaction, type WriteTarget } from "./write-target.js";
 
 /** An identifier the app already has for a user (a registrant it created, an SDK customer key…). */
 export interface RecordLinkInput {
@@ -25,7 +24,7 @@ export interface RecordLinkInput {
  *
  * @returns whether the link is new, and the instances marked for re-resolution.
  */
-export async function recordLink(db: Kysely<Database>, input: RecordLinkInput, privacy: PrivacySettings, now: number = Date.now()): Promise<{ created: boolean; reresolvedInstances: string[] }> {
+export async function recordLink(target: WriteTarget, input: RecordLinkInput, privacy: PrivacySettings, now: number = Date.now()): Promise<{ created: boolean; reresolvedInstances: string[] }> {
   if (input.method === "registrant_id" && (input.meetingId === undefined || input.meetingId === "")) {
     throw new DirectoryError("--meeting: a registrant id belongs to one meeting; give its meeting number");
   }
@@ -37,7 +36,7 @@ export async function recordLink(db: Kysely<Database>, input: RecordLinkInput, p
     if (kept === undefined) throw new DirectoryError('--method email: e-mails are not kept under ROLLCALL_PRIVACY=drop, so e-mail links cannot match');
     value = kept;
   }
-  return db.transaction().execute(async (trx) => {
+  return inWriteTransaction(target, async (trx) => {
     const user = await findUser(trx, input.accountId, input.externalId);
     if (!user) throw new DirectoryError(`--user: no user with externalId "${input.externalId}" in account "${input.accountId}"`);
     const scope = input.meetingId ?? "";
@@ -53,8 +52,8 @@ export async function recordLink(db: Kysely<Database>, input: RecordLinkInput, p
  *
  * @returns the removed link.
  */
-export async function forgetLink(db: Kysely<Database>, accountId: string, id: number): Promise<{ link: StoredLink; reresolvedInstances: string[] }> {
-  return db.transaction().execute(async (trx) => {
+export async function forgetLink(target: WriteTarget, accountId: string, id: number): Promise<{ link: StoredLink; reresolvedInstances: string[] }> {
+  return inWriteTransaction(target, async (trx) => {
     const link = await removeLink(trx, accountId, id);
     if (!link) throw new DirectoryError(`--id: no link ${id} in account "${accountId}"`);
     const asLink: Link =

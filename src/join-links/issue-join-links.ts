@@ -9,6 +9,7 @@ import { issueSdkJoin, type SdkJoinBundle } from "./sdk-links.js";
 import type { PrivacySettings } from "../zoom/privacy/index.js";
 import type { MeetingSdkCredentials } from "../zoom/sdk/sdk-credentials.js";
 import { recordLink } from "../directory/record-link.js";
+import { readerOf, type WriteTarget } from "../directory/write-target.js";
 import { findUser } from "../directory/users-repository.js";
 import type { JoinLinkKind } from "./join-link-kinds.js";
 
@@ -57,7 +58,8 @@ type Unstored = Omit<IssuedJoinLink, "created"> & { reused: boolean };
  * time. Storing re-resolves past instances the link may change. The library side of
  * `rollcall links issue` and `POST /api/v1/join-links`.
  */
-export async function issueJoinLinks(db: Kysely<Database>, request: IssueJoinLinksRequest): Promise<IssuedJoinLink[]> {
+export async function issueJoinLinks(target: WriteTarget, request: IssueJoinLinksRequest): Promise<IssuedJoinLink[]> {
+  const db = readerOf(target);
   if (!/^\d{9,12}$/.test(request.meetingId)) throw new JoinLinkError("meeting", `--meeting: expected a meeting number (9 to 12 digits), got "${request.meetingId}"`);
   if (request.externalIds.length === 0) throw new JoinLinkError("user", "--user: expected at least one user");
   const users = await appUsers(db, request);
@@ -71,7 +73,7 @@ export async function issueJoinLinks(db: Kysely<Database>, request: IssueJoinLin
   const out: IssuedJoinLink[] = [];
   for (const { reused, ...item } of issued) {
     const { created } = await recordLink(
-      db,
+      target,
       // A customer key used here belongs to this meeting's join (it makes the user expected there); registrant ids always do.
       { accountId: request.accountId, externalId: item.externalId, method: item.link.method, value: item.link.value, ...(item.link.method !== "name_token" ? { meetingId: request.meetingId } : {}), source: "api" },
       request.privacy,

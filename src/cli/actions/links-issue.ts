@@ -29,7 +29,7 @@ export async function runLinksIssue(flags: IssueFlags): Promise<void> {
     const sdk = kind === "sdk" ? meetingSdkFromConfig(config) : undefined;
     if (sdk && !sdk.ok) throw new Error(sdk.error.message);
     const domain = flags.emailDomain ?? config.syntheticEmailDomain;
-    return issueJoinLinks(store.db, {
+    return issueJoinLinks(store, {
       accountId: flags.account,
       externalIds,
       meetingId: flags.meeting,

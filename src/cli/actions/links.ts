@@ -37,7 +37,7 @@ export async function runLinksAdd(flags: AddLinkFlags): Promise<void> {
   if (flags.value === undefined) throw new Error("--value: expected the identifier");
   const result = await withConfiguredStore(flags, (store, config) =>
     recordLink(
-      store.db,
+      store,
       {
         accountId: flags.account,
         externalId: flags.user!,
@@ -65,6 +65,6 @@ export async function runLinksList(flags: ListLinksFlags): Promise<void> {
 export async function runLinksRemove(flags: RemoveLinkFlags): Promise<void> {
   const id = Number(flags.id);
   if (!Number.isInteger(id) || id <= 0) throw new Error(`--id: expected a positive integer, got "${flags.id}"`);
-  const { link, reresolvedInstances } = await withConfiguredStore(flags, (store) => forgetLink(store.db, flags.account, id));
+  const { link, reresolvedInstances } = await withConfiguredStore(flags, (store) => forgetLink(store, flags.account, id));
   process.stdout.write(`removed ${link.method} link ${id} of ${link.externalId}; ${reresolvedInstances.length} instances marked for re-resolution\n`);
 }
