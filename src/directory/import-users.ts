@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
-import { withWriteTransaction, type Database, type RollcallDatabase } from "../store/index.js";
+import type { Database, RollcallDatabase } from "../store/index.js";
 import { protectEmail, protectName, type PrivacySettings } from "../zoom/privacy/index.js";
 import { importChunk, type PreparedUser } from "./import-chunk.js";
+import { inWriteTransaction } from "./write-target.js";
 import { linkListEntries, type ListedLinkMethod } from "./link-lists.js";
 import type { ScopedValue } from "./links-repository.js";
 import { reresolveLinks } from "./reresolve.js";
@@ -72,8 +73,7 @@ export async function importUsers(target: RollcallDatabase | Kysely<Database>, r
   const pauseMs = "dialect" in target && target.dialect === "sqlite" ? (options.sqlitePauseMs ?? 100) : 0;
   const result: ImportUsersResult = { created: 0, updated: 0, linksAdded: 0, linksRemoved: 0, reresolvedInstances: [] };
   const reresolved = new Set<string>();
-  const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> =>
-    "dialect" in target ? withWriteTransaction(target, fn) : target.transaction().execute(fn);
+  const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => inWriteTransaction(target, fn);
   for (let start = 0; start < rows.length || start === 0; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     const marked = await transaction(async (trx) => {

@@ -1,12 +1,13 @@
 import type { Kysely } from "kysely";
 import type { Link } from "../core/link.js";
-import { withWriteTransaction, type Database, type RollcallDatabase } from "../store/index.js";
+import type { Database, RollcallDatabase } from "../store/index.js";
 import { protectEmail, protectName, type PrivacySettings } from "../zoom/privacy/index.js";
 import { asLink, linkListEntries, type ListedLinkMethod } from "./link-lists.js";
 import { addLink, replaceLinksFromSource, type ScopedValue } from "./links-repository.js";
 import { reresolveLinks } from "./reresolve.js";
 import type { UserPatch } from "./user-import-schema.js";
 import { findUser, upsertUser, type DirectoryUser } from "./users-repository.js";
+import { inWriteTransaction } from "./write-target.js";
 
 /** What {@link patchUser} changed. */
 export interface PatchUserResult {
@@ -34,7 +35,7 @@ export async function patchUser(
   options: { privacy: PrivacySettings; now?: number },
 ): Promise<PatchUserResult | undefined> {
   const now = options.now ?? Date.now();
-  const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => ("dialect" in target ? withWriteTransaction(target, fn) : target.transaction().execute(fn));
+  const transaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> => inWriteTransaction(target, fn);
   return transaction(async (trx) => {
     const existing = await findUser(trx, accountId, externalId);
     if (!existing) return undefined;
